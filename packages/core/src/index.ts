@@ -1,0 +1,10 @@
+export { selectBackend, parseBackendName, BackendUnavailableError, BACKEND_NAMES } from './backend.js';
+export type { BackendName, BackendChoice, SelectBackendOptions } from './backend.js';
+export { Rng } from './rng.js';
+export type { RngState } from './rng.js';
+export { sigmoid } from './activations/sigmoid.js';
+export { silu } from './activations/silu.js';
+export { tanh } from './activations/tanh.js';
+export { softplus } from './activations/softplus.js';
+export { exp } from './activations/exp.js';
+export { registerWasmKernels } from './wasm/registerWasmKernels.js';

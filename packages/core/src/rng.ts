@@ -1,0 +1,155 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** The complete state of an {@link Rng}: four unsigned 32-bit words, JSON-serialisable for checkpoints. */
+export interface RngState {
+  readonly words: readonly [number, number, number, number];
+}
+
+/**
+ * A seeded random number generator (xoshiro128**) that fills tensors on the JS side, so one seed gives the same
+ * numbers on every backend. Its state is four integers: save it in a checkpoint with {@link Rng.state} and
+ * resume with {@link Rng.fromState}.
+ *
+ * @example
+ * const rng = new Rng(42);
+ * const z = rng.normal([128, 2]); // same values on wasm, cpu and tensorflow
+ * const child = rng.fork();       // an independent stream, e.g. for a data loader
+ */
+export class Rng {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+
+  constructor(seed: number) {
+    if (!Number.isFinite(seed)) throw new Error(`Rng seed must be a finite number, got ${seed}`);
+    // splitmix32 spreads any seed over the four state words (xoshiro must not start all-zero).
+    let x = Math.floor(seed) >>> 0;
+    const next = (): number => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** Restores a generator saved with {@link Rng.state}. */
+  static fromState(state: RngState): Rng {
+    const w: unknown = state?.words;
+    const isWord = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+    if (!Array.isArray(w) || w.length !== 4 || !w.every(isWord)) {
+      throw new Error('Rng state must be { words: [four unsigned 32-bit integers] }');
+    }
+    if (w.every((v) => v === 0)) throw new Error('Rng state must not be all zeros');
+    const rng = new Rng(0);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = w as number[];
+    return rng;
+  }
+
+  /** A snapshot of the generator's state. */
+  state(): RngState {
+    return { words: [this.s0, this.s1, this.s2, this.s3] };
+  }
+
+  /** The next unsigned 32-bit integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = (this.s1 << 9) >>> 0;
+    this.s2 = (this.s2 ^ this.s0) >>> 0;
+    this.s3 = (this.s3 ^ this.s1) >>> 0;
+    this.s1 = (this.s1 ^ this.s2) >>> 0;
+    this.s0 = (this.s0 ^ this.s3) >>> 0;
+    this.s2 = (this.s2 ^ t) >>> 0;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** A double uniform on [0, 1) with 53 random bits. */
+  nextFloat(): number {
+    const hi = this.nextUint32() >>> 5;
+    const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** A uniform integer in [lo, hi). */
+  randint(lo: number, hi: number): number {
+    if (!(hi > lo)) throw new Error(`randint needs hi > lo, got [${lo}, ${hi})`);
+    return lo + Math.floor(this.nextFloat() * (hi - lo));
+  }
+
+  /** An independent generator seeded from this one's stream (this one advances). */
+  fork(): Rng {
+    return Rng.fromState({ words: [this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1] });
+  }
+
+  /** `n` standard-normal draws (Box–Muller), scaled to `mean` and `std`. */
+  normalArray(n: number, mean = 0, std = 1): Float32Array {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i += 2) {
+      const u1 = 1 - this.nextFloat(); // (0, 1]: log stays finite
+      const u2 = this.nextFloat();
+      const r = Math.sqrt(-2 * Math.log(u1));
+      out[i] = mean + std * r * Math.cos(2 * Math.PI * u2);
+      if (i + 1 < n) out[i + 1] = mean + std * r * Math.sin(2 * Math.PI * u2);
+    }
+    return out;
+  }
+
+  /** `n` draws uniform on [lo, hi). */
+  uniformArray(n: number, lo = 0, hi = 1): Float32Array {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * this.nextFloat();
+    return out;
+  }
+
+  /** A tensor of normal draws. */
+  normal(shape: number[], mean = 0, std = 1): tf.Tensor {
+    return tf.tensor(this.normalArray(sizeOf(shape), mean, std), shape, 'float32');
+  }
+
+  /** A tensor of uniform draws on [lo, hi). */
+  uniform(shape: number[], lo = 0, hi = 1): tf.Tensor {
+    return tf.tensor(this.uniformArray(sizeOf(shape), lo, hi), shape, 'float32');
+  }
+
+  /** A tensor of ±1 with equal probability (Rademacher), as used by Hutchinson trace estimators. */
+  rademacher(shape: number[]): tf.Tensor {
+    const n = sizeOf(shape);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i += 32) {
+      const bits = this.nextUint32();
+      for (let j = 0; j < 32 && i + j < n; j++) out[i + j] = (bits >>> j) & 1 ? 1 : -1;
+    }
+    return tf.tensor(out, shape, 'float32');
+  }
+
+  /** A uniformly random permutation of 0 … n−1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(this.nextFloat() * (i + 1));
+      const tmp = p[i];
+      p[i] = p[j];
+      p[j] = tmp;
+    }
+    return p;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+function sizeOf(shape: number[]): number {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  return shape.reduce((a, b) => a * b, 1);
+}

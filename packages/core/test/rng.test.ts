@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs';
+import { describeOnBackends } from '@scorekit/test-utils';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../src/index.js';
+
+describe('Rng', () => {
+  it('is deterministic for a seed and differs across seeds', () => {
+    const a = new Rng(7).normalArray(100);
+    const b = new Rng(7).normalArray(100);
+    const c = new Rng(8).normalArray(100);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(c));
+  });
+
+  it('resumes exactly from a saved state', () => {
+    const rng = new Rng(123);
+    rng.normalArray(37);
+    const state = JSON.parse(JSON.stringify(rng.state()));
+    const expected = rng.uniformArray(50);
+    expect(Array.from(Rng.fromState(state).uniformArray(50))).toEqual(Array.from(expected));
+  });
+
+  it('rejects malformed seeds and states', () => {
+    expect(() => new Rng(Number.NaN)).toThrow(/finite/);
+    expect(() => Rng.fromState({ words: [1, 2, 3] as unknown as [number, number, number, number] })).toThrow(/four unsigned/);
+    expect(() => Rng.fromState({ words: [0, 0, 0, 0] })).toThrow(/all zeros/);
+  });
+
+  it('normal draws have mean 0, variance 1 and N(0,1) tail mass', () => {
+    const n = 200_000;
+    const z = new Rng(1).normalArray(n);
+    let m = 0;
+    let v = 0;
+    let beyond2 = 0;
+    for (const x of z) {
+      m += x;
+      v += x * x;
+      if (Math.abs(x) > 2) beyond2++;
+    }
+    m /= n;
+    v = v / n - m * m;
+    // 5 standard errors: mean se 1/√n, variance se √(2/n), tail proportion se √(p(1−p)/n).
+    expect(Math.abs(m)).toBeLessThan(5 / Math.sqrt(n));
+    expect(Math.abs(v - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
+    const p = 0.0455003;
+    expect(Math.abs(beyond2 / n - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
+  });
+
+  it('uniform draws fill [lo, hi) evenly', () => {
+    const n = 100_000;
+    const u = new Rng(2).uniformArray(n, -1, 3);
+    const bins = new Array(4).fill(0);
+    for (const x of u) {
+      expect(x >= -1 && x < 3).toBe(true);
+      bins[Math.floor(x + 1)]++;
+    }
+    for (const c of bins) expect(Math.abs(c / n - 0.25)).toBeLessThan(5 * Math.sqrt(0.1875 / n));
+  });
+
+  it('permutation is a permutation, and uniform over positions', () => {
+    const rng = new Rng(3);
+    const counts = new Array(5).fill(0);
+    for (let r = 0; r < 20_000; r++) {
+      const p = rng.permutation(5);
+      expect(Array.from(p).sort()).toEqual([0, 1, 2, 3, 4]);
+      counts[p[0]]++;
+    }
+    for (const c of counts) expect(Math.abs(c / 20_000 - 0.2)).toBeLessThan(5 * Math.sqrt(0.16 / 20_000));
+  });
+
+  it('fork gives an independent stream and advances the parent', () => {
+    const parent = new Rng(9);
+    const twin = new Rng(9);
+    const child = parent.fork();
+    expect(parent.nextUint32()).not.toBe(twin.nextUint32());
+    expect(Array.from(child.uniformArray(5))).not.toEqual(Array.from(new Rng(9).uniformArray(5)));
+  });
+});
+
+describeOnBackends('Rng tensors', () => {
+  it('give the same values as the arrays, on every backend', () => {
+    const t = new Rng(11).normal([3, 4], 2, 0.5);
+    expect(t.shape).toEqual([3, 4]);
+    expect(Array.from(t.dataSync())).toEqual(Array.from(new Rng(11).normalArray(12, 2, 0.5)));
+    const r = new Rng(5).rademacher([1000]);
+    const vals = r.dataSync();
+    expect(vals.every((v) => v === 1 || v === -1)).toBe(true);
+    expect(Math.abs(tf.sum(r).dataSync()[0])).toBeLessThan(5 * Math.sqrt(1000));
+    tf.dispose([t, r]);
+  });
+});

@@ -1,0 +1,25 @@
+// Shared vitest configuration. Workspace packages are resolved through the `source` export condition so tests
+// run against TypeScript source without a build step.
+import { defineConfig, mergeConfig } from 'vitest/config';
+
+const conditions = ['source', 'module', 'node', 'import', 'default'];
+
+/** @param {import('vitest/config').UserConfig} [overrides] */
+export function scorekitVitestConfig(overrides = {}) {
+  return mergeConfig(
+    defineConfig({
+      resolve: { conditions },
+      ssr: { resolve: { conditions, externalConditions: ['source'] } },
+      test: {
+        include: ['test/**/*.test.ts'],
+        environment: 'node',
+        // Numerical tests on the wasm and cpu backends are CPU-bound: one file per worker, two workers at most.
+        pool: 'forks',
+        maxWorkers: 2,
+        testTimeout: 120_000,
+        hookTimeout: 120_000,
+      },
+    }),
+    overrides,
+  );
+}
