@@ -12,6 +12,7 @@ export function scorekitVitestConfig(overrides = {}) {
       ssr: { resolve: { conditions, externalConditions: ['source'] } },
       test: {
         include: ['test/**/*.test.ts'],
+        setupFiles: ['@scorekit/test-utils/setup'],
         environment: 'node',
         // Numerical tests on the wasm and cpu backends are CPU-bound: one file per worker, two workers at most.
         pool: 'forks',

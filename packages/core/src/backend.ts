@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
 import { registerWasmKernels } from './wasm/registerWasmKernels.js';
 
 // Registering at import means every package that uses scorekit gets the complete wasm backend, whichever way the
@@ -15,6 +16,8 @@ export interface BackendChoice {
   readonly name: BackendName;
   /** The npm package that provides it (`@tensorflow/tfjs-node-gpu`, …). */
   readonly provider: string;
+  /** Where the request came from: the `backend` option, the `SCOREKIT_BACKEND` variable, or the default `auto`. */
+  readonly requestedBy: 'option' | 'SCOREKIT_BACKEND' | 'default';
   /** Backends tried before this one, with the reason each was passed over. */
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
@@ -22,6 +25,11 @@ export interface BackendChoice {
 export interface SelectBackendOptions {
   /** `auto` (the default) tries tensorflow, then wasm, then cpu. Overrides `SCOREKIT_BACKEND`. */
   readonly backend?: BackendName | 'auto';
+  /**
+   * Where the one-line report of the choice goes (see {@link formatBackendChoice}): a function, or `false` for
+   * none. Default: a line on stderr, so a CLI's stdout stays clean.
+   */
+  readonly report?: ((line: string) => void) | false;
 }
 
 /** Thrown when a backend was asked for by name and cannot be loaded; the message says how to install it. */
@@ -38,23 +46,36 @@ const INSTALL_HINT =
 
 /**
  * Chooses and initialises the TensorFlow.js backend: tfjs-node-gpu, then tfjs-node (both optional peer
- * dependencies, used only if installed), then wasm, then cpu. `SCOREKIT_BACKEND=tensorflow|wasm|cpu` or the
- * `backend` option forces one; forcing one that cannot load throws {@link BackendUnavailableError}.
+ * dependencies, used only if installed), then wasm, then cpu. `SCOREKIT_BACKEND=auto|tensorflow|wasm|cpu` or the
+ * `backend` option (which wins) forces one; forcing one that cannot load throws {@link BackendUnavailableError}.
+ * The choice, and what was skipped and why, is returned and reported in one line (see `report`). tfjs's
+ * "looks like you are running TensorFlow.js in Node.js" banner is silenced when the choice is cpu, since this
+ * report says the same thing; tfjs's global production mode is left alone.
  *
  * @example
- * const choice = await selectBackend();
- * console.log(`backend: ${choice.name} (${choice.provider})`);
+ * const choice = await selectBackend();            // stderr: "scorekit backend: wasm (…); skipped tensorflow: …"
+ * await selectBackend({ backend: 'cpu', report: false });
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendChoice> {
-  const requested = parseBackendName(options.backend ?? process.env.SCOREKIT_BACKEND ?? 'auto');
+  const env = process.env.SCOREKIT_BACKEND;
+  const requestedBy: BackendChoice['requestedBy'] =
+    options.backend != null ? 'option' : env != null && env !== '' ? 'SCOREKIT_BACKEND' : 'default';
+  const raw = requestedBy === 'option' ? options.backend! : requestedBy === 'SCOREKIT_BACKEND' ? env! : 'auto';
+  const requested = parseBackendName(raw, requestedBy === 'option' ? 'the backend option' : requestedBy);
   const skipped: { name: string; reason: string }[] = [];
   const order: BackendName[] = requested === 'auto' ? [...BACKEND_NAMES] : [requested];
   for (const name of order) {
     const outcome = await activate(name);
-    if (outcome.ok) return { name, provider: outcome.provider, skipped };
+    if (outcome.ok) {
+      const choice: BackendChoice = { name, provider: outcome.provider, requestedBy, skipped };
+      const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
+      if (report !== false) report(formatBackendChoice(choice));
+      return choice;
+    }
     if (requested !== 'auto') {
+      const source = requestedBy === 'SCOREKIT_BACKEND' ? ` (from SCOREKIT_BACKEND=${raw})` : '';
       throw new BackendUnavailableError(
-        `The '${name}' backend was requested but cannot be used: ${outcome.reason}` +
+        `The '${name}' backend was requested${source} but cannot be used: ${outcome.reason}` +
           (name === 'tensorflow' ? `\n${INSTALL_HINT}` : ''),
       );
     }
@@ -64,11 +85,32 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   throw new BackendUnavailableError(`No TensorFlow.js backend could be initialised: ${JSON.stringify(skipped)}`);
 }
 
-/** Validates a backend name from a config, a flag or the environment. */
-export function parseBackendName(value: string): BackendName | 'auto' {
-  const allowed = ['auto', ...BACKEND_NAMES];
+/**
+ * The one-line report {@link selectBackend} prints: the backend, its package, and each backend skipped with why.
+ *
+ * @example
+ * formatBackendChoice(await selectBackend({ report: false }));
+ * // "scorekit backend: wasm (@tensorflow/tfjs-backend-wasm); skipped tensorflow: @tensorflow/tfjs-node-gpu is not installed; …"
+ */
+export function formatBackendChoice(choice: BackendChoice): string {
+  const skipped = choice.skipped.map((s) => `; skipped ${s.name}: ${s.reason}`).join('');
+  const via = choice.requestedBy === 'SCOREKIT_BACKEND' ? ', from SCOREKIT_BACKEND' : '';
+  return `scorekit backend: ${choice.name} (${choice.provider}${via})${skipped}`;
+}
+
+/**
+ * Validates a backend name from a config, a flag or the environment; `source` names where it came from in the
+ * error message.
+ *
+ * @example
+ * parseBackendName('wasm');                       // 'wasm'
+ * parseBackendName('gpu', 'SCOREKIT_BACKEND');    // throws: Unknown backend 'gpu' in SCOREKIT_BACKEND. Allowed: auto, tensorflow, wasm, cpu.
+ */
+export function parseBackendName(value: string, source?: string): BackendName | 'auto' {
+  const allowed: readonly string[] = ['auto', ...BACKEND_NAMES];
   if (!allowed.includes(value)) {
-    throw new BackendUnavailableError(`Unknown backend '${value}'. Allowed: ${allowed.join(', ')}.`);
+    const where = source != null ? ` in ${source}` : '';
+    throw new BackendUnavailableError(`Unknown backend '${value}'${where}. Allowed: ${allowed.join(', ')}.`);
   }
   return value as BackendName | 'auto';
 }
@@ -78,6 +120,7 @@ type Activation = { ok: true; provider: string } | { ok: false; reason: string }
 async function activate(name: BackendName): Promise<Activation> {
   if (name === 'tensorflow') return activateTensorflow();
   if (name === 'wasm') registerWasmKernels();
+  if (name === 'cpu') silenceCpuBanner();
   try {
     if (!(await tf.setBackend(name))) return { ok: false, reason: `tf.setBackend('${name}') returned false` };
     await tf.ready();
@@ -87,18 +130,38 @@ async function activate(name: BackendName): Promise<Activation> {
   }
 }
 
+// The cpu backend prints its "install tfjs-node" banner on its first tensor write unless tfjs is in production
+// mode (tfjs-backend-cpu backend_cpu.ts MathBackendCPU.write). Production mode also turns off tfjs's NaN and
+// argument checks for everyone, so instead we mark this backend instance as already used.
+function silenceCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as (tf.KernelBackend & { firstUse?: boolean }) | null;
+  if (cpu != null && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
+}
+
+const requireFromHere = createRequire(import.meta.url);
+
+function isInstalled(pkg: string): boolean {
+  try {
+    requireFromHere.resolve(pkg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function activateTensorflow(): Promise<Activation> {
   const reasons: string[] = [];
   for (const pkg of NODE_PACKAGES) {
+    // Resolve first, so "not installed" is told apart from "installed but libtensorflow failed to load" under
+    // any module loader (Node says ERR_MODULE_NOT_FOUND, bundlers and vitest say other things).
+    if (!isInstalled(pkg)) {
+      reasons.push(`${pkg} is not installed`);
+      continue;
+    }
     try {
       await import(/* @vite-ignore */ pkg);
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      reasons.push(
-        err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND'
-          ? `${pkg} is not installed`
-          : `${pkg} failed to load (${err.message.split('\n')[0]})`,
-      );
+      reasons.push(`${pkg} failed to load (${String((e as Error).message).split('\n')[0]})`);
       continue;
     }
     if (tf.findBackend('tensorflow') == null) {

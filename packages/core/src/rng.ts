@@ -85,7 +85,7 @@ export class Rng {
 
   /** An independent generator seeded from this one's stream (this one advances). */
   fork(): Rng {
-    return Rng.fromState({ words: [this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1] });
+    return Rng.fromState({ words: [this.nextUint32(), this.nextUint32(), this.nextUint32(), (this.nextUint32() | 1) >>> 0] });
   }
 
   /** `n` standard-normal draws (Box–Muller), scaled to `mean` and `std`. */

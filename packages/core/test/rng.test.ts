@@ -68,6 +68,11 @@ describe('Rng', () => {
     for (const c of counts) expect(Math.abs(c / 20_000 - 0.2)).toBeLessThan(5 * Math.sqrt(0.16 / 20_000));
   });
 
+  it('fork always yields a valid state (the last word is forced odd, as an unsigned integer)', () => {
+    const rng = new Rng(12);
+    for (let i = 0; i < 2000; i++) expect(() => rng.fork().nextUint32()).not.toThrow();
+  });
+
   it('fork gives an independent stream and advances the parent', () => {
     const parent = new Rng(9);
     const twin = new Rng(9);

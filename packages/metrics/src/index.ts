@@ -1,1 +1,37 @@
-export {};
+export type { FeatureInput, FlatFeatures } from './FeatureInput.js';
+export type { MatmulPrecision } from './MatmulPrecision.js';
+export { MATMUL_PRECISIONS } from './MatmulPrecision.js';
+export { featureStatistics } from './featureStatistics.js';
+export type { FeatureStatistics, FeatureStatisticsOptions } from './featureStatistics.js';
+export { frechetDistance } from './frechetDistance.js';
+export type { FrechetDistanceOptions } from './frechetDistance.js';
+export { fid } from './fid.js';
+export { precisionRecall } from './precisionRecall.js';
+export type { PrecisionRecall, PrecisionRecallOptions } from './precisionRecall.js';
+export { prdc } from './prdc.js';
+export type { Prdc, PrdcOptions } from './prdc.js';
+export { kernelInceptionDistance } from './kernelInceptionDistance.js';
+export type { KernelInceptionDistance, KernelInceptionDistanceOptions } from './kernelInceptionDistance.js';
+export { inceptionScore } from './inceptionScore.js';
+export type { InceptionScore, InceptionScoreOptions } from './inceptionScore.js';
+export { clipScore } from './clipScore.js';
+export type { ClipScoreOptions } from './clipScore.js';
+export {
+  FEATURE_STATISTICS_FORMAT,
+  featureStatisticsToJson,
+  parseFeatureStatistics,
+  saveFeatureStatistics,
+  loadFeatureStatistics,
+} from './featureStatisticsFile.js';
+export type { FeatureStatisticsFileError } from './featureStatisticsFile.js';
+export type {
+  FeatureExtractor,
+  ExtractOptions,
+  ExtractedFeatures,
+  ImageSource,
+} from './extractors/FeatureExtractor.js';
+export { identityExtractor } from './extractors/identityExtractor.js';
+export type { IdentityExtractorConfig } from './extractors/identityExtractor.js';
+export { loadTfjsModelExtractor } from './extractors/tfjsModelExtractor.js';
+export type { TfjsModelExtractorConfig } from './extractors/tfjsModelExtractor.js';
+export { registerExtractor, createExtractor, extractorNames } from './extractors/extractorRegistry.js';

@@ -1,9 +1,56 @@
 // Kernels registered from JS that make tfjs's wasm backend complete and fast for training.
-// (Filled in by the wasm work: transposed matMul, Conv2DBackpropFilter/Input, UnsortedSegmentSum, …)
+import * as tf from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './kernels/BatchMatMul.js';
+import { conv2DConfig } from './kernels/Conv2D.js';
+import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
+import { castConfig } from './kernels/Cast.js';
+import { concatConfig } from './kernels/Concat.js';
+import { identityConfig } from './kernels/Identity.js';
+import { resizeNearestNeighborGradConfig } from './kernels/ResizeNearestNeighborGrad.js';
+import { splitVConfig } from './kernels/SplitV.js';
+import { sumConfig } from './kernels/Sum.js';
+import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
+import { rememberOriginal } from './internal/originalKernels.js';
+import { resizeNearestNeighborGradGradConfig } from './gradients/resizeNearestNeighborGradGrad.js';
+
 let registered = false;
 
-/** Registers scorekit's wasm kernels once; safe to call repeatedly. */
+/** The kernels scorekit adds to or replaces in tfjs's wasm backend. */
+export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
+  batchMatMulConfig,
+  conv2DConfig,
+  conv2DBackpropInputConfig,
+  conv2DBackpropFilterConfig,
+  identityConfig,
+  castConfig,
+  concatConfig,
+  splitVConfig,
+  sumConfig,
+  resizeNearestNeighborGradConfig,
+  unsortedSegmentSumConfig,
+];
+
+/**
+ * Registers scorekit's wasm kernels once; safe to call repeatedly. `@scorekit/core` calls it when imported, so a
+ * program only needs it if it imported tfjs's wasm backend some other way first.
+ *
+ * @example
+ * import { registerWasmKernels } from '@scorekit/core';
+ * registerWasmKernels();
+ * await tf.setBackend('wasm');
+ */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
+  for (const config of WASM_KERNEL_CONFIGS) {
+    const original = tf.getKernel(config.kernelName, 'wasm');
+    if (original !== undefined) {
+      rememberOriginal(config.kernelName);
+      tf.unregisterKernel(config.kernelName, 'wasm');
+    }
+    // The backend runs each kernel's setupFunc when it initialises; keep the original's, which our fallbacks need.
+    tf.registerKernel(original?.setupFunc !== undefined ? { ...config, setupFunc: original.setupFunc } : config);
+  }
+  if (tf.getGradient(tf.ResizeNearestNeighborGrad) === undefined) tf.registerGradient(resizeNearestNeighborGradGradConfig);
 }

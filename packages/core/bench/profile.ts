@@ -1,0 +1,40 @@
+// Kernel-by-kernel profile of one training step (or sampling step) of a workload: `node …/profile.js conv-train`.
+import * as tf from '@tensorflow/tfjs';
+import { Rng, selectBackend } from '../src/index.js';
+import { convNet, dsmStep, mlp } from './workloads.js';
+
+async function main(): Promise<void> {
+  const name = process.argv[2] ?? 'conv-train';
+  await selectBackend({ backend: (process.env.SCOREKIT_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm' });
+  const rng = new Rng(0);
+  const conv = name === 'conv-train';
+  const model = conv ? convNet(rng) : mlp(rng);
+  const shape = conv ? [64, 28, 28, 1] : [1024, 2];
+  const opt = tf.train.adam(1e-3);
+  for (let i = 0; i < 2; i++) dsmStep(model, opt, rng, shape).dispose();
+  const steps = 3;
+  const totals = new Map<string, { ms: number; calls: number }>();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) {
+    const info = await tf.profile(() => {
+      const loss = dsmStep(model, opt, rng, shape);
+      loss.dataSync();
+      loss.dispose();
+    });
+    for (const k of info.kernels) {
+      const e = totals.get(k.name) ?? { ms: 0, calls: 0 };
+      e.ms += Number(k.kernelTimeMs);
+      e.calls += 1;
+      totals.set(k.name, e);
+    }
+  }
+  const wall = (performance.now() - t0) / steps;
+  const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  const kernelMs = rows.reduce((s, [, e]) => s + e.ms, 0) / steps;
+  console.log(`${name} on ${tf.getBackend()}: ${wall.toFixed(1)} ms/step wall (profiled), ${kernelMs.toFixed(1)} ms in kernels`);
+  for (const [k, e] of rows.slice(0, 25)) {
+    console.log(`${k.padEnd(28)} ${(e.ms / steps).toFixed(2).padStart(9)} ms  ${String(e.calls / steps).padStart(4)} calls/step`);
+  }
+}
+
+void main();

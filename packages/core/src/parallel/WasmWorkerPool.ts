@@ -1,0 +1,135 @@
+import { WORKER_SOURCE } from './workerSource.js';
+
+type WorkerThreads = typeof import('node:worker_threads');
+
+/** One argument of a grid job: base + i·di + j·dj for grid cell (i, j). */
+export interface GridArg {
+  readonly base: number;
+  readonly di?: number;
+  readonly dj?: number;
+}
+
+const SEQ = 0;
+const DONE = 1;
+const ERR = 2;
+const READY = 3;
+const JOB = 4;
+const MAX_ARGS = 16;
+
+/**
+ * A second thread for our wasm kernels in Node: a worker that owns nothing but instances of our generated kernel
+ * modules on a shared `WebAssembly.Memory`. The main thread copies a job's inputs into that memory, starts the
+ * worker on its share of the grid, computes its own share on tfjs's heap, waits (Atomics), and copies the
+ * worker's results back. tfjs-backend-wasm itself stays single-threaded (its heap is not shared).
+ */
+export class WasmWorkerPool {
+  readonly memory: WebAssembly.Memory;
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (JOB + 5 + 3 * MAX_ARGS)));
+  private readonly port: import('node:worker_threads').MessagePort;
+  private readonly worker: import('node:worker_threads').Worker;
+  private readonly moduleIds = new Map<string, { id: number; names: string[] }>();
+  private seq = 0;
+  private pending = false;
+  private top = 0;
+
+  private constructor(wt: WorkerThreads) {
+    this.memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+    const { port1, port2 } = new wt.MessageChannel();
+    this.port = port1;
+    this.worker = new wt.Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { memory: this.memory, control: this.control.buffer, port: port2 },
+      transferList: [port2],
+    });
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  /** A pool where worker threads exist (Node), else null. */
+  static create(): WasmWorkerPool | null {
+    const wt =
+      typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
+        ? (process.getBuiltinModule('node:worker_threads') as WorkerThreads | undefined)
+        : undefined;
+    if (wt === undefined || typeof SharedArrayBuffer === 'undefined') return null;
+    return new WasmWorkerPool(wt);
+  }
+
+  /**
+   * Whether the worker is running its loop. A new worker thread only starts once the main thread's event loop has
+   * turned, so kernels run serially until then rather than wait for it.
+   */
+  get ready(): boolean {
+    return Atomics.load(this.control, READY) === 1;
+  }
+
+  /** The shared memory as floats (re-read after `alloc`, which may grow it). */
+  get f32(): Float32Array {
+    return new Float32Array(this.memory.buffer);
+  }
+
+  /** Frees every allocation (call at the start of a kernel). */
+  reset(): void {
+    this.top = 64;
+  }
+
+  /** Bump-allocates `bytes` (16-aligned) in the shared memory, growing it as needed. */
+  alloc(bytes: number): number {
+    const p = Math.ceil(this.top / 16) * 16;
+    const end = p + bytes;
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / 65536));
+    this.top = end;
+    return p;
+  }
+
+  /** Registers a compiled module (built for the shared memory) with the worker, once per key. */
+  module(key: string, compile: () => WebAssembly.Module, names: string[]): number {
+    let m = this.moduleIds.get(key);
+    if (m === undefined) {
+      m = { id: this.moduleIds.size, names };
+      this.moduleIds.set(key, m);
+      this.port.postMessage({ id: m.id, module: compile(), names });
+    }
+    return m.id;
+  }
+
+  /** Starts the worker on `fn` of module `id` over an n1 × n2 grid; pair with {@link wait}. */
+  start(id: number, fn: string, n1: number, n2: number, args: readonly GridArg[]): void {
+    if (this.pending) throw new Error('scorekit wasm worker: a job is already running');
+    const m = [...this.moduleIds.values()].find((v) => v.id === id);
+    if (m === undefined) throw new Error(`scorekit wasm worker: unknown module ${id}`);
+    if (args.length > MAX_ARGS) throw new Error(`scorekit wasm worker: at most ${MAX_ARGS} arguments`);
+    const c = this.control;
+    c[JOB] = id;
+    c[JOB + 1] = m.names.indexOf(fn);
+    c[JOB + 2] = n1;
+    c[JOB + 3] = n2;
+    c[JOB + 4] = args.length;
+    args.forEach((a, k) => {
+      c[JOB + 5 + 3 * k] = a.base;
+      c[JOB + 6 + 3 * k] = a.di ?? 0;
+      c[JOB + 7 + 3 * k] = a.dj ?? 0;
+    });
+    this.seq++;
+    this.pending = true;
+    Atomics.store(c, SEQ, this.seq);
+    Atomics.notify(c, SEQ, 1);
+  }
+
+  /** Blocks until the started job is done. */
+  wait(): void {
+    if (!this.pending) return;
+    const c = this.control;
+    for (;;) {
+      const done = Atomics.load(c, DONE);
+      if (done === this.seq) break;
+      Atomics.wait(c, DONE, done, 1000);
+    }
+    this.pending = false;
+    if (Atomics.load(c, ERR) !== 0) {
+      Atomics.store(c, ERR, 0);
+      throw new Error('scorekit wasm worker: a kernel failed in the worker thread (see stderr)');
+    }
+  }
+}

@@ -1,0 +1,301 @@
+import * as tf from '@tensorflow/tfjs';
+import { convRowModuleBytes, filterGradModuleBytes, type ConvRowPlan, type FilterGradPlan } from './convModule.js';
+import type { WasmRuntime } from './WasmRuntime.js';
+
+const ceilTo = (n: number, m: number): number => Math.ceil(n / m) * m;
+
+/**
+ * Copies an NHWC tensor src [N, H, W, C] (in heap `f`) into dst [N, Hp, Wp, Cp] (in heap `out`, by default the
+ * same) at rows top + h·sh and columns left + w·sw, zero everywhere else (padding, dilation holes, extra
+ * channels); positions outside dst are dropped.
+ */
+export function copyPadded(
+  f: Float32Array,
+  src: number,
+  dst: number,
+  [N, H, W, C]: readonly number[],
+  [Hp, Wp, Cp]: readonly number[],
+  top: number,
+  left: number,
+  sh = 1,
+  sw = 1,
+  out: Float32Array = f,
+): void {
+  const s = src >> 2;
+  const d = dst >> 2;
+  // the range of w whose destination column lies inside dst
+  const w0 = Math.max(0, Math.ceil(-left / sw));
+  const w1 = Math.min(W, Math.floor((Wp - 1 - left) / sw) + 1);
+  const dense = sh === 1 && sw === 1 && Cp === C && w1 > w0;
+  if (!dense) {
+    out.fill(0, d, d + N * Hp * Wp * Cp);
+    if (w1 <= w0) return;
+  }
+  const rowFloats = Wp * Cp;
+  for (let n = 0; n < N; n++) {
+    if (dense) {
+      // zero only what the copies leave: rows outside the input, and the left/right margins of the others
+      for (let hp = 0; hp < Hp; hp++) {
+        const h = hp - top;
+        const row = d + (n * Hp + hp) * rowFloats;
+        if (h < 0 || h >= H) out.fill(0, row, row + rowFloats);
+        else {
+          out.fill(0, row, row + (left + w0) * C);
+          out.fill(0, row + (left + w1) * C, row + rowFloats);
+        }
+      }
+    }
+    for (let h = 0; h < H; h++) {
+      const hp = top + h * sh;
+      if (hp < 0 || hp >= Hp) continue;
+      const srcRow = s + ((n * H + h) * W) * C;
+      const dstRow = d + (n * Hp + hp) * rowFloats;
+      if (dense) {
+        out.set(f.subarray(srcRow + w0 * C, srcRow + w1 * C), dstRow + (left + w0) * C);
+      } else if (C >= 8) {
+        for (let w = w0; w < w1; w++) out.set(f.subarray(srcRow + w * C, srcRow + (w + 1) * C), dstRow + (left + w * sw) * Cp);
+      } else {
+        for (let w = w0; w < w1; w++) {
+          const o = dstRow + (left + w * sw) * Cp;
+          const i = srcRow + w * C;
+          for (let c = 0; c < C; c++) out[o + c] = f[i + c];
+        }
+      }
+    }
+  }
+}
+
+/** Geometry of a 2-D convolution (NHWC), as tfjs's `computeConv2DInfo` gives it. */
+export interface ConvGeometry {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly inC: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly outC: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly sH: number;
+  readonly sW: number;
+  readonly dH: number;
+  readonly dW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+}
+
+export function convGeometry(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    kH: info.filterHeight,
+    kW: info.filterWidth,
+    sH: info.strideHeight,
+    sW: info.strideWidth,
+    dH: info.dilationHeight,
+    dW: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
+/**
+ * A stride-1-or-more convolution of an input placed into a zero-padded buffer, with a filter given as a function
+ * weight(tap, ci, co): forward convolutions pass the filter as it is; the input gradient passes it flipped, with
+ * input and output channels swapped, over the dilated and padded dy.
+ */
+export interface DirectConvJob {
+  readonly input: number;
+  readonly inputShape: readonly [number, number, number, number];
+  /** Placement of the input in the padded buffer: offsets and strides (dilation) of its rows and columns. */
+  readonly top: number;
+  readonly left: number;
+  readonly placeH: number;
+  readonly placeW: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly outC: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly sH: number;
+  readonly sW: number;
+  readonly dH: number;
+  readonly dW: number;
+  /** The filter value for (tap, input channel, output channel), read from the current heap view `f`. */
+  readonly weight: (f: Float32Array, tap: number, ci: number, co: number) => number;
+  /** Output base (bytes) and its strides in floats: between pixels of a row, rows, images (strided for phases). */
+  readonly output: number;
+  readonly outPixelStride: number;
+  readonly outRowStride: number;
+  readonly outImageStride: number;
+}
+
+/** A job writing a dense NHWC output [N, outH, outW, outC] at `output`. */
+export function denseOutput(output: number, outH: number, outW: number, outC: number): Pick<
+  DirectConvJob,
+  'output' | 'outPixelStride' | 'outRowStride' | 'outImageStride'
+> {
+  return { output, outPixelStride: outC, outRowStride: outW * outC, outImageStride: outH * outW * outC };
+}
+
+export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
+  const [N, H, W, C] = job.inputShape;
+  const { outH, outW, outC, kH, kW, sH, sW, dH, dW } = job;
+  if (N * outH * outW * outC === 0) return;
+  const T = kH * kW;
+  const Hp = (outH - 1) * sH + (kH - 1) * dH + 1;
+  const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
+  const coutPadded = ceilTo(outC, 8);
+  const dense = job.outPixelStride === outC && job.outRowStride === outW * outC && job.outImageStride === outH * outW * outC;
+  // The kernel writes whole 8-channel blocks: straight into the output when they tile it exactly.
+  const direct = coutPadded === outC && job.outPixelStride === outC;
+  // A second thread takes the first half of the images, on copies in its shared memory.
+  const pool = N >= 2 ? rt.parallel(2 * N * outH * outW * coutPadded * C * T) : null;
+  const nW = pool === null ? 0 : Math.floor(N / 2);
+  const nM = N - nW;
+  const imageIn = H * W * C;
+  const imageXp = Hp * Wp * C;
+  const imageOut = outH * outW * coutPadded;
+  const [xp, wpk, tmp] = rt.scratch([nM * imageXp * 4, coutPadded * C * T * 4, direct ? 0 : nM * imageOut * 4]);
+  const f = rt.f32;
+  copyPadded(f, job.input + nW * imageIn * 4, xp, [nM, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW);
+  // packed filter [co block][tap][ci][8]
+  let i = wpk >> 2;
+  for (let jb = 0; jb < coutPadded / 8; jb++) {
+    for (let t = 0; t < T; t++) {
+      for (let ci = 0; ci < C; ci++) {
+        for (let l = 0; l < 8; l++) {
+          const co = jb * 8 + l;
+          f[i++] = co < outC ? job.weight(f, t, ci, co) : 0;
+        }
+      }
+    }
+  }
+  const taps: number[] = [];
+  for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) taps.push((kh * dH * Wp + kw * dW) * C * 4);
+  const plan: ConvRowPlan = {
+    cin: C,
+    coutPadded,
+    outWidth: outW,
+    pixelStep: sW * C * 4,
+    outPixelStep: (direct ? job.outPixelStride : coutPadded) * 4,
+    taps,
+    fma: rt.fma,
+  };
+  const row = rt.instantiate(`conv:${JSON.stringify(plan)}`, () => convRowModuleBytes(plan)).row as (
+    x: number,
+    w: number,
+    out: number,
+  ) => void;
+  let sOut = 0;
+  if (pool !== null) {
+    const sXp = pool.alloc(nW * imageXp * 4);
+    const sW = pool.alloc(coutPadded * C * T * 4);
+    sOut = pool.alloc(nW * imageOut * 4);
+    const sf = pool.f32;
+    copyPadded(f, job.input, sXp, [nW, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW, sf);
+    sf.set(f.subarray(wpk >> 2, (wpk >> 2) + coutPadded * C * T), sW >> 2);
+    const wPlan: ConvRowPlan = { ...plan, outPixelStep: coutPadded * 4 };
+    const id = rt.workerModule(pool, `conv:${JSON.stringify(wPlan)}`, (m) => convRowModuleBytes(wPlan, m), ['row']);
+    pool.start(id, 'row', nW, outH, [
+      { base: sXp, di: imageXp * 4, dj: sH * Wp * C * 4 },
+      { base: sW },
+      { base: sOut, di: imageOut * 4, dj: outW * coutPadded * 4 },
+    ]);
+  }
+  try {
+    for (let n = 0; n < nM; n++) {
+      for (let oh = 0; oh < outH; oh++) {
+        const x = xp + ((n * Hp + oh * sH) * Wp) * C * 4;
+        if (direct) row(x, wpk, job.output + ((n + nW) * job.outImageStride + oh * job.outRowStride) * 4);
+        else row(x, wpk, tmp + (n * imageOut + oh * outW * coutPadded) * 4);
+      }
+    }
+  } finally {
+    pool?.wait();
+  }
+  const g = rt.f32;
+  if (!direct) scatterImages(g, g, tmp >> 2, job, nW, nM, coutPadded);
+  if (pool !== null) {
+    if (direct && dense) g.set(pool.f32.subarray(sOut >> 2, (sOut >> 2) + nW * imageOut), job.output >> 2);
+    else scatterImages(pool.f32, g, sOut >> 2, job, 0, nW, coutPadded);
+  }
+}
+
+/** Copies `count` dense images [outH, outW, coutPadded] (from `src` at float `s`) to images first… of the job's output. */
+function scatterImages(
+  src: Float32Array,
+  dst: Float32Array,
+  s: number,
+  job: DirectConvJob,
+  first: number,
+  count: number,
+  coutPadded: number,
+): void {
+  const { outH, outW, outC } = job;
+  const d = job.output >> 2;
+  for (let n = 0; n < count; n++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const from = s + ((n * outH + oh) * outW + ow) * coutPadded;
+        const to = d + (n + first) * job.outImageStride + oh * job.outRowStride + ow * job.outPixelStride;
+        if (outC >= 8) dst.set(src.subarray(from, from + outC), to);
+        else for (let c = 0; c < outC; c++) dst[to + c] = src[from + c];
+      }
+    }
+  }
+}
+
+/** dW [kH, kW, inC, outC] of a convolution, from its input x and output gradient dy. */
+export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: number, dw: number): void {
+  const { batch: N, inH, inW, inC, outH, outW, outC, kH, kW, sH, sW, dH, dW } = g;
+  const T = kH * kW;
+  const Hp = (outH - 1) * sH + (kH - 1) * dH + 1;
+  const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
+  const cinPadded = ceilTo(inC, 4);
+  const coutPadded = ceilTo(outC, 8);
+  const dyCopy = coutPadded !== outC;
+  const [xp, dyp, acc] = rt.scratch([
+    N * Hp * Wp * cinPadded * 4,
+    dyCopy ? N * outH * outW * coutPadded * 4 : 0,
+    T * cinPadded * coutPadded * 4,
+  ]);
+  const f = rt.f32;
+  copyPadded(f, x, xp, [N, inH, inW, inC], [Hp, Wp, cinPadded], g.padTop, g.padLeft);
+  if (dyCopy) copyPadded(f, dy, dyp, [N, outH, outW, outC], [outH, outW, coutPadded], 0, 0);
+  f.fill(0, acc >> 2, (acc >> 2) + T * cinPadded * coutPadded);
+  const taps: number[] = [];
+  for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) taps.push((kh * dH * Wp + kw * dW) * cinPadded * 4);
+  const plan: FilterGradPlan = {
+    cinPadded,
+    coutPadded,
+    outHeight: outH,
+    outWidth: outW,
+    pixelStep: sW * cinPadded * 4,
+    rowStep: sH * Wp * cinPadded * 4,
+    taps,
+    fma: rt.fma,
+  };
+  const image = rt.instantiate(`filter:${JSON.stringify(plan)}`, () => filterGradModuleBytes(plan)).image as (
+    x: number,
+    dy: number,
+    dw: number,
+  ) => void;
+  const dySrc = dyCopy ? dyp : dy;
+  for (let n = 0; n < N; n++) {
+    image(xp + n * Hp * Wp * cinPadded * 4, dySrc + n * outH * outW * coutPadded * 4, acc);
+  }
+  const a = acc >> 2;
+  const d = dw >> 2;
+  for (let t = 0; t < T; t++) {
+    for (let ci = 0; ci < inC; ci++) {
+      const src = a + (t * cinPadded + ci) * coutPadded;
+      f.copyWithin(d + (t * inC + ci) * outC, src, src + outC);
+    }
+  }
+}

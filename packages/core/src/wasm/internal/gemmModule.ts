@@ -1,0 +1,206 @@
+import { I32, V128, WasmFunction, assembleModule, type MemoryImport } from './WasmAssembler.js';
+
+/** Rows and columns of the register tile every GEMM kernel computes: 4 rows × 8 columns (two f32x4 per row). */
+export const MR = 4;
+export const NR = 8;
+
+/** Where a tile's accumulators start from. */
+export const TileInit = {
+  Zero: 0,
+  /** Accumulate onto what `out` holds (K-blocked products). */
+  Load: 1,
+  /** Start from a bias row (8 floats at `bias`), the same for every row. */
+  Bias: 2,
+} as const;
+export type TileInit = (typeof TileInit)[keyof typeof TileInit];
+
+/** Emits `acc ← a·b + acc` for f32x4 locals, fused when relaxed SIMD is available. */
+export function emitMadd(f: WasmFunction, fma: boolean, acc: number, a: number, b: number): void {
+  if (fma) f.get(a).get(b).get(acc).f32x4RelaxedMadd().set(acc);
+  else f.get(acc).get(a).get(b).f32x4Mul().f32x4Add().set(acc);
+}
+
+/**
+ * The exported functions of the GEMM module (all sizes in elements, strides and pointers in bytes):
+ * - `tile(K, a, b, out, ldo, init, bias)`: out[4×8] (init) + Σₖ a[k][0..3] ⊗ b[k][0..7] over packed panels.
+ * - `row(K, a, b, panels, c, ldc, init, bias)`: `tile` for `panels` consecutive 8-column panels of packed B.
+ * - `packA(src, rs, cs, rows, K, dst)`: dst[k][r] = src[r·rs + k·cs] for r < rows, 0 beyond (4 floats per k).
+ * - `packB(src, rs, cs, K, N, dst)`: 8-column panels, dst[p][k][c] = src[k·rs + (8p + c)·cs], 0 past column N.
+ * - `rowBlock(K, src, rs, cs, pA, b, panels, c, ldc, init, bias)`: `packA` of 4 full rows into pA, then `row`
+ *   (one call per 4-row block, the unit of work a worker thread is handed).
+ */
+export interface GemmExports {
+  tile(K: number, a: number, b: number, out: number, ldo: number, init: TileInit, bias: number): void;
+  row(K: number, a: number, b: number, panels: number, c: number, ldc: number, init: TileInit, bias: number): void;
+  packA(src: number, rs: number, cs: number, rows: number, K: number, dst: number): void;
+  packB(src: number, rs: number, cs: number, K: number, N: number, dst: number): void;
+  rowBlock(
+    K: number, src: number, rs: number, cs: number, pA: number, b: number, panels: number, c: number, ldc: number,
+    init: TileInit, bias: number,
+  ): void;
+}
+
+function rowBlockFunction(rowIndex: number, packAIndex: number): WasmFunction {
+  const f = new WasmFunction('rowBlock', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [K, src, rs, cs, pA, b, panels, c, ldc, init, bias] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  f.get(src).get(rs).get(cs).i32Const(MR).get(K).get(pA).call(packAIndex);
+  f.get(K).get(pA).get(b).get(panels).get(c).get(ldc).get(init).get(bias).call(rowIndex);
+  return f;
+}
+
+function tileFunction(fma: boolean): WasmFunction {
+  const f = new WasmFunction('tile', [I32, I32, I32, I32, I32, I32, I32]);
+  const [K, a, b, out, ldo, init, bias] = [0, 1, 2, 3, 4, 5, 6];
+  const acc: number[] = [];
+  for (let i = 0; i < MR * 2; i++) acc.push(f.local(V128));
+  const b0 = f.local(V128);
+  const b1 = f.local(V128);
+  const av = f.local(V128);
+  const p = f.local(I32);
+  // init
+  f.get(init).i32Eqz().if();
+  for (const r of acc) f.v128Zero().set(r);
+  f.else();
+  f.get(init).i32Const(TileInit.Load).i32Eq().if();
+  f.get(out).set(p);
+  for (let r = 0; r < MR; r++) {
+    f.get(p).v128Load(0).set(acc[2 * r]);
+    f.get(p).v128Load(16).set(acc[2 * r + 1]);
+    f.get(p).get(ldo).i32Add().set(p);
+  }
+  f.else();
+  for (let r = 0; r < MR; r++) {
+    f.get(bias).v128Load(0).set(acc[2 * r]);
+    f.get(bias).v128Load(16).set(acc[2 * r + 1]);
+  }
+  f.end().end();
+  // k loop
+  f.get(K).i32Const(0).i32GtS().if().loop();
+  f.get(b).v128Load(0).set(b0);
+  f.get(b).v128Load(16).set(b1);
+  for (let r = 0; r < MR; r++) {
+    f.get(a).v128Load32Splat(4 * r).set(av);
+    emitMadd(f, fma, acc[2 * r], av, b0);
+    emitMadd(f, fma, acc[2 * r + 1], av, b1);
+  }
+  f.get(a).i32Const(4 * MR).i32Add().set(a);
+  f.get(b).i32Const(4 * NR).i32Add().set(b);
+  f.get(K).i32Const(1).i32Sub().tee(K).brIf(0);
+  f.end().end();
+  // store
+  f.get(out).set(p);
+  for (let r = 0; r < MR; r++) {
+    f.get(p).get(acc[2 * r]).v128Store(0);
+    f.get(p).get(acc[2 * r + 1]).v128Store(16);
+    f.get(p).get(ldo).i32Add().set(p);
+  }
+  return f;
+}
+
+function rowFunction(tileIndex: number): WasmFunction {
+  const f = new WasmFunction('row', [I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [K, a, b, panels, c, ldc, init, bias] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const panelBytes = f.local(I32);
+  f.get(K).i32Const(4 * NR).i32Mul().set(panelBytes);
+  f.get(panels).i32Const(0).i32GtS().if().loop();
+  f.get(K).get(a).get(b).get(c).get(ldc).get(init).get(bias).call(tileIndex);
+  f.get(b).get(panelBytes).i32Add().set(b);
+  f.get(c).i32Const(4 * NR).i32Add().set(c);
+  f.get(bias).i32Const(4 * NR).i32Add().set(bias);
+  f.get(panels).i32Const(1).i32Sub().tee(panels).brIf(0);
+  f.end().end();
+  return f;
+}
+
+function packAFunction(): WasmFunction {
+  const f = new WasmFunction('packA', [I32, I32, I32, I32, I32, I32]);
+  const [src, rs, cs, rows, K, dst] = [0, 1, 2, 3, 4, 5];
+  const k = f.local(I32);
+  const p = f.local(I32);
+  const q = f.local(I32);
+  const r = f.local(I32);
+  // The four rows' values at one k are adjacent (a transposed A): one vector copy per k.
+  f.get(rows).i32Const(MR).i32Eq().get(rs).i32Const(4).i32Eq().i32And().if();
+  f.get(K).set(k).get(src).set(p).get(dst).set(q);
+  f.get(k).i32Const(0).i32GtS().if().loop();
+  f.get(q).get(p).v128Load(0).v128Store(0);
+  f.get(p).get(cs).i32Add().set(p);
+  f.get(q).i32Const(16).i32Add().set(q);
+  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
+  f.end().end();
+  f.else();
+  f.get(rows).i32Const(MR).i32LtS().if();
+  f.get(dst).i32Const(0).get(K).i32Const(4 * MR).i32Mul().memoryFill();
+  f.end();
+  f.i32Const(0).set(r);
+  f.get(rows).i32Const(0).i32GtS().if().loop();
+  f.get(K).set(k);
+  f.get(src).get(r).get(rs).i32Mul().i32Add().set(p);
+  f.get(dst).get(r).i32Const(4).i32Mul().i32Add().set(q);
+  f.get(k).i32Const(0).i32GtS().if().loop();
+  f.get(q).get(p).f32Load(0).f32Store(0);
+  f.get(p).get(cs).i32Add().set(p);
+  f.get(q).i32Const(4 * MR).i32Add().set(q);
+  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
+  f.end().end();
+  f.get(r).i32Const(1).i32Add().tee(r).get(rows).i32LtS().brIf(0);
+  f.end().end();
+  f.end();
+  return f;
+}
+
+function packBFunction(): WasmFunction {
+  const f = new WasmFunction('packB', [I32, I32, I32, I32, I32, I32]);
+  const [src, rs, cs, K, N, dst] = [0, 1, 2, 3, 4, 5];
+  const j0 = f.local(I32);
+  const cols = f.local(I32);
+  const c = f.local(I32);
+  const k = f.local(I32);
+  const p = f.local(I32);
+  const q = f.local(I32);
+  f.i32Const(0).set(j0);
+  f.get(N).i32Const(0).i32GtS().if().loop();
+  // cols = min(8, N - j0)
+  f.get(N).get(j0).i32Sub().set(cols);
+  f.get(cols).i32Const(NR).i32GtS().if().i32Const(NR).set(cols).end();
+  f.get(cols).i32Const(NR).i32Eq().get(cs).i32Const(4).i32Eq().i32And().if();
+  // a full panel of contiguous columns: two vector copies per k
+  f.get(K).set(k).get(src).get(j0).i32Const(4).i32Mul().i32Add().set(p).get(dst).set(q);
+  f.get(k).i32Const(0).i32GtS().if().loop();
+  f.get(q).get(p).v128Load(0).v128Store(0);
+  f.get(q).get(p).v128Load(16).v128Store(16);
+  f.get(p).get(rs).i32Add().set(p);
+  f.get(q).i32Const(4 * NR).i32Add().set(q);
+  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
+  f.end().end();
+  f.else();
+  f.get(cols).i32Const(NR).i32LtS().if();
+  f.get(dst).i32Const(0).get(K).i32Const(4 * NR).i32Mul().memoryFill();
+  f.end();
+  f.i32Const(0).set(c);
+  f.loop();
+  f.get(K).set(k);
+  f.get(src).get(j0).get(c).i32Add().get(cs).i32Mul().i32Add().set(p);
+  f.get(dst).get(c).i32Const(4).i32Mul().i32Add().set(q);
+  f.get(k).i32Const(0).i32GtS().if().loop();
+  f.get(q).get(p).f32Load(0).f32Store(0);
+  f.get(p).get(rs).i32Add().set(p);
+  f.get(q).i32Const(4 * NR).i32Add().set(q);
+  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
+  f.end().end();
+  f.get(c).i32Const(1).i32Add().tee(c).get(cols).i32LtS().brIf(0);
+  f.end();
+  f.end();
+  f.get(dst).get(K).i32Const(4 * NR).i32Mul().i32Add().set(dst);
+  f.get(j0).i32Const(NR).i32Add().tee(j0).get(N).i32LtS().brIf(0);
+  f.end().end();
+  return f;
+}
+
+/** Builds the GEMM module's bytes; `fma` selects relaxed-SIMD fused multiply-adds. */
+export function gemmModuleBytes(fma: boolean, memory: MemoryImport = 'plain'): Uint8Array<ArrayBuffer> {
+  return assembleModule(
+    [tileFunction(fma), rowFunction(0), packAFunction(), packBFunction(), rowBlockFunction(1, 2)],
+    memory,
+  );
+}

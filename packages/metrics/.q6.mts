@@ -1,0 +1,13 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '@scorekit/core';
+import { toFeatureMatrix } from './src/internal/featureMatrix.js';
+import { distanceEngine, kthNeighbourSq, crossCounts, forEachBlock } from './src/internal/neighbourhoods.js';
+await tf.setBackend('cpu'); await tf.ready();
+const rng = new Rng(11); const d = 5;
+const grid = (count: number) => Array.from({ length: count }, () => Array.from({ length: d }, () => rng.randint(0, 4) + 100));
+const x = toFeatureMatrix(grid(1100), 'real'), y = toFeatureMatrix(grid(1030), 'fake');
+let t = performance.now(); const e = distanceEngine(x, y, 'float32'); console.log('engine', performance.now()-t);
+t = performance.now(); forEachBlock(e, false, () => {}); console.log('blocks', performance.now()-t);
+t = performance.now(); const rx = kthNeighbourSq(e, 'x', 3); console.log('knn x', performance.now()-t);
+t = performance.now(); const ry = kthNeighbourSq(e, 'y', 3); console.log('knn y', performance.now()-t);
+t = performance.now(); crossCounts(e, rx, ry, true); console.log('cross', performance.now()-t);

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs';
+import { exp, type Rng } from '@scorekit/core';
+import type { DenseParams, GroupNormParams } from './ParamBuilder.js';
+
+// Functional layers over ParamBuilder parameters. Everything here is built from ops whose gradients are correct to
+// every order (no tfjs op whose gradient reuses its own output), so score-matching objectives and energy models can
+// differentiate through them twice.
+
+/** x [n, in] · W + b. */
+export function dense(p: DenseParams, x: tf.Tensor): tf.Tensor {
+  return tf.add(tf.matMul(x as tf.Tensor2D, p.kernel as tf.Tensor2D), p.bias);
+}
+
+/** A 1×1 convolution ("NIN" in score_sde) as a matMul over the flattened pixels: on wasm this is much cheaper. */
+export function nin(p: DenseParams, x: tf.Tensor): tf.Tensor {
+  const [n, h, w, c] = x.shape;
+  const out = p.kernel.shape[1] as number;
+  return tf.reshape(dense(p, tf.reshape(x, [n * h * w, c])), [n, h, w, out]);
+}
+
+/** A k×k convolution with 'same' padding (stride 2: TF's asymmetric padding, as score_sde's Downsample). */
+export function conv2d(p: DenseParams, x: tf.Tensor, stride: 1 | 2 = 1): tf.Tensor {
+  return tf.add(tf.conv2d(x as tf.Tensor4D, p.kernel as tf.Tensor4D, stride, 'same'), p.bias);
+}
+
+/** GroupNorm over NHWC (torch.nn.GroupNorm, eps 1e-6 as score_sde). */
+export function groupNorm(p: GroupNormParams, x: tf.Tensor, eps = 1e-6): tf.Tensor {
+  const [n, h, w, c] = x.shape;
+  const g = p.groups;
+  const xg = tf.reshape(x, [n, h, w, g, c / g]);
+  const mean = tf.mean(xg, [1, 2, 4], true);
+  const centred = tf.sub(xg, mean);
+  const variance = tf.mean(tf.square(centred), [1, 2, 4], true);
+  const normed = tf.reshape(tf.div(centred, tf.sqrt(tf.add(variance, eps))), [n, h, w, c]);
+  return tf.add(tf.mul(normed, p.gamma), p.beta);
+}
+
+// A max with zero gradient: softmax is shift-invariant, so the shift needs no gradient (and tfjs's Max gradient
+// depends on an equality mask of its output).
+const stopGradientMax = tf.customGrad(((x: tf.Tensor) => ({
+  value: tf.max(x, -1, true),
+  gradFunc: (_dy: tf.Tensor) => tf.zerosLike(x),
+})) as unknown as Parameters<typeof tf.customGrad>[0]);
+
+/** Softmax over the last axis, correct to every order (tfjs's Softmax gradient reuses its output). */
+export function softmax(x: tf.Tensor): tf.Tensor {
+  const e = exp(tf.sub(x, stopGradientMax(x) as tf.Tensor));
+  return tf.div(e, tf.sum(e, -1, true));
+}
+
+/** Inverted dropout with a mask drawn from `rng` (backend-independent, so runs are reproducible everywhere). */
+export function dropout(x: tf.Tensor, rate: number, rng: Rng): tf.Tensor {
+  if (rate <= 0) return x;
+  const u = rng.uniformArray(x.size);
+  const keep = new Float32Array(x.size);
+  const scale = 1 / (1 - rate);
+  for (let i = 0; i < u.length; i++) keep[i] = u[i] >= rate ? scale : 0;
+  return tf.mul(x, tf.tensor(keep, x.shape, 'float32'));
+}
+
+/** Nearest-neighbour ×2 upsampling by broadcasting (its gradient is a plain sum, available on every backend). */
+export function upsampleNearest2x(x: tf.Tensor): tf.Tensor {
+  const [n, h, w, c] = x.shape;
+  const expanded = tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, 2, 1, 2, 1]));
+  return tf.reshape(expanded, [n, 2 * h, 2 * w, c]);
+}
+
+/** Adds a per-sample vector [n, c] to every pixel of x [n, h, w, c]. */
+export function addPerChannel(x: tf.Tensor, v: tf.Tensor): tf.Tensor {
+  return tf.add(x, tf.reshape(v, [v.shape[0], 1, 1, v.shape[1] as number]));
+}

@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import { ncsnSigmas } from '@scorekit/sde';
+import type { Sampler } from '../Sampler.js';
+import { makeSampler } from '../internal/makeSampler.js';
+import { decreasingPositive, initChoice, integerAtLeast, positive, readOptions } from '../internal/options.js';
+import type { LangevinInit } from '../internal/langevinInit.js';
+
+/** Options of {@link annealedLangevinSampler}; defaults are ermongroup/ncsn anneal_runner.py's. */
+export interface AnnealedLangevinOptions {
+  /** Noise levels σ₁ > … > σ_L as σ/α ratios (default `ncsnSigmas()`: geometric 1 → 0.01, L = 10). */
+  readonly sigmas?: readonly number[];
+  /** Langevin steps per level T, default 100. */
+  readonly stepsPerLevel?: number;
+  /** ε of the step αᵢ = ε·σᵢ²/σ_L², default 2e-5. */
+  readonly stepSize?: number;
+  /** Start: `'prior'` (default, N(0, σ₁²I)) or `{ uniform: [lo, hi] }`; a request `init` tensor wins. */
+  readonly init?: LangevinInit;
+}
+
+/**
+ * Annealed Langevin dynamics (Song & Ermon 2019, Algorithm 1; ermongroup/ncsn anneal_runner.py): for each level
+ * σᵢ, T steps of x ← x + αᵢ·s(x, σᵢ) + √(2αᵢ)·z with αᵢ = ε·σᵢ²/σ_L². The levels are noise ratios σ/α, mapped to
+ * times with `sde.timeForNoiseRatio`; on VP-type SDEs the chain runs on x/α (so the step rule is NCSN's), and the
+ * output is the state at t(σ_L) in the SDE's variable. `denoise` (default false) adds Tweedie's step
+ * x̂₀ = x/α + σ_L²·s̄ (NCSNv2's final denoising), one more evaluation. NFE = L·T.
+ *
+ * @example
+ * const ald = annealedLangevinSampler({ sigmas: geometric(20, 1, 10), stepSize: 0.05, init: { uniform: [-8, 8] } });
+ * const { samples } = await ald.run({ score, sde: new VeSde(), shape: [1280, 2], seed: 0 });
+ */
+export function annealedLangevinSampler(options: AnnealedLangevinOptions = {}): Sampler {
+  const o = readOptions<AnnealedLangevinOptions>('annealed-langevin', options, {
+    sigmas: decreasingPositive,
+    stepsPerLevel: integerAtLeast(1),
+    stepSize: positive,
+    init: initChoice,
+  });
+  const sigmas = o.sigmas ? Array.from(o.sigmas) : Array.from(ncsnSigmas());
+  const r = { sigmas, stepsPerLevel: 100, stepSize: 2e-5, init: 'prior' as LangevinInit, ...o, };
+  const L = sigmas.length;
+  return makeSampler('annealed-langevin', { ...r, sigmas }, () => L * r.stepsPerLevel, async (run) => {
+    const sde = run.sde;
+    const times = sigmas.map((s) => sde.timeForNoiseRatio(s));
+    const last = sigmas[L - 1];
+    // The chain lives on x̄ = x/α; an init is x at t(σ₁).
+    let xbar = tf.tidy(() => {
+      const a0 = sde.alpha(times[0]);
+      const init = r.init;
+      const draw = () => (init === 'prior' ? run.rng.normal(run.shape, 0, sigmas[0] * a0) : run.rng.uniform(run.shape, init.uniform[0] * a0, init.uniform[1] * a0));
+      return tf.div(run.initial(draw), a0);
+    });
+    run.record(0, times[0], xbar);
+    const scaledScore = (x: tf.Tensor, level: number) => {
+      const a = sde.alpha(times[level]);
+      return tf.mul(run.score(tf.mul(x, a), run.times(times[level])), a);
+    };
+    let step = 0;
+    for (let level = 0; level < L; level++) {
+      const alpha = (r.stepSize * sigmas[level] ** 2) / last ** 2;
+      for (let k = 0; k < r.stepsPerLevel; k++, step++) {
+        await run.checkpoint(step, times[level], [xbar]);
+        const next = tf.tidy(() =>
+          tf.add(tf.add(xbar, tf.mul(scaledScore(xbar, level), alpha)), tf.mul(run.rng.normal(xbar.shape), Math.sqrt(2 * alpha))),
+        );
+        xbar.dispose();
+        xbar = next;
+        run.stepDone(step, times[level], xbar);
+      }
+    }
+    const tEnd = times[L - 1];
+    const out = run.denoise(false)
+      ? tf.tidy(() => tf.add(xbar, tf.mul(scaledScore(xbar, L - 1), last * last)))
+      : tf.tidy(() => tf.mul(xbar, sde.alpha(tEnd)));
+    xbar.dispose();
+    return run.finish(out, L * r.stepsPerLevel, tEnd);
+  });
+}

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Sampler } from '../Sampler.js';
+import { langevinStart, langevinTime, type LangevinInit } from '../internal/langevinInit.js';
+import { makeSampler } from '../internal/makeSampler.js';
+import { initChoice, integerAtLeast, nonNegative, positive, readOptions } from '../internal/options.js';
+
+/** Options of {@link langevinSampler}; defaults are ermongroup/ncsn toy_runner.py's `langevin_dynamics`. */
+export interface LangevinOptions {
+  /** Number of steps, default 1000. */
+  readonly steps?: number;
+  /** Step size ε in x ← x + (ε/2)·s + √ε·z, default 0.1. */
+  readonly stepSize?: number;
+  /** Time at which the score is evaluated (default: the SDE's sampling eps, or 0 without an SDE). */
+  readonly t?: number;
+  /** Start: `'prior'` (default; the SDE's) or `{ uniform: [lo, hi] }`; a request `init` tensor wins. */
+  readonly init?: LangevinInit;
+}
+
+/**
+ * Unadjusted Langevin dynamics x ← x + (ε/2)·s(x) + √ε·z on a fixed score (ermongroup/ncsn toy_runner.py
+ * `langevin_dynamics`). Its stationary law approaches p as ε → 0, but chains started in one basin of a multimodal
+ * p rarely leave it: from a uniform start it keeps the modes' basin volumes, not their weights. `denoise` (default
+ * false) adds one Tweedie step at t.
+ *
+ * @example
+ * const { samples } = await langevinSampler({ init: { uniform: [-8, 8] } }).run({ score, sde, shape: [1280, 2], seed: 0 });
+ */
+export function langevinSampler(options: LangevinOptions = {}): Sampler {
+  const o = readOptions<LangevinOptions>('langevin', options, {
+    steps: integerAtLeast(1),
+    stepSize: positive,
+    t: nonNegative,
+    init: initChoice,
+  });
+  const r = { steps: 1000, stepSize: 0.1, ...o };
+  return makeSampler('langevin', r, () => r.steps, async (run) => {
+    const t = langevinTime(run, o.t);
+    const eps = r.stepSize;
+    let x = langevinStart(run, o.init, 'langevin');
+    run.record(0, t, x);
+    for (let i = 0; i < r.steps; i++) {
+      await run.checkpoint(i, t, [x]);
+      const next = tf.tidy(() =>
+        tf.add(tf.add(x, tf.mul(run.score(x, run.times(t)), eps / 2)), tf.mul(run.rng.normal(x.shape), Math.sqrt(eps))),
+      );
+      x.dispose();
+      x = next;
+      run.stepDone(i, t, x);
+    }
+    if (run.denoise(false)) {
+      const sigma = run.hasSde ? run.sde.sigma(t) : 0;
+      const alpha = run.hasSde ? run.sde.alpha(t) : 1;
+      const d = tf.tidy(() => tf.div(tf.add(x, tf.mul(run.score(x, run.times(t)), sigma * sigma)), alpha));
+      x.dispose();
+      x = d;
+    }
+    return run.finish(x, r.steps, t);
+  });
+}

@@ -1,0 +1,36 @@
+import type { Sampler } from '../Sampler.js';
+import { checkEps } from '../internal/grids.js';
+import { makeSampler } from '../internal/makeSampler.js';
+import { integerAtLeast, positive, readOptions } from '../internal/options.js';
+import { runPredictorCorrector } from '../internal/runPredictorCorrector.js';
+import { noneCorrector, reverseDiffusionStep } from '../internal/sdeSteps.js';
+
+/** Options of {@link reverseDiffusionSampler}. */
+export interface ReverseDiffusionOptions {
+  /** Number of steps (default: the SDE's N). */
+  readonly steps?: number;
+  /** End time (default: the SDE's sampling eps). */
+  readonly eps?: number;
+}
+
+/**
+ * The reverse-diffusion predictor (score_sde `reverse_diffusion`): the forward SDE's discretisation run backwards,
+ * x_mean = x − f + G²·s, x = x_mean + G·z, with f and G from the exact Gaussian transition between grid times.
+ * One score evaluation per step; `denoise` (default true) returns the last mean.
+ *
+ * @example
+ * const { samples } = await reverseDiffusionSampler({ steps: 200 }).run({ score, sde, shape: [500, 2], seed: 0 });
+ */
+export function reverseDiffusionSampler(options: ReverseDiffusionOptions = {}): Sampler {
+  const o = readOptions<ReverseDiffusionOptions>('reverse-diffusion', options, { steps: integerAtLeast(1), eps: positive });
+  return makeSampler(
+    'reverse-diffusion',
+    o as Record<string, unknown>,
+    (r) => o.steps ?? r.sde?.N ?? 0,
+    (run) => {
+      const eps = o.eps ?? run.sde.samplingEps;
+      checkEps('reverse-diffusion', run.sde, eps);
+      return runPredictorCorrector(run, { predictor: reverseDiffusionStep, corrector: noneCorrector, predictorIsNone: false, steps: o.steps ?? run.sde.N, eps });
+    },
+  );
+}
