@@ -103,15 +103,31 @@ describe('BatchMatMul on wasm matches cpu', () => {
     await expectSameOnWasmAndCpu([q, kk], (x, y) => tf.matMul(x, y, false, true), 1e-5);
   });
 
-  it('fused matMul with bias and relu (the layers API path)', async () => {
-    const a = rand([37, 20]);
-    const b = rand([20, 13]);
-    const bias = rand([13]);
-    const f = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) =>
-      tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, bias: z, activation: 'relu' });
-    await expectSameOnWasmAndCpu([a, b, bias], f, 1e-5);
-    await expectSameOnWasmAndCpu([a, b, bias], gradsOf(f), 1e-4);
-  });
+  for (const activation of ['linear', 'relu', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
+    for (const [ta, tb] of [[false, false], [true, true]]) {
+      it(`fused matMul with bias and ${activation}, transposeA=${ta}, transposeB=${tb} (the layers API path)`, async () => {
+        const a = rand(ta ? [20, 37] : [37, 20]);
+        const b = rand(tb ? [13, 20] : [20, 13]);
+        const bias = rand([13]);
+        const alpha = rand([13], 0.1);
+        const f = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor, p: tf.Tensor) =>
+          tf.fused.matMul({
+            a: x as tf.Tensor2D,
+            b: y as tf.Tensor2D,
+            transposeA: ta,
+            transposeB: tb,
+            bias: z,
+            activation,
+            preluActivationWeights: activation === 'prelu' ? p : undefined,
+            leakyreluAlpha: 0.3,
+          });
+        await expectSameOnWasmAndCpu([a, b, bias, alpha], f, 1e-5);
+        if (activation === 'linear' || activation === 'relu') {
+          await expectSameOnWasmAndCpu([a, b, bias], gradsOf((x, y, z) => f(x, y, z, z)), 1e-4);
+        }
+      });
+    }
+  }
 
   it('says which inner dimensions disagree', async () => {
     await tf.setBackend('wasm');
@@ -252,12 +268,12 @@ describe('memory and data-movement kernels on wasm match cpu', () => {
   it('unsorted segment sum (gather gradient), with ids out of range dropped', async () => {
     const x = rand([7, 5]);
     const ids: Input = { values: Int32Array.from([2, 0, 2, 4, -1, 9, 0]), shape: [7] };
-    await expectSameOnWasmAndCpu([x, ids], (v, s) => tf.unsortedSegmentSum(v, s, 6), 1e-6);
+    await expectSameOnWasmAndCpu([x, ids], (v, s) => tf.unsortedSegmentSum(v, s as tf.Tensor1D, 6), 1e-6);
     const table = rand([10, 6]);
     const idx: Input = { values: Int32Array.from([3, 3, 0, 9, 1, 3]), shape: [2, 3] };
     await expectSameOnWasmAndCpu([table, idx], (t, i) => tf.grads(weightedSum((u) => tf.gather(u, i), 5))([t]), 1e-5);
     const xi: Input = { values: Int32Array.from([1, 2, 3, 4, 5, 6]), shape: [3, 2] };
     const ids3: Input = { values: Int32Array.from([1, 1, 0]), shape: [3] };
-    await expectSameOnWasmAndCpu([xi, ids3], (v, s) => tf.unsortedSegmentSum(v, s, 2), 0);
+    await expectSameOnWasmAndCpu([xi, ids3], (v, s) => tf.unsortedSegmentSum(v, s as tf.Tensor1D, 2), 0);
   });
 });

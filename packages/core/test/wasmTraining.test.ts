@@ -179,9 +179,9 @@ describe('a training loop on wasm', () => {
     const losses: number[] = [];
     const steps = async (): Promise<void> => {
       for (let i = 0; i < 3; i++) {
-        const l = tf.tidy(() => opt.minimize(() => loss(named), true, vars));
-        losses.push((await l!.data())[0]);
-        l!.dispose();
+        const l = tf.tidy(() => opt.minimize(() => loss(named), true, vars) as tf.Scalar);
+        losses.push((await l.data())[0]);
+        l.dispose();
       }
     };
     await expectNoTensorLeak(steps);

@@ -109,7 +109,11 @@ if (probe.status !== 0) {
         `${(py.pr_s as number).toFixed(2)} s`,
     );
     const fidS = statsS + traceS;
-    console.log(`FID  |Δ| ${Math.abs(fidValue - fidPy).toExponential(2)} (relative ${(Math.abs(fidValue - fidPy) / fidPy).toExponential(2)})`);
+    const fidEigh = py.fid_eigh as number;
+    console.log(
+      `FID  |Δ| vs sqrtm ${Math.abs(fidValue - fidPy).toExponential(2)} (relative ${(Math.abs(fidValue - fidPy) / fidPy).toExponential(2)}); ` +
+        `vs numpy float64 eigh form ${Math.abs(fidValue - fidEigh).toExponential(2)}; sqrtm vs eigh form ${Math.abs(fidPy - fidEigh).toExponential(2)}`,
+    );
     console.log(`P/R  Δprecision ${(pr.precision - (py.precision as number)).toExponential(2)}, Δrecall ${(pr.recall - (py.recall as number)).toExponential(2)}`);
     console.log(`ratio scorekit / python (> 1: slower): FID ${(fidS / (py.fid_s as number)).toFixed(2)}  ` +
       `(statistics ${(statsS / (py.fid_stats_s as number)).toFixed(2)}, trace ${(traceS / (py.fid_sqrtm_s as number)).toFixed(2)})  ` +

@@ -125,7 +125,8 @@ describeOnBackends('loadTfjsModelExtractor', () => {
     const images = tf.randomUniform([3, 8, 8, 1], -1, 1);
     const f = await e.extract(images);
     const expected = tf.tidy(
-      () => layersModel.predict(tf.div(tf.add(tf.image.resizeBilinear(images as tf.Tensor4D, [4, 4]), 1), 2)) as tf.Tensor,
+      () =>
+        layersModel.predict(tf.div(tf.add(tf.image.resizeBilinear(images as tf.Tensor4D, [4, 4], false, true), 1), 2)) as tf.Tensor,
     );
     expectAllClose(f.data, expected, 1e-5);
     tf.dispose([images, expected]);

@@ -1,6 +1,7 @@
+import type * as WorkerThreadsModule from 'node:worker_threads';
 import { WORKER_SOURCE } from './workerSource.js';
 
-type WorkerThreads = typeof import('node:worker_threads');
+type WorkerThreads = typeof WorkerThreadsModule;
 
 /** One argument of a grid job: base + i·di + j·dj for grid cell (i, j). */
 export interface GridArg {
@@ -25,10 +26,12 @@ const MAX_ARGS = 16;
 export class WasmWorkerPool {
   readonly memory: WebAssembly.Memory;
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * (JOB + 5 + 3 * MAX_ARGS)));
-  private readonly port: import('node:worker_threads').MessagePort;
-  private readonly worker: import('node:worker_threads').Worker;
+  private readonly port: WorkerThreadsModule.MessagePort;
+  private readonly worker: WorkerThreadsModule.Worker;
   private readonly moduleIds = new Map<string, { id: number; names: string[] }>();
   private seq = 0;
+  /** Jobs handed to the worker so far. */
+  jobs = 0;
   private pending = false;
   private top = 0;
 
@@ -112,6 +115,7 @@ export class WasmWorkerPool {
       c[JOB + 7 + 3 * k] = a.dj ?? 0;
     });
     this.seq++;
+    this.jobs++;
     this.pending = true;
     Atomics.store(c, SEQ, this.seq);
     Atomics.notify(c, SEQ, 1);

@@ -1,3 +1,5 @@
+import type * as OsModule from 'node:os';
+
 let configured: number | undefined;
 
 function defaultThreads(): number {
@@ -5,7 +7,7 @@ function defaultThreads(): number {
   if (env !== undefined && env !== '') return parseThreads(Number(env), 'SCOREKIT_WASM_THREADS');
   const os =
     typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
-      ? (process.getBuiltinModule('node:os') as typeof import('node:os') | undefined)
+      ? (process.getBuiltinModule('node:os') as typeof OsModule | undefined)
       : undefined;
   const cores = os === undefined ? 1 : typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return cores >= 2 ? 2 : 1;
@@ -32,4 +34,16 @@ export function setWasmThreads(n: number): void {
 export function getWasmThreads(): number {
   if (configured === undefined) configured = defaultThreads();
   return configured;
+}
+
+let minFlops = 2e7;
+
+/** Jobs below this many floating-point operations stay on one thread (internal; tests lower it). */
+export function parallelMinFlops(): number {
+  return minFlops;
+}
+
+/** @internal Lowers or raises the split threshold (tests use 0 to exercise the two-thread paths on small shapes). */
+export function setParallelMinFlops(flops: number): void {
+  minFlops = flops;
 }

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { conv2DConfig } from './kernels/Conv2D.js';
+import { fusedMatMulConfig } from './kernels/FusedMatMul.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { castConfig } from './kernels/Cast.js';
@@ -19,6 +20,7 @@ let registered = false;
 /** The kernels scorekit adds to or replaces in tfjs's wasm backend. */
 export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   batchMatMulConfig,
+  fusedMatMulConfig,
   conv2DConfig,
   conv2DBackpropInputConfig,
   conv2DBackpropFilterConfig,

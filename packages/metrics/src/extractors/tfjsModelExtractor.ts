@@ -75,7 +75,8 @@ export async function loadTfjsModelExtractor(config: TfjsModelExtractorConfig): 
     if (target !== null) {
       if (x.rank !== 4) throw new Error(`images must be NHWC [n, h, w, c]; got shape [${x.shape.join(', ')}]`);
       const [h, w, c] = target;
-      if (x.shape[1] !== h || x.shape[2] !== w) x = tf.image.resizeBilinear(x as tf.Tensor4D, [h, w]);
+      // Half-pixel centres: the convention of PyTorch (align_corners=False) and TF2, which pytorch-fid resizes with.
+      if (x.shape[1] !== h || x.shape[2] !== w) x = tf.image.resizeBilinear(x as tf.Tensor4D, [h, w], false, true);
       if (x.shape[3] !== c) {
         if (x.shape[3] === 1 && c === 3) x = tf.tile(x, [1, 1, 1, 3]);
         else throw new Error(`the model wants ${c} channels; images have ${x.shape[3]}`);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureMatrix } from './featureMatrix.js';
-import { useFloat32 } from './gemm.js';
+import { download, useFloat32 } from './gemm.js';
 import type { MatmulPrecision } from './gemm.js';
 
 // Pairwise squared distances for k-NN manifolds, in blocks of BLOCK × BLOCK so that 50k × 50k never needs more
@@ -85,60 +85,45 @@ export function exactSq(a: FeatureMatrix, i: number, b: FeatureMatrix, j: number
 }
 
 /**
- * Visits the squared-distance matrix between rows of x and rows of y block by block. `visit` receives the block's
- * row range [i0, i1), column range [j0, j1) and approximate squared distances (row-major, float64), or `null` on
- * the float64 path, where the caller uses {@link exactSq}. With `upperOnly` (x = y) only blocks with j0 ≥ i0 are
- * visited.
+ * Visits the x–y distance matrix block by block. `visit` receives the block's row range [i0, i1), column range
+ * [j0, j1) and the float32 products g = x̃ᵢᵀỹⱼ (row-major h × w), from which the caller forms
+ * ‖x̃ᵢ‖² + ‖ỹⱼ‖² − 2gᵢⱼ inline; on the float64 path `g` is null and the caller uses {@link exactSq}. With
+ * `upperOnly` (x = y) only blocks with j0 ≥ i0 are visited.
  */
 export function forEachBlock(
   engine: DistanceEngine,
   upperOnly: boolean,
-  visit: (i0: number, i1: number, j0: number, j1: number, sq: Float64Array | null) => void,
+  visit: (i0: number, i1: number, j0: number, j1: number, g: Float32Array | null) => void,
 ): void {
-  const { x, y, block: BLOCK } = engine;
+  const { x, y, block } = engine;
   const d = x.m.d;
-  if (x.centred === null || y.centred === null || x.norms === null || y.norms === null) {
-    for (let j0 = 0; j0 < y.m.n; j0 += BLOCK) {
-      for (let i0 = 0; i0 < (upperOnly ? j0 + 1 : x.m.n); i0 += BLOCK) {
-        visit(i0, Math.min(x.m.n, i0 + BLOCK), j0, Math.min(y.m.n, j0 + BLOCK), null);
-      }
-    }
-    return;
-  }
   const xc = x.centred;
   const yc = y.centred;
-  const xn = x.norms;
-  const yn = y.norms;
-  for (let j0 = 0; j0 < y.m.n; j0 += BLOCK) {
-    const j1 = Math.min(y.m.n, j0 + BLOCK);
+  for (let j0 = 0; j0 < y.m.n; j0 += block) {
+    const j1 = Math.min(y.m.n, j0 + block);
     const w = j1 - j0;
-    // yᵀ of the column block, laid out for a plain matMul (XNNPACK has no fast transposed path).
-    const yt = new Float32Array(d * w);
-    for (let j = 0; j < w; j++) {
-      const o = (j0 + j) * d;
-      for (let t = 0; t < d; t++) yt[t * w + j] = yc[o + t];
+    let ytTensor: tf.Tensor2D | null = null;
+    if (xc !== null && yc !== null) {
+      // yᵀ of the column block, laid out for a plain matMul (XNNPACK has no fast transposed path).
+      const yt = new Float32Array(d * w);
+      for (let j = 0; j < w; j++) {
+        const o = (j0 + j) * d;
+        for (let t = 0; t < d; t++) yt[t * w + j] = yc[o + t];
+      }
+      ytTensor = tf.tensor2d(yt, [d, w]);
     }
-    const ytTensor = tf.tensor2d(yt, [d, w]);
     try {
-      for (let i0 = 0; i0 < (upperOnly ? j0 + 1 : x.m.n); i0 += BLOCK) {
-        const i1 = Math.min(x.m.n, i0 + BLOCK);
-        const h = i1 - i0;
-        const g = tf.tidy(
-          () => tf.matMul(tf.tensor2d(xc.subarray(i0 * d, i1 * d), [h, d]), ytTensor).dataSync() as Float32Array,
-        );
-        const sq = new Float64Array(h * w);
-        for (let i = 0; i < h; i++) {
-          const ni = xn[i0 + i];
-          const o = i * w;
-          for (let j = 0; j < w; j++) {
-            const v = ni + yn[j0 + j] - 2 * g[o + j];
-            sq[o + j] = v > 0 ? v : 0;
-          }
-        }
-        visit(i0, i1, j0, j1, sq);
+      for (let i0 = 0; i0 < (upperOnly ? j0 + 1 : x.m.n); i0 += block) {
+        const i1 = Math.min(x.m.n, i0 + block);
+        const rhs = ytTensor;
+        const g =
+          xc === null || rhs === null
+            ? null
+            : download(tf.tidy(() => tf.matMul(tf.tensor2d(xc.subarray(i0 * d, i1 * d), [i1 - i0, d]), rhs)));
+        visit(i0, i1, j0, j1, g);
       }
     } finally {
-      ytTensor.dispose();
+      ytTensor?.dispose();
     }
   }
 }
@@ -160,7 +145,6 @@ export function kthNeighbourSq(pair: DistanceEngine, which: 'x' | 'y', k: number
   const idx = new Int32Array(n * keep).fill(-1);
   const offer = (row: number, col: number, v: number): void => {
     const o = row * keep;
-    if (!(v < vals[o + keep - 1])) return;
     let p = keep - 1;
     while (p > 0 && vals[o + p - 1] > v) {
       vals[o + p] = vals[o + p - 1];
@@ -170,14 +154,22 @@ export function kthNeighbourSq(pair: DistanceEngine, which: 'x' | 'y', k: number
     vals[o + p] = v;
     idx[o + p] = col;
   };
-  forEachBlock(engine, true, (i0, i1, j0, j1, sq) => {
+  const norms = side.norms;
+  forEachBlock(engine, true, (i0, i1, j0, j1, g) => {
     const w = j1 - j0;
     for (let i = i0; i < i1; i++) {
-      for (let j = j0; j < j1; j++) {
-        if (j < i && i0 === j0) continue; // diagonal block: each unordered pair once
-        const v = sq === null ? exactSq(m, i, m, j) : sq[(i - i0) * w + (j - j0)];
-        offer(i, j, v);
-        if (j !== i) offer(j, i, v);
+      const o = (i - i0) * w - j0;
+      for (let j = i0 === j0 ? i : j0; j < j1; j++) {
+        // Diagonal blocks visit each unordered pair once (j ≥ i).
+        let v: number;
+        if (g === null || norms === null) {
+          v = exactSq(m, i, m, j);
+        } else {
+          v = norms[i] + norms[j] - 2 * g[o + j];
+          if (v < 0) v = 0;
+        }
+        if (v < vals[i * keep + keep - 1]) offer(i, j, v);
+        if (j !== i && v < vals[j * keep + keep - 1]) offer(j, i, v);
       }
     }
   });
@@ -216,17 +208,19 @@ export function crossCounts(engine: DistanceEngine, rx: Float64Array, ry: Float6
   const xBallHasY = new Uint8Array(x.m.n);
   const xn = x.norms;
   const yn = y.norms;
-  forEachBlock(engine, false, (i0, i1, j0, j1, sq) => {
+  forEachBlock(engine, false, (i0, i1, j0, j1, g) => {
     const w = j1 - j0;
     for (let i = i0; i < i1; i++) {
       const rxi = rx[i];
-      const bi = xn === null ? 0 : band * xn[i];
+      const xni = xn === null ? 0 : xn[i];
+      const bi = band * xni;
+      const o = (i - i0) * w - j0;
       for (let j = j0; j < j1; j++) {
         let v: number;
-        if (sq === null || yn === null) {
+        if (g === null || yn === null) {
           v = exactSq(x.m, i, y.m, j);
         } else {
-          v = sq[(i - i0) * w + (j - j0)];
+          v = xni + yn[j] - 2 * g[o + j];
           const tol = bi + band * yn[j];
           // Far outside both balls: the common case, decided without exact arithmetic.
           if (v - tol > rxi && v - tol > ry[j]) continue;

@@ -1,10 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { hasRelaxedSimd } from './simdFeatures.js';
 import { gemmModuleBytes, type GemmExports } from './gemmModule.js';
 import { miscModuleBytes, type MiscExports } from './miscModule.js';
 import type { MemoryImport } from './WasmAssembler.js';
 import { WasmWorkerPool } from '../../parallel/WasmWorkerPool.js';
-import { getWasmThreads } from '../../parallel/wasmThreads.js';
+import { getWasmThreads, parallelMinFlops } from '../../parallel/wasmThreads.js';
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` our kernels use (it exports no type for them). */
 export interface WasmBackendLike {
@@ -79,7 +79,7 @@ export class WasmRuntime {
         this.pool = null;
       }
     }
-    if (this.pool === null || flops < 2e7 || !this.pool.ready) return null;
+    if (this.pool === null || flops < parallelMinFlops() || !this.pool.ready) return null;
     this.pool.reset();
     return this.pool;
   }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { convRowModuleBytes, filterGradModuleBytes, type ConvRowPlan, type FilterGradPlan } from './convModule.js';
 import type { WasmRuntime } from './WasmRuntime.js';
 
@@ -260,24 +260,36 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
   const cinPadded = ceilTo(inC, 4);
   const coutPadded = ceilTo(outC, 8);
   const dyCopy = coutPadded !== outC;
-  const [xp, dyp, acc] = rt.scratch([
-    N * Hp * Wp * cinPadded * 4,
-    dyCopy ? N * outH * outW * coutPadded * 4 : 0,
-    T * cinPadded * coutPadded * 4,
+  const accFloats = T * cinPadded * coutPadded;
+  const imageXp = Hp * Wp * cinPadded;
+  const imageDyp = outH * outW * coutPadded;
+  // padded NHWC copies, then their channel-blocked forms the kernel reads
+  const [xp, xb, dyp, dyb, acc] = rt.scratch([
+    N * imageXp * 4,
+    N * imageXp * 4,
+    dyCopy ? N * imageDyp * 4 : 0,
+    N * imageDyp * 4,
+    accFloats * 4,
   ]);
   const f = rt.f32;
   copyPadded(f, x, xp, [N, inH, inW, inC], [Hp, Wp, cinPadded], g.padTop, g.padLeft);
   if (dyCopy) copyPadded(f, dy, dyp, [N, outH, outW, outC], [outH, outW, coutPadded], 0, 0);
-  f.fill(0, acc >> 2, (acc >> 2) + T * cinPadded * coutPadded);
+  const dySrc = dyCopy ? dyp : dy;
+  for (let n = 0; n < N; n++) {
+    rt.misc.blockChannels(xp + n * imageXp * 4, Hp * Wp, cinPadded, 4, xb + n * imageXp * 4);
+    rt.misc.blockChannels(dySrc + n * imageDyp * 4, outH * outW, coutPadded, 8, dyb + n * imageDyp * 4);
+  }
+  f.fill(0, acc >> 2, (acc >> 2) + accFloats);
   const taps: number[] = [];
-  for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) taps.push((kh * dH * Wp + kw * dW) * cinPadded * 4);
+  for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) taps.push((kh * dH * Wp + kw * dW) * 16);
   const plan: FilterGradPlan = {
     cinPadded,
     coutPadded,
     outHeight: outH,
     outWidth: outW,
-    pixelStep: sW * cinPadded * 4,
-    rowStep: sH * Wp * cinPadded * 4,
+    pixelStep: sW * 16,
+    rowStep: sH * Wp * 16,
+    blockStep: Hp * Wp * 16,
     taps,
     fma: rt.fma,
   };
@@ -286,11 +298,32 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
     dy: number,
     dw: number,
   ) => void;
-  const dySrc = dyCopy ? dyp : dy;
-  for (let n = 0; n < N; n++) {
-    image(xp + n * Hp * Wp * cinPadded * 4, dySrc + n * outH * outW * coutPadded * 4, acc);
+  // A second thread accumulates the first half of the images into its own dW, added in at the end.
+  const pool = N >= 2 ? rt.parallel(2 * N * outH * outW * T * cinPadded * coutPadded) : null;
+  const nW = pool === null ? 0 : Math.floor(N / 2);
+  let sAcc = 0;
+  if (pool !== null) {
+    const sX = pool.alloc(nW * imageXp * 4);
+    const sDy = pool.alloc(nW * imageDyp * 4);
+    sAcc = pool.alloc(accFloats * 4);
+    const sf = pool.f32;
+    sf.set(f.subarray(xb >> 2, (xb >> 2) + nW * imageXp), sX >> 2);
+    sf.set(f.subarray(dyb >> 2, (dyb >> 2) + nW * imageDyp), sDy >> 2);
+    sf.fill(0, sAcc >> 2, (sAcc >> 2) + accFloats);
+    const id = rt.workerModule(pool, `filter:${JSON.stringify(plan)}`, (m) => filterGradModuleBytes(plan, m), ['image']);
+    pool.start(id, 'image', nW, 1, [{ base: sX, di: imageXp * 4 }, { base: sDy, di: imageDyp * 4 }, { base: sAcc }]);
+  }
+  try {
+    for (let n = nW; n < N; n++) image(xb + n * imageXp * 4, dyb + n * imageDyp * 4, acc);
+  } finally {
+    pool?.wait();
   }
   const a = acc >> 2;
+  if (pool !== null) {
+    const sf = pool.f32;
+    const s = sAcc >> 2;
+    for (let k = 0; k < accFloats; k++) f[a + k] += sf[s + k];
+  }
   const d = dw >> 2;
   for (let t = 0; t < T; t++) {
     for (let ci = 0; ci < inC; ci++) {

@@ -7,11 +7,40 @@ import { I32, WasmFunction, assembleModule } from './WasmAssembler.js';
  * - `colSum(src, rows, cols, dst)`: dst[c] = Σ_r src[r·cols + c] (reductions over leading axes, e.g. bias grads).
  * - `scatterAdd(src, ids, count, segments, cols, dst)`: dst[ids[i]] += src[i] row-wise, ids outside [0, segments)
  *   dropped (unsorted segment sum, gather and nearest-neighbour-resize gradients).
+ * - `blockChannels(src, pixels, channels, block, dst)`: dst[cb][p][0..block) = src[p][cb·block ..] for block 4 or 8
+ *   (channel-blocked "NCHWc" layout, so a kernel reading `block` channels of consecutive pixels streams memory).
  */
 export interface MiscExports {
   copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, bytes: number): void;
   colSum(src: number, rows: number, cols: number, dst: number): void;
   scatterAdd(src: number, ids: number, count: number, segments: number, cols: number, dst: number): void;
+  blockChannels(src: number, pixels: number, channels: number, block: number, dst: number): void;
+}
+
+function blockChannels(): WasmFunction {
+  const f = new WasmFunction('blockChannels', [I32, I32, I32, I32, I32]);
+  const [src, pixels, channels, block, dst] = [0, 1, 2, 3, 4];
+  const cb = f.local(I32);
+  const p = f.local(I32);
+  const s = f.local(I32);
+  const pixelBytes = f.local(I32);
+  f.get(channels).i32Const(4).i32Mul().set(pixelBytes);
+  f.i32Const(0).set(cb);
+  f.get(channels).i32Const(0).i32GtS().get(pixels).i32Const(0).i32GtS().i32And().if().loop();
+  f.get(src).get(cb).get(block).i32Mul().i32Const(4).i32Mul().i32Add().set(s);
+  f.get(pixels).set(p);
+  f.loop();
+  f.get(dst).get(s).v128Load(0).v128Store(0);
+  f.get(block).i32Const(8).i32Eq().if();
+  f.get(dst).get(s).v128Load(16).v128Store(16);
+  f.end();
+  f.get(dst).get(block).i32Const(4).i32Mul().i32Add().set(dst);
+  f.get(s).get(pixelBytes).i32Add().set(s);
+  f.get(p).i32Const(1).i32Sub().tee(p).brIf(0);
+  f.end();
+  f.get(cb).i32Const(1).i32Add().tee(cb).get(block).i32Mul().get(channels).i32LtS().brIf(0);
+  f.end().end();
+  return f;
 }
 
 function copyRows(): WasmFunction {
@@ -85,5 +114,5 @@ function scatterAdd(): WasmFunction {
 }
 
 export function miscModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule([copyRows(), colSum(), scatterAdd()]);
+  return assembleModule([copyRows(), colSum(), scatterAdd(), blockChannels()]);
 }

@@ -1,3 +1,4 @@
+import type * as V8Module from 'node:v8';
 import { V128, WasmFunction, assembleModule } from './WasmAssembler.js';
 
 let relaxed: boolean | undefined;
@@ -18,7 +19,7 @@ export function hasRelaxedSimd(): boolean {
   relaxed = WebAssembly.validate(probe);
   if (!relaxed && typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function') {
     try {
-      const v8 = process.getBuiltinModule('node:v8') as typeof import('node:v8');
+      const v8 = process.getBuiltinModule('node:v8') as typeof V8Module;
       v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
       relaxed = WebAssembly.validate(probe);
     } catch {
