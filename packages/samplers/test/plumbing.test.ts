@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
 import { DdpmSde, VpSde } from '@scorekit/sde';
-import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
+import { describeOnBackends, expectAllClose, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { SAMPLER_NAMES, SamplingAbortedError, createSampler, sample, type SamplerName } from '../src/index.js';
 import { target } from './fixtures.js';
@@ -140,8 +140,7 @@ describeOnBackends('exactness on a point mass', () => {
   const mu = [0.7, -0.4];
   const point = new GaussianMixture({ weights: [1], means: [mu], stds: [1e-4] });
 
-  it('DDIM on the 1000-step DDPM chain with 10 strided steps uses ᾱ of the previous used step', async (context) => {
-    if (tf.getBackend() === 'wasm') context.skip();
+  it('DDIM on the 1000-step DDPM chain with 10 strided steps uses ᾱ of the previous used step', async () => {
     const ddpm = new DdpmSde();
     const z = new Rng(3).normal([4, 2]);
     const r = await createSampler('ddim', { steps: 10 }).run({ score: point.scoreFn(ddpm), sde: ddpm, init: z, seed: 0 });
@@ -155,16 +154,62 @@ describeOnBackends('exactness on a point mass', () => {
     tf.dispose([z, r.samples]);
   });
 
-  for (const name of ['dpm-solver++', 'edm-heun', 'ddim'] as const) {
-    it(`${name} with denoise lands on μ; the ODE solution without`, async () => {
+  const exactOnPoint = [
+    ['dpm-solver++', { steps: 7 }],
+    ['dpm-solver++', { steps: 7, spacing: 'time' }],
+    ['edm-heun', { steps: 7 }],
+    ['ddim', { steps: 7 }],
+    ['ddim', { steps: 7, spacing: 'logSNR' }],
+  ] as const;
+  for (const [name, options] of exactOnPoint) {
+    it(`${name} ${JSON.stringify(options)} with denoise lands on μ; without, every recorded state is the ODE solution at its time`, async () => {
       const z = new Rng(4).normal([4, 2]);
       const s = point.scoreFn(sde);
-      const denoised = await createSampler(name, { steps: 7 }).run({ score: s, sde, init: z, seed: 0, denoise: true });
+      const denoised = await createSampler(name, options).run({ score: s, sde, init: z, seed: 0, denoise: true });
       // The 1e-4 spread of the "point" leaves σ_data²/σ² of the noise in x̂₀; with σ ≥ 0.01 at eps, ≤ 1e-4·|z|.
       expectAllClose(denoised.samples, Array.from({ length: 8 }, (_, i) => mu[i % 2]), 1e-3);
-      tf.dispose([z, denoised.samples]);
+      // Without denoise: the trajectory (in the SDE's variable x, also for EDM's x/α) follows
+      // x_t = α_t·μ + (σ_t/σ_{t₀})·(x_{t₀} − α_{t₀}·μ), with x_{t₀} = init. Same 1e-3 as above.
+      const r = await createSampler(name, options).run({ score: s, sde, init: z, seed: 0, denoise: false, record: { every: 1 } });
+      const { times, states } = r.trajectory!;
+      // EDM without denoise drops its last interval (to σ = 0): 7 levels, 6 steps.
+      expect(states.length).toBe((name === 'edm-heun' ? 6 : 7) + 1);
+      const zs = z.dataSync();
+      const t0 = times[0];
+      for (let k = 0; k < states.length; k++) {
+        const t = times[k];
+        const expected = Array.from(zs, (v, i) => sde.alpha(t) * mu[i % 2] + (sde.sigma(t) / sde.sigma(t0)) * (v - sde.alpha(t0) * mu[i % 2]));
+        expectAllClose(states[k] as Float32Array, expected, 1e-3);
+      }
+      expectAllClose(states[states.length - 1] as Float32Array, r.samples.dataSync(), 0);
+      tf.dispose([z, denoised.samples, r.samples]);
     });
   }
+
+  it('fixed-step ODE solvers converge at their order: Euler 1, Heun 2, RK4 4', async () => {
+    // On the point mass the ODE solution from x_T = z is x_eps = α·μ + (σ/σ_T)(z − α_T·μ) exactly, so the error at
+    // eps is the solver's own. Halving the step divides it by 2^order; the observed order log₂(e_n/e_2n) is taken
+    // where the error is well above float32 rounding (≥ 1e-6). Tolerance ±0.4: near eps = 0.1 the right-hand side
+    // has stiffness g²/(2σ²) ≈ 11, so the ratios are still pre-asymptotic (measured 1.04, 2.10, 4.18); a solver one
+    // order off is 1 away.
+    const eps = 0.1;
+    const z = new Rng(4).normal([4, 2]);
+    const zs = z.dataSync();
+    const expected = Array.from(zs, (v, i) => sde.alpha(eps) * mu[i % 2] + (sde.sigma(eps) / sde.sigma(1)) * (v - sde.alpha(1) * mu[i % 2]));
+    const error = async (method: 'euler' | 'heun' | 'rk4', steps: number) => {
+      const r = await createSampler('ode', { method, steps, eps }).run({ score: point.scoreFn(sde), sde, init: z, seed: 0 });
+      const d = r.samples.dataSync();
+      r.samples.dispose();
+      return Math.max(...Array.from(d, (v, i) => Math.abs(v - expected[i])));
+    };
+    for (const [method, order, steps] of [['euler', 1, 40], ['heun', 2, 40], ['rk4', 4, 20]] as const) {
+      const coarse = await error(method, steps);
+      const fine = await error(method, 2 * steps);
+      expect(fine, `${method} error at ${2 * steps} steps`).toBeGreaterThan(1e-6);
+      expectClose(Math.log2(coarse / fine), order, 0.4, 0, `${method}: observed order`);
+    }
+    z.dispose();
+  });
 
   it('the probability-flow ODE with denoise ends at μ (score_sde denoise after RK45)', async () => {
     const z = new Rng(5).normal([4, 2]);

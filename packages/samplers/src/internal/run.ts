@@ -70,8 +70,11 @@ export class SamplingRun {
     return tf.fill([this.n], t) as tf.Tensor1D;
   }
 
-  /** Records the state after `step` steps if the trajectory asks for it (step 0 and every k-th). */
-  record(step: number, t: number, x: tf.Tensor, force = false): void {
+  /**
+   * Records the state after `step` steps if the trajectory asks for it (step 0 and every k-th). Samplers that run
+   * on a scaled variable (x/α) pass `scale` = α so that every recorded state is in the SDE's own variable x.
+   */
+  record(step: number, t: number, x: tf.Tensor, force = false, scale = 1): void {
     const rec = this.request.record;
     if (!rec) return;
     if (!force && step % rec.every !== 0) return;
@@ -80,7 +83,11 @@ export class SamplingRun {
       if (last.state instanceof tf.Tensor) last.state.dispose();
       this.recorded.pop();
     }
-    this.recorded.push({ step, t, state: rec.as === 'tensors' ? tf.keep(tf.clone(x)) : Float32Array.from(x.dataSync()) });
+    const state = tf.tidy(() => {
+      const v = scale === 1 ? tf.clone(x) : tf.mul(x, scale);
+      return rec.as === 'tensors' ? tf.keep(v) : Float32Array.from(v.dataSync());
+    });
+    this.recorded.push({ step, t, state });
   }
 
   /**
@@ -97,10 +104,10 @@ export class SamplingRun {
     }
   }
 
-  /** After step `i` (0-based): progress (i + 1, total) and the trajectory. */
-  stepDone(i: number, t: number, x: tf.Tensor): void {
+  /** After step `i` (0-based): progress (i + 1, total) and the trajectory (`scale` as in {@link record}). */
+  stepDone(i: number, t: number, x: tf.Tensor, scale = 1): void {
     this.request.onProgress?.(i + 1, this.total);
-    this.record(i + 1, t, x);
+    this.record(i + 1, t, x, false, scale);
   }
 
   /** Progress for adaptive solvers, in thousandths of the span. */

@@ -36,7 +36,7 @@ export function annealedLangevinSampler(options: AnnealedLangevinOptions = {}): 
     init: initChoice,
   });
   const sigmas = o.sigmas ? Array.from(o.sigmas) : Array.from(ncsnSigmas());
-  const r = { sigmas, stepsPerLevel: 100, stepSize: 2e-5, init: 'prior' as LangevinInit, ...o, };
+  const r = { sigmas, stepsPerLevel: 100, stepSize: 2e-5, init: 'prior' as LangevinInit, ...o };
   const L = sigmas.length;
   return makeSampler('annealed-langevin', { ...r, sigmas }, () => L * r.stepsPerLevel, async (run) => {
     const sde = run.sde;
@@ -49,7 +49,8 @@ export function annealedLangevinSampler(options: AnnealedLangevinOptions = {}): 
       const draw = () => (init === 'prior' ? run.rng.normal(run.shape, 0, sigmas[0] * a0) : run.rng.uniform(run.shape, init.uniform[0] * a0, init.uniform[1] * a0));
       return tf.div(run.initial(draw), a0);
     });
-    run.record(0, times[0], xbar);
+    // Trajectories hold x = α·x̄, the SDE's variable.
+    run.record(0, times[0], xbar, false, sde.alpha(times[0]));
     const scaledScore = (x: tf.Tensor, level: number) => {
       const a = sde.alpha(times[level]);
       return tf.mul(run.score(tf.mul(x, a), run.times(times[level])), a);
@@ -64,7 +65,7 @@ export function annealedLangevinSampler(options: AnnealedLangevinOptions = {}): 
         );
         xbar.dispose();
         xbar = next;
-        run.stepDone(step, times[level], xbar);
+        run.stepDone(step, times[level], xbar, sde.alpha(times[level]));
       }
     }
     const tEnd = times[L - 1];

@@ -72,7 +72,9 @@ async function edm(run: SamplingRun, r: EdmHeunOptions & { steps: number; rho: n
     const t0 = timeOf(sigmas[0]);
     return run.initial(() => tf.mul(run.rng.normal(run.shape), sigmas[0] * sde.alpha(t0))).div(sde.alpha(t0));
   });
-  run.record(0, timeOf(sigmas[0]), xbar);
+  // Trajectories hold x = α·x̄, the SDE's variable, like every other sampler's.
+  const alphaAt = (sbar: number) => (sbar === 0 ? 1 : sde.alpha(timeOf(sbar)));
+  run.record(0, timeOf(sigmas[0]), xbar, false, alphaAt(sigmas[0]));
   for (let i = 0; i < intervals; i++) {
     const sCur = sigmas[i];
     const sNext = sigmas[i + 1];
@@ -90,7 +92,7 @@ async function edm(run: SamplingRun, r: EdmHeunOptions & { steps: number; rho: n
     });
     xbar.dispose();
     xbar = next;
-    run.stepDone(i, sNext === 0 ? 0 : timeOf(sNext), xbar);
+    run.stepDone(i, sNext === 0 ? 0 : timeOf(sNext), xbar, alphaAt(sNext));
   }
   const last = sigmas[intervals];
   const tEnd = last === 0 ? 0 : timeOf(last);
