@@ -1,1 +1,21 @@
-export {};
+// The trainer's programmatic API (the CLI itself is src/cli.ts).
+export { createProgram, runCli } from './cli.js';
+export { parseTrainConfig, TRAIN_CONFIG_KEYS, TRAIN_DEFAULTS, DATASET_NAMES, IMAGE_DATASET_NAMES } from './config.js';
+export type { TrainConfig, DatasetConfig } from './config.js';
+export { TRAIN_PRESETS, PRESET_NAMES } from './presets.js';
+export { trainModel } from './trainModel.js';
+export type { TrainModelOptions, TrainSummary } from './trainModel.js';
+export { runFolder } from './runFolder.js';
+export type { RunFolder, MetricsLine } from './runFolder.js';
+export { CliError, formatProblems, describeError } from './errors.js';
+export type { ConfigProblem } from './errors.js';
+export { createProgress, formatProgressLine, formatDuration } from './progress.js';
+export type { Progress, ProgressOptions, ProgressUpdate } from './progress.js';
+export { imageGridPng, scatterPng, decodePng } from './png.js';
+export type { ViewBox } from './png.js';
+export { useBackend } from './backend.js';
+export { openScoreSource, dataTensor } from './scoreSource.js';
+export type { ScoreSource, ScoreSourceFlags } from './scoreSource.js';
+export { readJsonFile, readNpyFile, writeFileTask, runTask } from './io.js';
+export { clipByGlobalNorm } from './clipByGlobalNorm.js';
+export { setExitCode, takeExitCode } from './exitStatus.js';

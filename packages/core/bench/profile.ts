@@ -1,25 +1,30 @@
 // Kernel-by-kernel profile of one training step (or sampling step) of a workload: `node …/profile.js conv-train`.
 import * as tf from '@tensorflow/tfjs';
 import { Rng, selectBackend } from '../src/index.js';
-import { convNet, dsmStep, mlp } from './workloads.js';
+import { convNet, dsmStep, mlp, sampleStep } from './workloads.js';
 
 async function main(): Promise<void> {
   const name = process.argv[2] ?? 'conv-train';
   await selectBackend({ backend: (process.env.SCOREKIT_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm' });
   const rng = new Rng(0);
+  const allowed = ['mlp-train', 'mlp-sample', 'conv-train'];
+  if (!allowed.includes(name)) throw new Error(`unknown workload '${name}'; allowed: ${allowed.join(', ')}`);
   const conv = name === 'conv-train';
   const model = conv ? convNet(rng) : mlp(rng);
   const shape = conv ? [64, 28, 28, 1] : [1024, 2];
   const opt = tf.train.adam(1e-3);
-  for (let i = 0; i < 2; i++) dsmStep(model, opt, rng, shape).dispose();
+  const x = rng.normal([10_000, 2]);
+  // one step of the workload: a training step, or one sampling step of the peer's 10,000 points (of 100)
+  const step = (): tf.Tensor => (name === 'mlp-sample' ? sampleStep(model, x, 50, 100, rng) : dsmStep(model, opt, rng, shape));
+  for (let i = 0; i < 2; i++) step().dispose();
   const steps = 3;
   const totals = new Map<string, { ms: number; calls: number }>();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) {
     const info = await tf.profile(() => {
-      const loss = dsmStep(model, opt, rng, shape);
-      loss.dataSync();
-      loss.dispose();
+      const out = step();
+      out.dataSync();
+      out.dispose();
     });
     for (const k of info.kernels) {
       const e = totals.get(k.name) ?? { ms: 0, calls: 0 };

@@ -101,20 +101,26 @@ export async function trainRate(model: Model, x0Shape: number[], steps: number, 
   return rate;
 }
 
+/** One reverse VP-SDE Euler–Maruyama step (step i of K) of the points x; returns the new points. */
+export function sampleStep(model: Model, x: tf.Tensor, i: number, K: number, rng: Rng): tf.Tensor {
+  return tf.tidy(() => {
+    const n = x.shape[0];
+    const dt = 1 / K;
+    const t = tf.fill([n], 1 - i * dt);
+    const beta = tf.reshape(tf.add(BETA_MIN, tf.mul(t, BETA_MAX - BETA_MIN)), [-1, 1]);
+    const [, s] = marginal(t);
+    const score = tf.div(tf.neg(model.apply(x, t)), tf.reshape(s, [-1, 1]));
+    const drift = tf.sub(tf.mul(-0.5, tf.mul(beta, x)), tf.mul(beta, score));
+    return tf.add(tf.sub(x, tf.mul(drift, dt)), tf.mul(tf.sqrt(tf.mul(beta, dt)), rng.normal([n, 2])));
+  });
+}
+
 /** Reverse VP-SDE Euler–Maruyama sampling of n points for K steps; returns score evaluations per second. */
 export async function sampleRate(model: Model, n: number, K: number, rng: Rng): Promise<number> {
-  const dt = 1 / K;
   let x = rng.normal([n, 2]);
   const t0 = performance.now();
   for (let i = 0; i < K; i++) {
-    const next = tf.tidy(() => {
-      const t = tf.fill([n], 1 - i * dt);
-      const beta = tf.reshape(tf.add(BETA_MIN, tf.mul(t, BETA_MAX - BETA_MIN)), [-1, 1]);
-      const [, s] = marginal(t);
-      const score = tf.div(tf.neg(model.apply(x, t)), tf.reshape(s, [-1, 1]));
-      const drift = tf.sub(tf.mul(-0.5, tf.mul(beta, x)), tf.mul(beta, score));
-      return tf.add(tf.sub(x, tf.mul(drift, dt)), tf.mul(tf.sqrt(tf.mul(beta, dt)), rng.normal([n, 2])));
-    });
+    const next = sampleStep(model, x, i, K, rng);
     x.dispose();
     x = next;
   }

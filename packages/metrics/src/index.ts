@@ -35,3 +35,25 @@ export type { IdentityExtractorConfig } from './extractors/identityExtractor.js'
 export { loadTfjsModelExtractor } from './extractors/tfjsModelExtractor.js';
 export type { TfjsModelExtractorConfig } from './extractors/tfjsModelExtractor.js';
 export { registerExtractor, createExtractor, extractorNames } from './extractors/extractorRegistry.js';
+export { createClassifierNetwork, CLASSIFIER_LAYERS } from './extractors/classifierNetwork.js';
+export type { ClassifierNetworkConfig } from './extractors/classifierNetwork.js';
+export type { Classifier } from './extractors/Classifier.js';
+export { trainClassifier } from './extractors/trainClassifier.js';
+export type { TrainClassifierOptions } from './extractors/trainClassifier.js';
+export { saveClassifier, CLASSIFIER_FORMAT } from './extractors/saveClassifier.js';
+export { loadClassifier } from './extractors/loadClassifier.js';
+export { classifierExtractor, loadClassifierExtractor } from './extractors/classifierExtractor.js';
+export type {
+  ClassifierOutput,
+  ClassifierExtractorOptions,
+  ClassifierExtractorConfig,
+} from './extractors/classifierExtractor.js';
+export type { DualEncoder } from './clip/DualEncoder.js';
+export { captionWords, captionVocabulary, bagOfWords, UNKNOWN_WORD } from './clip/captionVocabulary.js';
+export { createDualEncoder } from './clip/scorekitDualEncoder.js';
+export type { DualEncoderConfig, ScorekitDualEncoder } from './clip/scorekitDualEncoder.js';
+export { trainDualEncoder, zeroShotClassify, CAPTION_TEMPLATES } from './clip/trainDualEncoder.js';
+export type { TrainDualEncoderOptions } from './clip/trainDualEncoder.js';
+export { saveDualEncoder, DUAL_ENCODER_FORMAT } from './clip/saveDualEncoder.js';
+export { loadDualEncoder } from './clip/loadDualEncoder.js';
+export { dualEncoderExtractor, loadDualEncoderExtractor } from './clip/dualEncoderExtractor.js';

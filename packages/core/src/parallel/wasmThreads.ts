@@ -1,16 +1,15 @@
-import type * as OsModule from 'node:os';
-
 let configured: number | undefined;
 
+/**
+ * One thread unless `SCOREKIT_WASM_THREADS=2`. The worker only pays when a core is idle: on a shared machine
+ * (measured on 2 cores at load average 5–6) the main thread waits for a descheduled worker and two threads ran
+ * slower than one (256³ matmul 2.5 vs 22.6 GFLOP/s; the benchmark's workloads at 0.5–2.2× their one-thread
+ * rates, median 0.94×), so it is opt-in.
+ */
 function defaultThreads(): number {
   const env = typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_WASM_THREADS;
   if (env !== undefined && env !== '') return parseThreads(Number(env), 'SCOREKIT_WASM_THREADS');
-  const os =
-    typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
-      ? (process.getBuiltinModule('node:os') as typeof OsModule | undefined)
-      : undefined;
-  const cores = os === undefined ? 1 : typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return cores >= 2 ? 2 : 1;
+  return 1;
 }
 
 function parseThreads(n: number, what: string): number {
@@ -20,11 +19,13 @@ function parseThreads(n: number, what: string): number {
 
 /**
  * Sets how many threads scorekit's wasm kernels (matmul, convolutions and their gradients) use in Node: 1, or 2
- * (the main thread plus one worker). The default is 2 on machines with at least two cores, or
- * `SCOREKIT_WASM_THREADS`. tfjs-backend-wasm's own kernels stay on the main thread.
+ * (the main thread plus one worker). The default is 1, or `SCOREKIT_WASM_THREADS`; choose 2 on a machine
+ * with a core to spare (the main thread waits for the worker's half of each job, so when the cores are busy a
+ * descheduled worker slows training down).
+ * tfjs-backend-wasm's own kernels stay on the main thread.
  *
  * @example
- * setWasmThreads(1); // e.g. when several processes already share the cores
+ * setWasmThreads(2); // a dedicated machine with an idle second core
  */
 export function setWasmThreads(n: number): void {
   configured = parseThreads(n, 'setWasmThreads(n): n');

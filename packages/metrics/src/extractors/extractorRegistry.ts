@@ -3,11 +3,16 @@ import { identityExtractor } from './identityExtractor.js';
 import type { IdentityExtractorConfig } from './identityExtractor.js';
 import { loadTfjsModelExtractor } from './tfjsModelExtractor.js';
 import type { TfjsModelExtractorConfig } from './tfjsModelExtractor.js';
+import { loadClassifierExtractor } from './classifierExtractor.js';
+import type { ClassifierExtractorConfig } from './classifierExtractor.js';
+import { loadDualEncoderExtractor } from '../clip/dualEncoderExtractor.js';
 
 
 const factories = new Map<string, (config: unknown) => FeatureExtractor | Promise<FeatureExtractor>>([
   ['identity', (c) => identityExtractor(c as IdentityExtractorConfig)],
   ['tfjs-model', (c) => loadTfjsModelExtractor(c as TfjsModelExtractorConfig)],
+  ['classifier', (c) => loadClassifierExtractor(c as ClassifierExtractorConfig)],
+  ['clip', (c) => loadDualEncoderExtractor(c as { path: string })],
 ]);
 
 /**
@@ -29,7 +34,8 @@ export function extractorNames(): string[] {
 
 /**
  * Creates a registered extractor: `identity` ({ dim }) and `tfjs-model` ({ path, layer?, inputRange?,
- * inputShape? }) are built in. An unknown name throws an error listing the registered ones.
+ * inputShape? }) `classifier` ({ path, output? }: a folder from saveClassifier) and `clip` ({ path }: the image tower of a
+ * folder from saveDualEncoder) are built in. An unknown name throws an error listing the registered ones.
  *
  * @example
  * const extractor = await createExtractor('identity', { dim: 2 });

@@ -22,8 +22,8 @@ export function useFloat32(precision: MatmulPrecision, multiplyAdds: number): bo
  * float32 error analysis: each chunk of c = 512 rows is one float32 GEMM whose entries carry a rounding error of
  * at most c·u·Σ|x_ki||x_kj| (u = 2⁻²⁴; typically √c·u ≈ 1.3e-6 relative), and chunks are summed in float64, so
  * the error does not grow with n. For covariances this is a relative perturbation of the data of ~1e-6; FID is
- * insensitive to it to first order (measured on ill-conditioned spectra, cond 1e7: |ΔFID| ≈ 1e-7 on FID ≈ 7,
- * see test/fixtures/fid_precision.py).
+ * insensitive to it to first order (measured by `pnpm bench` on 10 000 × 2048 ill-conditioned features, float32
+ * covariance chunks and FᵀΣ₂F: FID relative error 5.6e-7 against scipy's float64 sqrtm).
  */
 export function gram(x: Float32Array | Float64Array, n: number, d: number, precision: MatmulPrecision): Float64Array {
   const out = new Float64Array(d * d);

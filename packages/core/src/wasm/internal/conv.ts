@@ -21,8 +21,8 @@ export function copyPadded(
   sw = 1,
   out: Float32Array = f,
 ): void {
-  const s = src >> 2;
-  const d = dst >> 2;
+  const s = src >>> 2;
+  const d = dst >>> 2;
   // the range of w whose destination column lies inside dst
   const w0 = Math.max(0, Math.ceil(-left / sw));
   const w1 = Math.min(W, Math.floor((Wp - 1 - left) / sw) + 1);
@@ -165,7 +165,7 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const f = rt.f32;
   copyPadded(f, job.input + nW * imageIn * 4, xp, [nM, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW);
   // packed filter [co block][tap][ci][8]
-  let i = wpk >> 2;
+  let i = wpk >>> 2;
   for (let jb = 0; jb < coutPadded / 8; jb++) {
     for (let t = 0; t < T; t++) {
       for (let ci = 0; ci < C; ci++) {
@@ -199,7 +199,7 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
     sOut = pool.alloc(nW * imageOut * 4);
     const sf = pool.f32;
     copyPadded(f, job.input, sXp, [nW, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW, sf);
-    sf.set(f.subarray(wpk >> 2, (wpk >> 2) + coutPadded * C * T), sW >> 2);
+    sf.set(f.subarray(wpk >>> 2, (wpk >>> 2) + coutPadded * C * T), sW >>> 2);
     const wPlan: ConvRowPlan = { ...plan, outPixelStep: coutPadded * 4 };
     const id = rt.workerModule(pool, `conv:${JSON.stringify(wPlan)}`, (m) => convRowModuleBytes(wPlan, m), ['row']);
     pool.start(id, 'row', nW, outH, [
@@ -220,10 +220,10 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
     pool?.wait();
   }
   const g = rt.f32;
-  if (!direct) scatterImages(g, g, tmp >> 2, job, nW, nM, coutPadded);
+  if (!direct) scatterImages(g, g, tmp >>> 2, job, nW, nM, coutPadded);
   if (pool !== null) {
-    if (direct && dense) g.set(pool.f32.subarray(sOut >> 2, (sOut >> 2) + nW * imageOut), job.output >> 2);
-    else scatterImages(pool.f32, g, sOut >> 2, job, 0, nW, coutPadded);
+    if (direct && dense) g.set(pool.f32.subarray(sOut >>> 2, (sOut >>> 2) + nW * imageOut), job.output >>> 2);
+    else scatterImages(pool.f32, g, sOut >>> 2, job, 0, nW, coutPadded);
   }
 }
 
@@ -238,7 +238,7 @@ function scatterImages(
   coutPadded: number,
 ): void {
   const { outH, outW, outC } = job;
-  const d = job.output >> 2;
+  const d = job.output >>> 2;
   for (let n = 0; n < count; n++) {
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++) {
@@ -279,7 +279,7 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
     rt.misc.blockChannels(xp + n * imageXp * 4, Hp * Wp, cinPadded, 4, xb + n * imageXp * 4);
     rt.misc.blockChannels(dySrc + n * imageDyp * 4, outH * outW, coutPadded, 8, dyb + n * imageDyp * 4);
   }
-  f.fill(0, acc >> 2, (acc >> 2) + accFloats);
+  f.fill(0, acc >>> 2, (acc >>> 2) + accFloats);
   const taps: number[] = [];
   for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) taps.push((kh * dH * Wp + kw * dW) * 16);
   const plan: FilterGradPlan = {
@@ -307,9 +307,9 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
     const sDy = pool.alloc(nW * imageDyp * 4);
     sAcc = pool.alloc(accFloats * 4);
     const sf = pool.f32;
-    sf.set(f.subarray(xb >> 2, (xb >> 2) + nW * imageXp), sX >> 2);
-    sf.set(f.subarray(dyb >> 2, (dyb >> 2) + nW * imageDyp), sDy >> 2);
-    sf.fill(0, sAcc >> 2, (sAcc >> 2) + accFloats);
+    sf.set(f.subarray(xb >>> 2, (xb >>> 2) + nW * imageXp), sX >>> 2);
+    sf.set(f.subarray(dyb >>> 2, (dyb >>> 2) + nW * imageDyp), sDy >>> 2);
+    sf.fill(0, sAcc >>> 2, (sAcc >>> 2) + accFloats);
     const id = rt.workerModule(pool, `filter:${JSON.stringify(plan)}`, (m) => filterGradModuleBytes(plan, m), ['image']);
     pool.start(id, 'image', nW, 1, [{ base: sX, di: imageXp * 4 }, { base: sDy, di: imageDyp * 4 }, { base: sAcc }]);
   }
@@ -318,13 +318,13 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
   } finally {
     pool?.wait();
   }
-  const a = acc >> 2;
+  const a = acc >>> 2;
   if (pool !== null) {
     const sf = pool.f32;
-    const s = sAcc >> 2;
+    const s = sAcc >>> 2;
     for (let k = 0; k < accFloats; k++) f[a + k] += sf[s + k];
   }
-  const d = dw >> 2;
+  const d = dw >>> 2;
   for (let t = 0; t < T; t++) {
     for (let ci = 0; ci < inC; ci++) {
       const src = a + (t * cinPadded + ci) * coutPadded;

@@ -40,8 +40,8 @@ export function gemm(
   const g = rt.gemm;
   if (biasPtr !== 0) {
     const f = rt.f32;
-    f.fill(0, pBias >> 2, (pBias >> 2) + panels * NR);
-    f.copyWithin(pBias >> 2, biasPtr >> 2, (biasPtr >> 2) + N);
+    f.fill(0, pBias >>> 2, (pBias >>> 2) + panels * NR);
+    f.copyWithin(pBias >>> 2, biasPtr >>> 2, (biasPtr >>> 2) + N);
   }
   // With a second thread, the worker takes the first half of the full 4-row blocks over the full 8-column panels,
   // on copies in its shared memory; this thread does the rest and every edge tile.
@@ -63,8 +63,8 @@ export function gemm(
     sBias = pool.alloc(panels * NR * 4);
     sC = pool.alloc(wRows * ldw);
     const sf = pool.f32;
-    sf.set(rt.f32.subarray(A.ptr >> 2, (A.ptr + span) >> 2), sA >> 2);
-    sf.set(rt.f32.subarray(pBias >> 2, (pBias >> 2) + panels * NR), sBias >> 2);
+    sf.set(rt.f32.subarray(A.ptr >>> 2, (A.ptr + span) >>> 2), sA >>> 2);
+    sf.set(rt.f32.subarray(pBias >>> 2, (pBias >>> 2) + panels * NR), sBias >>> 2);
     worker = rt.workerModule(pool, `gemm:${rt.fma}`, (m) => gemmModuleBytes(rt.fma, m), ['rowBlock']);
   }
   for (let k0 = 0; k0 < K; k0 += kc) {
@@ -72,7 +72,7 @@ export function gemm(
     g.packB(B.ptr + k0 * B.rs, B.rs, B.cs, kb, N, pB);
     const init = k0 > 0 ? TileInit.Load : biasPtr !== 0 ? TileInit.Bias : TileInit.Zero;
     if (pool !== null) {
-      pool.f32.set(rt.f32.subarray(pB >> 2, (pB >> 2) + fullPanels * kb * NR), sB >> 2);
+      pool.f32.set(rt.f32.subarray(pB >>> 2, (pB >>> 2) + fullPanels * kb * NR), sB >>> 2);
       pool.start(worker, 'rowBlock', wBlocks, 1, [
         { base: kb },
         { base: sA + k0 * A.cs, di: MR * A.rs },
@@ -110,8 +110,8 @@ export function gemm(
     const f = rt.f32;
     const sf = pool.f32;
     const w = fullPanels * NR;
-    if (ldc === ldw) f.set(sf.subarray(sC >> 2, (sC >> 2) + wRows * w), cPtr >> 2);
-    else for (let r = 0; r < wRows; r++) f.set(sf.subarray((sC >> 2) + r * w, (sC >> 2) + (r + 1) * w), (cPtr + r * ldc) >> 2);
+    if (ldc === ldw) f.set(sf.subarray(sC >>> 2, (sC >>> 2) + wRows * w), cPtr >>> 2);
+    else for (let r = 0; r < wRows; r++) f.set(sf.subarray((sC >>> 2) + r * w, (sC >>> 2) + (r + 1) * w), (cPtr + r * ldc) >>> 2);
   }
 }
 
@@ -132,9 +132,9 @@ function edgeTile(
 ): void {
   const cols = Math.min(NR, N - p * NR);
   const f = rt.f32;
-  const t = tmp >> 2;
-  const c0 = (cRow >> 2) + p * NR;
-  const ld = ldc >> 2;
+  const t = tmp >>> 2;
+  const c0 = (cRow >>> 2) + p * NR;
+  const ld = ldc >>> 2;
   if (init === TileInit.Load) {
     f.fill(0, t, t + MR * NR);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) f[t + r * NR + c] = f[c0 + r * ld + c];
@@ -146,8 +146,8 @@ function edgeTile(
 function fillRows(rt: WasmRuntime, M: number, N: number, cPtr: number, ldc: number, biasPtr: number): void {
   const f = rt.f32;
   for (let i = 0; i < M; i++) {
-    const row = (cPtr + i * ldc) >> 2;
+    const row = (cPtr + i * ldc) >>> 2;
     if (biasPtr === 0) f.fill(0, row, row + N);
-    else f.copyWithin(row, biasPtr >> 2, (biasPtr >> 2) + N);
+    else f.copyWithin(row, biasPtr >>> 2, (biasPtr >>> 2) + N);
   }
 }

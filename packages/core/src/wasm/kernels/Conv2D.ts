@@ -35,10 +35,10 @@ export const conv2DConfig: tf.KernelConfig = {
     const out = rt.backend.makeOutput(info.outShape, 'float32');
     if (tf.util.sizeFromShape(info.outShape) === 0) return out;
     if (g.inC === 0 || g.kH * g.kW === 0) {
-      rt.f32.fill(0, rt.offset(out) >> 2, (rt.offset(out) >> 2) + tf.util.sizeFromShape(info.outShape));
+      rt.f32.fill(0, rt.offset(out) >>> 2, (rt.offset(out) >>> 2) + tf.util.sizeFromShape(info.outShape));
       return out;
     }
-    const w = rt.offset(filter) >> 2;
+    const w = rt.offset(filter) >>> 2;
     const { outC, inC, kW } = g;
     directConv(rt, {
       input: rt.offset(x),

@@ -41,7 +41,7 @@ export const conv2DBackpropFilterConfig: tf.KernelConfig = {
     const size = tf.util.sizeFromShape(filterShape);
     if (size === 0) return out;
     if (g.batch * g.outH * g.outW === 0) {
-      rt.f32.fill(0, rt.offset(out) >> 2, (rt.offset(out) >> 2) + size);
+      rt.f32.fill(0, rt.offset(out) >>> 2, (rt.offset(out) >>> 2) + size);
       return out;
     }
     convFilterGrad(rt, g, rt.offset(x), rt.offset(dy), rt.offset(out));

@@ -32,7 +32,7 @@ function zeroPhase(
   for (let n = 0; n < batch; n++) {
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
-        const d = (base >> 2) + n * st.outImageStride + i * st.outRowStride + j * st.outPixelStride;
+        const d = (base >>> 2) + n * st.outImageStride + i * st.outRowStride + j * st.outPixelStride;
         f.fill(0, d, d + channels);
       }
     }
@@ -72,10 +72,10 @@ export const conv2DBackpropInputConfig: tf.KernelConfig = {
     const size = tf.util.sizeFromShape(inputShape);
     if (size === 0) return out;
     if (g.outC === 0 || g.outH * g.outW === 0) {
-      rt.f32.fill(0, rt.offset(out) >> 2, (rt.offset(out) >> 2) + size);
+      rt.f32.fill(0, rt.offset(out) >>> 2, (rt.offset(out) >>> 2) + size);
       return out;
     }
-    const w = rt.offset(filter) >> 2;
+    const w = rt.offset(filter) >>> 2;
     const { kH, kW, sH, sW, inH, inW, inC, outC } = g;
     const o = rt.offset(out);
     // One stride-1 convolution per output phase (py, px): dx[sH·i + py, sW·j + px] only sees the taps

@@ -42,7 +42,7 @@ export const resizeNearestNeighborGradConfig: tf.KernelConfig = {
     const h = rt.backend.wasm.HEAP32;
     const rowsSrc = Array.from({ length: newH }, (_, r) => nearestSource(r, ratioH, oldH, ac, hp));
     const colsSrc = Array.from({ length: newW }, (_, c) => nearestSource(c, ratioW, oldW, ac, hp));
-    let k = ids >> 2;
+    let k = ids >>> 2;
     for (let b = 0; b < batch; b++) {
       for (let r = 0; r < newH; r++) {
         const base = (b * oldH + rowsSrc[r]) * oldW;
@@ -50,7 +50,7 @@ export const resizeNearestNeighborGradConfig: tf.KernelConfig = {
       }
     }
     const o = rt.offset(out);
-    rt.f32.fill(0, o >> 2, (o >> 2) + size);
+    rt.f32.fill(0, o >>> 2, (o >>> 2) + size);
     if (count > 0 && channels > 0) rt.misc.scatterAdd(rt.offset(dy), ids, count, batch * oldH * oldW, channels, o);
     return out;
   },

@@ -30,17 +30,17 @@ export const unsortedSegmentSumConfig: tf.KernelConfig = {
     const out = rt.backend.makeOutput([numSegments, ...inner], x.dtype);
     const o = rt.offset(out);
     if (x.dtype === 'float32') {
-      rt.f32.fill(0, o >> 2, (o >> 2) + numSegments * cols);
+      rt.f32.fill(0, o >>> 2, (o >>> 2) + numSegments * cols);
       rt.misc.scatterAdd(rt.offset(x), rt.offset(segmentIds), count, numSegments, cols, o);
     } else {
       const h = rt.backend.wasm.HEAP32;
-      const xs = rt.offset(x) >> 2;
-      const ids = rt.offset(segmentIds) >> 2;
-      h.fill(0, o >> 2, (o >> 2) + numSegments * cols);
+      const xs = rt.offset(x) >>> 2;
+      const ids = rt.offset(segmentIds) >>> 2;
+      h.fill(0, o >>> 2, (o >>> 2) + numSegments * cols);
       for (let i = 0; i < count; i++) {
         const s = h[ids + i];
         if (s < 0 || s >= numSegments) continue;
-        for (let c = 0; c < cols; c++) h[(o >> 2) + s * cols + c] += h[xs + i * cols + c];
+        for (let c = 0; c < cols; c++) h[(o >>> 2) + s * cols + c] += h[xs + i * cols + c];
       }
     }
     return out;

@@ -1,0 +1,116 @@
+import type { Command } from 'commander';
+import * as tf from '@tensorflow/tfjs';
+import * as nodePath from 'node:path';
+import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core';
+import { useBackend } from '../backend.js';
+import { CliError } from '../errors.js';
+import { imageGridPng, scatterPng } from '../png.js';
+import { addSamplerFlags, samplerFromFlags } from '../samplerOptions.js';
+import { openScoreSource } from '../scoreSource.js';
+import type { ScoreSourceFlags } from '../scoreSource.js';
+import { saveTrajectory } from '../trainModel.js';
+import { runFolder } from '../runFolder.js';
+
+interface SampleFlags extends ScoreSourceFlags {
+  readonly n: string;
+  readonly seed: string;
+  readonly out?: string;
+  readonly trajectory?: string;
+  readonly label?: string;
+  readonly backend?: string;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Registers `scorekit sample`: draws samples from a checkpoint or an analytic mixture with any registered sampler
+ * and writes them as .npy, or as a PNG (image grid, or a scatter plot for 2D).
+ *
+ * @example
+ * registerSampleCommand(program); // scorekit sample --checkpoint runs/demo --sampler ode --n 2000 --out s.png
+ */
+export function registerSampleCommand(program: Command): void {
+  const command = program
+    .command('sample')
+    .description('draw samples from a trained checkpoint or an analytic Gaussian mixture')
+    .option('--checkpoint <path>', 'run folder (or its checkpoints folder)')
+    .option('--step <n>', 'which checkpoint (default: latest)')
+    .option('--no-ema', 'use the raw training weights instead of the EMA')
+    .option('--score <spec>', 'analytic:<mixture.json> — exact score of a Gaussian mixture')
+    .option('--sde <name>', 'SDE for an analytic score (default vp)')
+    .option('--n <n>', 'number of samples', '64')
+    .option('--seed <n>', 'seed', '0')
+    .option('--out <file>', 'output: .npy (samples) or .png (grid / scatter)')
+    .option('--label <k|cycle>', 'class-conditional checkpoints: every sample of class k, or classes 0, 1, … in turn')
+    .option('--trajectory <every=k>', 'also save the trajectory every k steps (<out>.trajectory.npy + index)')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu');
+  addSamplerFlags(command);
+  command.action(async (flags: SampleFlags) => {
+    await runSample(flags);
+  });
+}
+
+async function runSample(flags: SampleFlags): Promise<void> {
+  const out = flags.out;
+  if (out == null || !/\.(npy|png)$/i.test(out)) throw new CliError(`--out must name a .npy or .png file, got ${out == null ? 'nothing' : `'${out}'`}`);
+  const n = Number(flags.n);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`--n must be an integer ≥ 1, got '${flags.n}'`);
+  const seed = Number(flags.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be an integer ≥ 0, got '${flags.seed}'`);
+  let every = 0;
+  if (flags.trajectory != null) {
+    const m = /^every=(\d+)$/.exec(flags.trajectory);
+    if (m == null || Number(m[1]) < 1) throw new CliError(`--trajectory must be every=<k> with k ≥ 1, got '${flags.trajectory}'`);
+    every = Number(m[1]);
+  }
+  const sampler = samplerFromFlags(flags);
+  await useBackend(flags.backend);
+  const source = await openScoreSource(flags);
+  try {
+    const png = out.toLowerCase().endsWith('.png');
+    const is2d = source.pointShape.length === 1 && source.pointShape[0] === 2;
+    if (png && !is2d && !source.images) {
+      throw new CliError(`--out ${out}: PNG output needs 2D points or images; these are ${source.pointShape.join('×')} — use .npy`);
+    }
+    const labels = labelTensor(flags.label, n, source.numClasses);
+    const result = await sampler.run({
+      score: labels != null ? source.scoreFor(labels) : source.score,
+      sde: source.sde,
+      shape: [n, ...source.pointShape],
+      seed,
+      ...(every > 0 ? { record: { every } } : {}),
+    });
+    labels?.dispose();
+    try {
+      await ensureDir(nodePath.dirname(nodePath.resolve(out)));
+      if (png) {
+        const values = (await result.samples.data()) as Float32Array;
+        const bytes = is2d ? scatterPng(values, { size: 512 }).png : imageGridPng(values, [n, ...source.pointShape] as [number, number, number, number], { scale: source.pointShape[0]! < 64 ? 2 : 1 });
+        await writeFileAtomic(out, bytes);
+      } else {
+        await saveNpy(out, result.samples);
+      }
+      if (result.trajectory != null) {
+        // The trajectory goes beside the output, in a run-folder-like layout the gallery can read.
+        const base = out.replace(/\.(npy|png)$/i, '');
+        const dir = `${base}.trajectory`;
+        await saveTrajectory(runFolder(dir), 0, sampler.name, result.trajectory);
+      }
+      process.stdout.write(`${JSON.stringify({ out, n, sampler: sampler.name, nfe: result.nfe, source: source.description })}\n`);
+    } finally {
+      result.samples.dispose();
+    }
+  } finally {
+    source.dispose();
+  }
+}
+
+function labelTensor(flag: string | undefined, n: number, numClasses: number): tf.Tensor | undefined {
+  if (flag == null) return undefined;
+  if (numClasses < 1) throw new CliError('--label needs a class-conditional checkpoint (trained with "conditional": true)');
+  if (flag === 'cycle') return tf.tensor1d(Array.from({ length: n }, (_, i) => i % numClasses), 'int32');
+  const k = Number(flag);
+  if (!Number.isInteger(k) || k < 0 || k >= numClasses) {
+    throw new CliError(`--label must be 'cycle' or a class 0…${numClasses - 1}, got '${flag}'`);
+  }
+  return tf.fill([n], k, 'int32');
+}

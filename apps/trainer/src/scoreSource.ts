@@ -1,0 +1,156 @@
+import * as tf from '@tensorflow/tfjs';
+import * as fs from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import { GaussianMixture } from '@scorekit/data';
+import { ExponentialMovingAverage, readCheckpoint, restoreCheckpoint } from '@scorekit/models';
+import { SDE_NAMES, createSde } from '@scorekit/sde';
+import type { ScoreFn, Sde } from '@scorekit/sde';
+import type { TrainConfig } from './config.js';
+import { buildModel } from './buildModel.js';
+import { CliError } from './errors.js';
+import { readJsonFile, runTask } from './io.js';
+
+/** Where `sample` and `likelihood` get their score from. */
+export interface ScoreSource {
+  readonly score: ScoreFn;
+  /** Classes of a class-conditional checkpoint (0 otherwise). */
+  readonly numClasses: number;
+  /** The score for fixed per-sample class labels (int32 [n]); class-conditional checkpoints only. */
+  scoreFor(labels: tf.Tensor): ScoreFn;
+  readonly sde: Sde;
+  /** Shape of one data point ([2], [28, 28, 1], …). */
+  readonly pointShape: readonly number[];
+  /** The analytic mixture, when the score is one. */
+  readonly mixture?: GaussianMixture;
+  /** Whether the data are images in [−1, 1] (grid PNGs, dequantised likelihoods). */
+  readonly images: boolean;
+  readonly description: string;
+  dispose(): void;
+}
+
+/** Flags naming a score source. */
+export interface ScoreSourceFlags {
+  readonly checkpoint?: string;
+  readonly score?: string;
+  readonly sde?: string;
+  readonly step?: string;
+  /** commander's `--no-ema` sets `ema: false`. */
+  readonly ema?: boolean;
+}
+
+/**
+ * Opens the score a `sample` or `likelihood` command uses: a trained model from `--checkpoint <run folder or
+ * checkpoints folder>` (EMA weights unless `--no-ema`; `--step` picks one checkpoint), or an exact Gaussian
+ * mixture from `--score analytic:mixture.json` under `--sde` (default vp). Bad names and files are `CliError`s.
+ *
+ * @example
+ * const source = await openScoreSource({ score: 'analytic:mix.json', sde: 've' });
+ */
+export async function openScoreSource(flags: ScoreSourceFlags): Promise<ScoreSource> {
+  if ((flags.checkpoint == null) === (flags.score == null)) {
+    throw new CliError('Give exactly one of --checkpoint <run folder> or --score analytic:<mixture.json>');
+  }
+  if (flags.score != null) return openAnalytic(flags.score, flags.sde ?? 'vp');
+  return openCheckpoint(flags.checkpoint!, flags);
+}
+
+async function openAnalytic(spec: string, sdeName: string): Promise<ScoreSource> {
+  if (!spec.startsWith('analytic:')) {
+    throw new CliError(`--score must be analytic:<mixture.json> (a Gaussian mixture file), got '${spec}'`);
+  }
+  const file = spec.slice('analytic:'.length);
+  const json = await runTask(readJsonFile(file, '--score'));
+  let mixture: GaussianMixture;
+  try {
+    mixture = GaussianMixture.fromJSON(json);
+  } catch (e) {
+    throw new CliError(`--score file ${file} is not a valid Gaussian mixture: ${(e as Error).message}\n` +
+      'Expected { "weights": [...], "means": [[...], ...], and "covariances": [[[...]]] or "stds": [...] }.');
+  }
+  if (!(SDE_NAMES as readonly string[]).includes(sdeName)) {
+    throw new CliError(`Unknown --sde '${sdeName}'. Allowed: ${SDE_NAMES.join(', ')}`);
+  }
+  const sde = createSde({ name: sdeName });
+  return {
+    score: mixture.scoreFn(sde),
+    numClasses: 0,
+    scoreFor: () => {
+      throw new CliError('--label needs a class-conditional checkpoint; an analytic mixture has no classes');
+    },
+    sde,
+    pointShape: [mixture.dim],
+    mixture,
+    images: false,
+    description: `analytic mixture ${file} (${mixture.weights.length} components, dim ${mixture.dim}) under the ${sdeName} SDE`,
+    dispose: () => undefined,
+  };
+}
+
+async function openCheckpoint(path: string, flags: ScoreSourceFlags): Promise<ScoreSource> {
+  const root = await checkpointsRoot(path);
+  const stepFlag = flags.step;
+  let step: number | 'latest' = 'latest';
+  if (stepFlag != null) {
+    step = Number(stepFlag);
+    if (!Number.isInteger(step) || step < 0) throw new CliError(`--step must be a checkpoint's step (an integer ≥ 0), got '${stepFlag}'`);
+  }
+  const info = await readCheckpoint(root, { step }).catch((e: unknown) => {
+    throw new CliError(`Cannot read checkpoint in ${root}: ${(e as Error).message}`);
+  });
+  const config = info.config as unknown as TrainConfig;
+  if (config == null || typeof config !== 'object' || config.sde == null || config.network == null) {
+    throw new CliError(`Checkpoint ${info.path} was not written by scorekit train (no training config inside)`);
+  }
+  if (flags.sde != null && flags.sde !== config.sde.name) {
+    throw new CliError(`--sde ${flags.sde} does not match the checkpoint's SDE '${config.sde.name}' (leave --sde out for checkpoints)`);
+  }
+  const built = buildModel(config);
+  const useEma = flags.ema !== false;
+  const ema = useEma && info.ema != null ? new ExponentialMovingAverage(built.network.variables, { decay: info.ema.decay }) : undefined;
+  await restoreCheckpoint(root, { network: built.network, ...(ema ? { ema } : {}) }, { step });
+  if (ema) {
+    ema.swapIn();
+  }
+  const pointShape = config.network.kind === 'mlp' ? [Number(config.network.dim)] : imageShape(config.network);
+  const numClasses = config.conditional ? Number(config.network.numClasses ?? 0) : 0;
+  return {
+    score: built.scoreFn(),
+    numClasses,
+    scoreFor: (labels) => built.scoreFn(labels),
+    sde: built.sde,
+    pointShape,
+    images: config.network.kind !== 'mlp',
+    description: `${info.path} (step ${info.step}, ${ema ? 'EMA' : 'raw'} weights)`,
+    dispose: () => {
+      ema?.dispose();
+      built.network.dispose();
+    },
+  };
+}
+
+function imageShape(network: TrainConfig['network']): number[] {
+  const s = network.imageSize as number | [number, number];
+  const [h, w] = typeof s === 'number' ? [s, s] : s;
+  return [h, w, Number(network.channels ?? 1)];
+}
+
+async function checkpointsRoot(path: string): Promise<string> {
+  const stat = await fs.stat(path).catch(() => null);
+  if (stat == null) throw new CliError(`--checkpoint ${path}: no such file or folder (give a run folder, e.g. runs/demo)`);
+  const inner = nodePath.join(path, 'checkpoints');
+  if (await fs.stat(inner).then((s) => s.isDirectory(), () => false)) return inner;
+  return path;
+}
+
+/**
+ * Checks that an array loaded from a .npy has the shape [n, ...pointShape] and returns it as a tensor.
+ *
+ * @example
+ * const x = dataTensor(await loadNpy('x.npy'), [2], '--data x.npy');
+ */
+export function dataTensor(array: { data: ArrayLike<number | bigint>; shape: readonly number[] }, pointShape: readonly number[], origin: string): tf.Tensor {
+  const expected = `[n, ${pointShape.join(', ')}]`;
+  const ok = array.shape.length === pointShape.length + 1 && pointShape.every((d, i) => array.shape[i + 1] === d) && (array.shape[0] ?? 0) > 0;
+  if (!ok) throw new CliError(`${origin} has shape [${array.shape.join(', ')}]; expected ${expected} for this model`);
+  return tf.tensor(Float32Array.from(array.data as ArrayLike<number | bigint>, (v) => Number(v)), [...array.shape]);
+}

@@ -1,0 +1,48 @@
+import * as fs from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import { expect, it } from 'vitest';
+import { loadNpy } from '@scorekit/core';
+import { describeOnBackends } from '@scorekit/test-utils';
+import { decodePng } from '../src/png.js';
+import { trainModel } from '../src/trainModel.js';
+import { readMetrics, tempDir, tinyConfig } from './helpers.js';
+import { cli } from './cliHarness.js';
+
+describeOnBackends(
+  'trainModel on MNIST with a U-Net',
+  () => {
+    it('trains a class-conditional U-Net on digits and writes an image grid of the right size', async () => {
+      const dir = await tempDir();
+      const config = tinyConfig({
+        dataset: { name: 'mnist', count: 40 },
+        network: { kind: 'unet', imageSize: 28, channels: 1, nf: 4, chMult: [1, 2], numResBlocks: 1, attnResolutions: [], numClasses: 10 },
+        conditional: true,
+        steps: 2,
+        batchSize: 4,
+        sampleCount: 4,
+        sampler: { name: 'ddim', steps: 2 },
+      });
+      const summary = await trainModel(config, { runDir: dir });
+      expect(summary.status).toBe('completed');
+      // ε-prediction continuous DSM sums over the 784 pixels: an untrained network's loss is of that order
+      const [first] = await readMetrics(dir);
+      expect(first!.loss).toBeGreaterThan(100);
+      expect(first!.loss).toBeLessThan(5000);
+      const samples = await loadNpy(nodePath.join(dir, 'samples/step-000000002.npy'));
+      expect(samples.shape).toEqual([4, 28, 28, 1]);
+      // 4 images in 2 columns, each 28 px drawn at scale 2, with 2-px gaps: 2·56 + 3·2 = 118
+      const png = decodePng(await fs.readFile(nodePath.join(dir, 'samples/step-000000002.png')));
+      expect([png.width, png.height]).toEqual([118, 118]);
+
+      // sampling the conditional checkpoint for one class, and a class it does not have
+      const out = nodePath.join(dir, 'three.npy');
+      const ok = await cli('sample', '--checkpoint', dir, '--label', '3', '--sampler', 'ddim', '--steps', '2', '--n', '2', '--out', out, '--backend', 'cpu');
+      expect(ok.code, ok.stderr).toBe(0);
+      expect((await loadNpy(out)).shape).toEqual([2, 28, 28, 1]);
+      const bad = await cli('sample', '--checkpoint', dir, '--label', '10', '--n', '2', '--out', out, '--backend', 'cpu');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("--label must be 'cycle' or a class 0…9, got '10'");
+    }, 60_000);
+  },
+  ['cpu'],
+);
