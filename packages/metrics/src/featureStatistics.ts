@@ -4,18 +4,9 @@ import { MATMUL_PRECISIONS } from './internal/gemm.js';
 import type { MatmulPrecision } from './internal/gemm.js';
 import { choiceOption } from './internal/options.js';
 import { statisticsOf } from './internal/statistics.js';
+import type { FeatureStatistics } from './internal/statistics.js';
 
-/**
- * The Gaussian fit of a feature set that FID compares: sample count, mean and covariance (n − 1 normalisation,
- * as `np.cov`), in float64. `cov` is row-major d × d. Cache the statistics of a reference set with
- * {@link saveFeatureStatistics} and compare new samples against them with {@link frechetDistance}.
- */
-export interface FeatureStatistics {
-  readonly n: number;
-  readonly d: number;
-  readonly mean: Float64Array;
-  readonly cov: Float64Array;
-}
+export type { FeatureStatistics } from './internal/statistics.js';
 
 export interface FeatureStatisticsOptions {
   /**

@@ -1,7 +1,18 @@
-import type { FeatureStatistics } from '../featureStatistics.js';
 import type { FeatureMatrix } from './featureMatrix.js';
 import { centre, columnMeans, gram, useFloat32 } from './gemm.js';
 import type { MatmulPrecision } from './gemm.js';
+
+/**
+ * The Gaussian fit of a feature set that FID compares: sample count, mean and covariance (n − 1 normalisation,
+ * as `np.cov`), in float64. `cov` is row-major d × d. Cache the statistics of a reference set with
+ * {@link saveFeatureStatistics} and compare new samples against them with {@link frechetDistance}.
+ */
+export interface FeatureStatistics {
+  readonly n: number;
+  readonly d: number;
+  readonly mean: Float64Array;
+  readonly cov: Float64Array;
+}
 
 /** Mean and covariance (n − 1) of a validated feature matrix; `name` appears in the error for n < 2. */
 export function statisticsOf(m: FeatureMatrix, precision: MatmulPrecision, name: string): FeatureStatistics {
