@@ -155,6 +155,10 @@ describe('scorekit eval errors', () => {
     ]);
     expect(problems({ metric: 'pr', fake: 'b.npy' })).toEqual(['--real: is required for --metric pr']);
     expect(problems({ metric: 'clip', fake: 'b.npy' })[0]).toMatch(/--texts: is required/);
+    expect(problems({ metric: 'is', fake: 'b.npy', features: 'identity' })).toEqual([
+      "--features: --metric is needs class probabilities: a classifier, or a tfjs model's softmax layer, not 'identity' (classifier:<dir>, tfjs:<model.json>#<layer>)",
+    ]);
+    expect(problems({ metric: 'is', fake: 'b.npy', features: 'classifier:clf' })).toEqual([]);
   });
 
   it('shape mismatch, too few samples, NaN and missing files are CliErrors naming the flag', async () => {

@@ -82,7 +82,7 @@ export function parseEvalOptions(o: EvalCommandOptions): E.Either<ConfigProblem[
   if (o.fake === undefined) problems.push(...problem('--fake', 'is required (a .npy file or dataset:<name>)'));
   if (needsReal && o.real === undefined) problems.push(...problem('--real', `is required for --metric ${metric}`));
   if (known && !needsReal && o.real !== undefined) {
-    problems.push(...problem('--real', `is not used by --metric ${metric}; ${metric === 'is' ? 'IS takes only --fake (class probabilities)' : 'CLIP score takes --fake (image embeddings) and --texts'}`));
+    problems.push(...problem('--real', `is not used by --metric ${metric}; ${metric === 'is' ? 'IS takes only --fake (class probabilities, or images with --features classifier:<dir>)' : 'CLIP score takes --fake (image embeddings) and --texts'}`));
   }
   const clipImages = metric === 'clip' && o.features !== undefined;
   if (metric === 'clip' && !clipImages && o.texts === undefined) {
@@ -97,7 +97,9 @@ export function parseEvalOptions(o: EvalCommandOptions): E.Either<ConfigProblem[
     const spec = parseFeatureSpec(o.features);
     if (typeof spec === 'string') problems.push(...problem('--features', spec, EVAL_FEATURE_FORMS));
     else features = spec;
-    if (metric === 'is') problems.push(...problem('--features', 'is not used by --metric is, which takes precomputed class probabilities'));
+    if (metric === 'is' && typeof spec !== 'string' && spec.kind !== 'classifier' && spec.kind !== 'tfjs') {
+      problems.push(...problem('--features', `--metric is needs class probabilities: a classifier, or a tfjs model's softmax layer, not '${o.features}'`, ['classifier:<dir>', 'tfjs:<model.json>#<layer>']));
+    }
     if (metric === 'clip' && typeof spec !== 'string' && spec.kind !== 'clip') {
       problems.push(...problem('--features', `--metric clip on images needs a dual encoder, not '${o.features}'`, ['clip:<dir>']));
     }
@@ -173,7 +175,10 @@ export async function runEval(options: EvalCommandOptions, io: EvalIo = {}): Pro
     }
   }
   let extractor: FeatureExtractor | undefined;
-  if (s.features !== undefined) extractor = await createEvalExtractor(s.features, fakeArray.shape.slice(1));
+  if (s.features !== undefined) {
+    // IS reads class probabilities; every other metric reads features.
+    extractor = await createEvalExtractor(s.features, fakeArray.shape.slice(1), s.metric === 'is' ? 'probabilities' : 'features');
+  }
   try {
     const features = async (array: EvalArray, flag: string): Promise<FlatFeatures> => {
       const progress = createEvalProgress(`features ${flag.slice(2)}`, io.progressLine !== undefined ? { write: io.progressLine } : {});

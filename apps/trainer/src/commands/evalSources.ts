@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadFashionMnist, loadMnist } from '@scorekit/data';
 import type { ImageDataset } from '@scorekit/data';
 import { createExtractor, extractorNames, identityExtractor } from '@scorekit/metrics';
-import type { FeatureExtractor, FlatFeatures } from '@scorekit/metrics';
+import type { ClassifierOutput, FeatureExtractor, FlatFeatures } from '@scorekit/metrics';
 import { CliError } from '../errors.js';
 import { readNpyFile, runTask } from '../io.js';
 
@@ -94,7 +94,11 @@ function toFloat64(data: ArrayLike<number | bigint>, flag: string, path: string)
 }
 
 /** Creates the extractor named by a parsed `--features` spec for images shaped like `sample`. */
-export async function createEvalExtractor(spec: EvalFeatureSpec, sampleShape: readonly number[]): Promise<FeatureExtractor> {
+export async function createEvalExtractor(
+  spec: EvalFeatureSpec,
+  sampleShape: readonly number[],
+  output: ClassifierOutput = 'features',
+): Promise<FeatureExtractor> {
   try {
     if (spec.kind === 'identity') return identityExtractor({ dim: sampleShape.reduce((a, b) => a * b, 1) });
     if (spec.kind === 'tfjs') {
@@ -103,7 +107,7 @@ export async function createEvalExtractor(spec: EvalFeatureSpec, sampleShape: re
     if (!extractorNames().includes(spec.kind)) {
       throw new Error(`this build of @scorekit/metrics has no '${spec.kind}' extractor; registered: ${extractorNames().join(', ')}`);
     }
-    return await createExtractor(spec.kind, { path: spec.path });
+    return await createExtractor(spec.kind, spec.kind === 'classifier' ? { path: spec.path, output } : { path: spec.path });
   } catch (e) {
     throw new CliError(`--features: ${(e as Error).message}`);
   }
