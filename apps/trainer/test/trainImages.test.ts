@@ -42,7 +42,24 @@ describeOnBackends(
       const bad = await cli('sample', '--checkpoint', dir, '--label', '10', '--n', '2', '--out', out, '--backend', 'cpu');
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain("--label must be 'cycle' or a class 0…9, got '10'");
-    }, 60_000);
+
+      // likelihood of 8-bit digits: dequantised, so bits/dim = −log p / (784 ln 2) + 7 (score_sde's offset for
+      // data in [−1, 1]); without dequantisation the density is continuous and the offset is 0.
+      const lp = nodePath.join(dir, 'logp.npy');
+      const common = ['--checkpoint', dir, '--dataset', 'mnist', '--count', '2', '--rtol', '1e-2', '--atol', '1e-2', '--estimator', 'hutchinson', '--backend', 'wasm'];
+      const lik = await cli('likelihood', ...common, '--out', lp);
+      expect(lik.code, lik.stderr).toBe(0);
+      const report = JSON.parse(lik.stdout.trim().split('\n').pop()!) as { meanBitsPerDim: number; bitsPerDimOffset: number; n: number };
+      expect(report.bitsPerDimOffset).toBe(7);
+      expect(report.n).toBe(2);
+      const logp = (await loadNpy(lp)).data as Float32Array;
+      const bpd = (await loadNpy(nodePath.join(dir, 'logp.bpd.npy'))).data as Float32Array;
+      for (let i = 0; i < 2; i++) expect(bpd[i]).toBeCloseTo(-logp[i] / (784 * Math.LN2) + 7, 4);
+      expect(report.meanBitsPerDim).toBeCloseTo((bpd[0] + bpd[1]) / 2, 4);
+      const raw = await cli('likelihood', ...common, '--no-dequantize');
+      expect(raw.code, raw.stderr).toBe(0);
+      expect((JSON.parse(raw.stdout.trim().split('\n').pop()!) as { bitsPerDimOffset: number }).bitsPerDimOffset).toBe(0);
+    }, 120_000);
   },
   ['cpu'],
 );
