@@ -4,6 +4,7 @@ import { l2Rows } from '../internal/l2Rows.js';
 import { bagOfWords, captionVocabulary } from './captionVocabulary.js';
 import { createDualEncoder } from './scorekitDualEncoder.js';
 import type { ScorekitDualEncoder } from './scorekitDualEncoder.js';
+import { epochOrder } from '../internal/epochOrder.js';
 
 /** Caption templates used to describe a class while training (one drawn per image per step). */
 export const CAPTION_TEMPLATES = ['a photo of a {}', 'a picture of a {}', 'an image of a {}', 'a {}'] as const;
@@ -76,16 +77,11 @@ export async function trainDualEncoder(options: TrainDualEncoderOptions): Promis
   const batchImages = new Float32Array(batchSize * pixels);
   const batchBags = new Float32Array(batchSize * v);
   const maxLogScale = Math.log(100);
-  let order = rng.permutation(n);
-  let cursor = 0;
+  const nextIndex = epochOrder(rng, n);
   try {
     for (let step = 1; step <= steps; step++) {
       for (let b = 0; b < batchSize; b++) {
-        if (cursor === n) {
-          order = rng.permutation(n);
-          cursor = 0;
-        }
-        const i = order[cursor++];
+        const i = nextIndex();
         batchImages.set(images.subarray(i * pixels, (i + 1) * pixels), b * pixels);
         const caption = labels[i] * templates.length + rng.randint(0, templates.length);
         batchBags.set(bags.subarray(caption * v, (caption + 1) * v), b * v);

@@ -3,6 +3,7 @@ import { Rng } from '@scorekit/core';
 import { checkClassifierConfig, createClassifierNetwork } from './classifierNetwork.js';
 import type { ClassifierNetworkConfig } from './classifierNetwork.js';
 import type { Classifier } from './Classifier.js';
+import { epochOrder } from '../internal/epochOrder.js';
 
 export interface TrainClassifierOptions {
   /** Images NHWC float32 in [−1, 1], flat row-major with `shape`, e.g. from `@scorekit/data`'s loaders. */
@@ -73,16 +74,11 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   const pixels = h * w * c;
   const batchImages = new Float32Array(batchSize * pixels);
   const batchLabels = new Int32Array(batchSize);
-  let order = rng.permutation(n);
-  let cursor = 0;
+  const nextIndex = epochOrder(rng, n);
   try {
     for (let step = 1; step <= steps; step++) {
       for (let b = 0; b < batchSize; b++) {
-        if (cursor === n) {
-          order = rng.permutation(n);
-          cursor = 0;
-        }
-        const i = order[cursor++];
+        const i = nextIndex();
         batchImages.set(images.subarray(i * pixels, (i + 1) * pixels), b * pixels);
         batchLabels[b] = labels[i];
       }
