@@ -77,7 +77,7 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
   await ensureDir(run.root);
   await writeFileAtomic(run.config, `${JSON.stringify(config, null, 2)}\n`);
 
-  const data = await openTrainingData(config.dataset);
+  const data = await openTrainingData(config.dataset, config.seed + DATA_STREAM);
   const built = buildModel(config);
   const { network, model } = built;
   const objective = createObjective(config.objective as never) as Objective;
@@ -137,7 +137,7 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
       const lr = lrAt(step);
       setLr(lr);
       const { loss, gradNorm } = tf.tidy(() => {
-        const batch = data.next(config.batchSize, dataRng, config.conditional);
+        const batch = data.next(config.batchSize, dataRng, config.conditional, step);
         const { value, grads } = tf.variableGrads(() => lossOf(batch), trainable);
         const { grads: applied, norm } = clipByGlobalNorm(grads, config.gradClip);
         // applyGradients takes a name → tensor map at run time; its type says Variable.

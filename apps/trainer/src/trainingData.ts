@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@scorekit/core';
+import { Rng } from '@scorekit/core';
 import { TOY_DATASET_NAMES, loadFashionMnist, loadImageFolder, loadMnist, ncsnToyMixture, sampleToyDataset } from '@scorekit/data';
 import type { ImageDataset } from '@scorekit/data';
 import type { DatasetConfig } from './config.js';
@@ -13,21 +13,26 @@ export interface TrainingData {
   readonly numClasses: number;
   /** Whether this is 2D data (scatter plots) rather than images (grids). */
   readonly is2d: boolean;
-  /** Draws one batch; call inside `tf.tidy`. 2D sets draw fresh points, images are picked uniformly at random. */
-  next(batchSize: number, rng: Rng, withLabels: boolean): { x: tf.Tensor; labels?: tf.Tensor };
+  /**
+   * The batch of training step `step` (0-based); call inside `tf.tidy`. 2D sets draw fresh points from `rng`;
+   * images are read in shuffled epochs (see {@link openTrainingData}).
+   */
+  next(batchSize: number, rng: Rng, withLabels: boolean, step: number): { x: tf.Tensor; labels?: tf.Tensor };
   readonly description: string;
 }
 
 /**
- * Opens the training data a config names. 2D toy sets are generated (an endless stream from the seeded `rng`);
- * image sets are loaded once and sampled with replacement by the data `rng`, so a resumed run draws the same
- * batches as an uninterrupted one. A missing data file is a `CliError` saying how to get it.
+ * Opens the training data a config names. 2D toy sets are generated (an endless stream from the seeded `rng`).
+ * Image sets are loaded once and read in epochs without replacement: the sample at position p = step·batchSize + i
+ * is row order_e[p mod n] of epoch e = ⌊p / n⌋, whose permutation is drawn from `shuffleSeed` and e. The order is
+ * a function of the step alone, so a resumed run reads the same batches as an uninterrupted one.
+ * A missing data file is a `CliError` saying how to get it.
  *
  * @example
- * const data = await openTrainingData({ name: 'two-moons' });
- * const { x } = tf.tidy(() => data.next(256, rng, false));
+ * const data = await openTrainingData({ name: 'two-moons' }, 0);
+ * const { x } = tf.tidy(() => data.next(256, rng, false, step));
  */
-export async function openTrainingData(config: DatasetConfig): Promise<TrainingData> {
+export async function openTrainingData(config: DatasetConfig, shuffleSeed: number): Promise<TrainingData> {
   if ((TOY_DATASET_NAMES as readonly string[]).includes(config.name)) {
     const name = config.name;
     return {
@@ -46,16 +51,18 @@ export async function openTrainingData(config: DatasetConfig): Promise<TrainingD
   const images = await loadImages(config);
   const [count, h, w, c] = images.shape;
   const per = h * w * c;
+  const epochs = epochOrders(count, shuffleSeed);
   return {
     pointShape: [h, w, c],
     numClasses: images.classNames?.length ?? 0,
     is2d: false,
     description: `${images.source}: ${count} images ${h}×${w}×${c}`,
-    next: (n, rng, withLabels) => {
+    next: (n, _rng, withLabels, step) => {
       const x = new Float32Array(n * per);
       const labels = new Int32Array(n);
       for (let i = 0; i < n; i++) {
-        const k = rng.randint(0, count);
+        const position = step * n + i;
+        const k = epochs.order(Math.floor(position / count))[position % count];
         x.set(images.images.subarray(k * per, (k + 1) * per), i * per);
         labels[i] = images.labels?.[k] ?? 0;
       }
@@ -85,4 +92,18 @@ async function loadImages(config: DatasetConfig): Promise<ImageDataset> {
     // DatasetError messages name the file and how to get it; keep them, without a stack.
     throw new CliError(`Cannot load data set '${config.name}': ${(e as Error).message}`);
   }
+}
+
+/** The permutation of each epoch, drawn from its own seed; the latest one is kept (epochs are read in order). */
+function epochOrders(count: number, seed: number): { order: (epoch: number) => Int32Array } {
+  let cached: { epoch: number; order: Int32Array } = { epoch: -1, order: new Int32Array(0) };
+  return {
+    order: (epoch) => {
+      if (cached.epoch !== epoch) {
+        // A golden-ratio stride keeps the epoch seeds of nearby run seeds apart (Rng hashes the seed with splitmix).
+        cached = { epoch, order: new Rng((seed + Math.imul(epoch + 1, 0x9e3779b9)) >>> 0).permutation(count) };
+      }
+      return cached.order;
+    },
+  };
 }
