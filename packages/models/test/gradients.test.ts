@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@scorekit/core';
 import { VpSde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectClose } from '@scorekit/test-utils';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNetwork, createScoreModel, type Network, type NetworkConfig } from '../src/index.js';
 import { onBackend, randomizeWeights } from './helpers.js';
 
@@ -69,6 +69,11 @@ describe('gradients through every model agree on wasm and cpu', () => {
       // Same float32 maths with different summation orders (XNNPACK vs the JS kernels): relative agreement to
       // ~1e-4 of each gradient's scale. Energy models go through a second derivative, hence the looser 1e-3.
       const tol = m.config.kind === 'energy' ? 1e-3 : 1e-4;
+      // The comparison is not vacuous: every variable gets a non-zero gradient, except the output bias of the
+      // scalar (MLP) energy, which −∇ₓE ignores.
+      expect(wasm.grads).toHaveLength(cpu.grads.length);
+      const untouched = cpu.grads.filter((g) => g.every((v) => v === 0)).length;
+      expect(untouched).toBe(m.name === 'energy (scalar mlp)' ? 1 : 0);
       expectClose(wasm.loss, cpu.loss, tol * Math.abs(cpu.loss) + 1e-5, 0, 'loss');
       cpu.grads.forEach((g, i) => {
         const scale = Math.max(...g.map(Math.abs));
