@@ -3,6 +3,8 @@
 //
 //   pnpm bench                                  # from the root or packages/metrics: 10 000 × 2048, k = 3
 //   pnpm bench -- --n 2000 --d 512 --breakdown  # smaller, with the steps of FID timed one by one
+//   pnpm bench -- --threads 1                   # both sides on one thread (default 2: numpy's OpenBLAS uses every
+//                                               # core, so scorekit's wasm kernels get the second core too)
 //
 // The Python side runs /usr/bin/python3 (Debian's python3-numpy and python3-scipy) or $SCOREKIT_PYTHON; without
 // numpy/scipy it is skipped with a message.
@@ -10,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng, selectBackend } from '@scorekit/core';
+import * as tf from '@tensorflow/tfjs';
+import { Rng, selectBackend, setWasmThreads } from '@scorekit/core';
 import { featureStatistics, frechetDistance, precisionRecall } from '../src/index.js';
 import { matmul } from '../src/internal/gemm.js';
 import { choleskyLower, symmetricEigenvalues } from '../src/internal/symmetricEigen.js';
@@ -22,6 +25,7 @@ function arg(name: string, fallback: number): number {
 const n = arg('n', 10000);
 const d = arg('d', 2048);
 const k = arg('k', 3);
+const threads = arg('threads', 2);
 const breakdown = process.argv.includes('--breakdown');
 const python = process.env.SCOREKIT_PYTHON ?? '/usr/bin/python3';
 
@@ -52,7 +56,11 @@ function seconds(t0: number): number {
 }
 
 const backend = await selectBackend();
-console.log(`metrics bench: n = ${n}, d = ${d}, k = ${k}, backend ${backend.name}`);
+setWasmThreads(threads);
+// The worker thread starts once the event loop turns; everything below is synchronous, so let it come up first.
+tf.dispose(tf.matMul(tf.ones([64, 64]), tf.ones([64, 64])));
+await new Promise((resolve) => setTimeout(resolve, 100));
+console.log(`metrics bench: n = ${n}, d = ${d}, k = ${k}, backend ${backend.name}, ${threads} thread(s) on both sides`);
 const rng = new Rng(2024);
 const latent = 64;
 const w = rng.normalArray(latent * d);
@@ -73,7 +81,7 @@ console.log(`scorekit FID ${fidValue.toFixed(6)}: statistics ${statsS.toFixed(2)
 if (breakdown) {
   t = performance.now();
   const f = choleskyLower(sx.cov, d);
-  console.log(`  Cholesky of Σ₁ (ml-matrix)       ${seconds(t).toFixed(2)} s`);
+  console.log(`  Cholesky of Σ₁ (Eigen LLT, wasm) ${seconds(t).toFixed(2)} s`);
   if (f !== null) {
     t = performance.now();
     const ft = new Float64Array(d * d);
@@ -82,7 +90,7 @@ if (breakdown) {
     console.log(`  FᵀΣ₂F, two d³ float32 products   ${seconds(t).toFixed(2)} s`);
     t = performance.now();
     symmetricEigenvalues(m, d);
-    console.log(`  eigenvalues of FᵀΣ₂F (ml-matrix) ${seconds(t).toFixed(2)} s`);
+    console.log(`  eigenvalues of FᵀΣ₂F (Eigen, wasm) ${seconds(t).toFixed(2)} s`);
   }
 }
 t = performance.now();
@@ -99,7 +107,11 @@ if (probe.status !== 0) {
     writeFileSync(join(dir, 'real.f32'), new Uint8Array(real.buffer));
     writeFileSync(join(dir, 'fake.f32'), new Uint8Array(fake.buffer));
     const script = new URL('./reference.py', import.meta.url).pathname;
-    const run = spawnSync(python, [script, dir, String(n), String(d), String(k)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const run = spawnSync(python, [script, dir, String(n), String(d), String(k)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+      env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) },
+    });
     if (run.status !== 0) throw new Error(`reference.py failed: ${run.stderr}`);
     const py = JSON.parse(run.stdout.trim().split('\n').pop() as string) as Record<string, number | string>;
     const fidPy = py.fid as number;

@@ -1,7 +1,7 @@
 /**
  * How the large matrix products of FID, precision/recall and KID run. `float64`: plain JS loops in double
  * precision (exact reference behaviour, slow beyond a few hundred features). `float32`: TensorFlow.js matMul on
- * the active backend (XNNPACK on wasm) in chunks whose results are summed, compared or corrected in float64.
+ * the active backend (scorekit's GEMM on wasm) in chunks whose results are summed, compared or corrected in float64.
  * `auto` (the default everywhere): float64 while a product is small (< 2^26 multiply-adds), float32 above.
  *
  * @example

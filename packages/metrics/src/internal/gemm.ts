@@ -9,7 +9,12 @@ const AUTO_FLOAT64_LIMIT = 2 ** 26;
 
 /** Rows per float32 chunk of a Gram product: bounds the float32 accumulation length (see gram). */
 const GRAM_CHUNK_ROWS = 512;
-/** Column tile width of a Gram product: only tiles on or above the diagonal are computed. */
+/**
+ * Chunk products summed in float32 on the device before one float64 accumulation on the host: the sum's rounding
+ * adds at most 16·u to the 512·u of each chunk, and one download replaces sixteen (each 2.6M floats at d = 2048).
+ */
+const GRAM_CHUNKS_PER_FLUSH = 16;
+/** Row band height of a Gram product: only the part of each band on or right of the diagonal is computed. */
 const GRAM_TILE = 512;
 
 export function useFloat32(precision: MatmulPrecision, multiplyAdds: number): boolean {
@@ -20,12 +25,18 @@ export function useFloat32(precision: MatmulPrecision, multiplyAdds: number): bo
  * XᵀX (d × d, float64, symmetric) of a row-major n × d matrix, usually centred data.
  *
  * float32 error analysis: each chunk of c = 512 rows is one float32 GEMM whose entries carry a rounding error of
- * at most c·u·Σ|x_ki||x_kj| (u = 2⁻²⁴; typically √c·u ≈ 1.3e-6 relative), and chunks are summed in float64, so
- * the error does not grow with n. For covariances this is a relative perturbation of the data of ~1e-6; FID is
+ * at most c·u·Σ|x_ki||x_kj| (u = 2⁻²⁴; typically √c·u ≈ 1.3e-6 relative); up to 16 chunk products are summed in
+ * float32 (≤ 16·u more) and those sums in float64, so the bound is (c + 16)·u whatever n is. For covariances this is a relative perturbation of the data of ~1e-6; FID is
  * insensitive to it to first order (measured by `pnpm bench` on 10 000 × 2048 ill-conditioned features, float32
  * covariance chunks and FᵀΣ₂F: FID relative error 5.6e-7 against scipy's float64 sqrtm).
  */
-export function gram(x: Float32Array | Float64Array, n: number, d: number, precision: MatmulPrecision): Float64Array {
+export function gram(
+  x: Float32Array | Float64Array,
+  n: number,
+  d: number,
+  precision: MatmulPrecision,
+  chunksPerFlush = GRAM_CHUNKS_PER_FLUSH,
+): Float64Array {
   const out = new Float64Array(d * d);
   if (!useFloat32(precision, (n * d * d) / 2)) {
     for (let r = 0; r < n; r++) {
@@ -38,42 +49,52 @@ export function gram(x: Float32Array | Float64Array, n: number, d: number, preci
       }
     }
   } else {
-    const tiles: [number, number][] = [];
-    for (let t = 0; t < d; t += GRAM_TILE) tiles.push([t, Math.min(d, t + GRAM_TILE)]);
-    for (let r0 = 0; r0 < n; r0 += GRAM_CHUNK_ROWS) {
-      const c = Math.min(GRAM_CHUNK_ROWS, n - r0);
-      // Xᵀ of the chunk, laid out so every product below is a plain matMul (XNNPACK has no transposed path).
-      const xt = new Float32Array(d * c);
-      for (let r = 0; r < c; r++) {
-        const o = (r0 + r) * d;
-        for (let i = 0; i < d; i++) xt[i * c + r] = x[o + i];
-      }
-      const colTiles = tiles.map(([a, b]) => {
-        const w = b - a;
-        const cols = new Float32Array(c * w);
-        for (let r = 0; r < c; r++) {
-          const o = (r0 + r) * d + a;
-          for (let j = 0; j < w; j++) cols[r * w + j] = x[o + j];
+    // One accumulator per band of GRAM_TILE rows, on the device: Xᵀ[a0:a1] · X[:, a0:d] covers the band's tiles on
+    // and right of the diagonal (transposeA is a stride in scorekit's wasm GEMM, not a copy).
+    const bands: number[] = [];
+    for (let a0 = 0; a0 < d; a0 += GRAM_TILE) bands.push(a0);
+    let sums: tf.Tensor[] = [];
+    const flush = (): void => {
+      bands.forEach((a0, b) => {
+        const h = Math.min(GRAM_TILE, d - a0);
+        const w = d - a0;
+        const band = download(sums[b]);
+        for (let i = 0; i < h; i++) {
+          const row = (a0 + i) * d + a0;
+          const src = i * w;
+          // Only j ≥ i is kept; the mirror below fills the rest.
+          for (let j = i; j < w; j++) out[row + j] += band[src + j];
         }
-        return cols;
       });
-      for (let ti = 0; ti < tiles.length; ti++) {
-        const [a0, a1] = tiles[ti];
-        const h = a1 - a0;
-        for (let tj = ti; tj < tiles.length; tj++) {
-          const [b0, b1] = tiles[tj];
-          const w = b1 - b0;
-          const block = download(
-            tf.tidy(() => tf.matMul(tf.tensor2d(xt.subarray(a0 * c, a1 * c), [h, c]), tf.tensor2d(colTiles[tj], [c, w]))),
-          );
-          for (let i = 0; i < h; i++) {
-            const row = (a0 + i) * d + b0;
-            const src = i * w;
-            // Within a diagonal tile only j ≥ i is kept; the mirror below fills the rest.
-            for (let j = tj === ti ? i : 0; j < w; j++) out[row + j] += block[src + j];
+      sums = [];
+    };
+    try {
+      for (let r0 = 0, chunkIndex = 0; r0 < n; r0 += GRAM_CHUNK_ROWS, chunkIndex++) {
+        const c = Math.min(GRAM_CHUNK_ROWS, n - r0);
+        bands.forEach((a0, b) => {
+          // Columns a0..d of the chunk, and their first h: copied here (tfjs-wasm's slice reads the whole
+          // input back to JS for a strided slice).
+          const h = Math.min(GRAM_TILE, d - a0);
+          const w = d - a0;
+          const left = new Float32Array(c * h);
+          const right = new Float32Array(c * w);
+          for (let r = 0; r < c; r++) {
+            const o = (r0 + r) * d + a0;
+            right.set(x.subarray(o, o + w), r * w);
+            left.set(x.subarray(o, o + h), r * h);
           }
-        }
+          const previous = sums[b] as tf.Tensor | undefined;
+          sums[b] = tf.tidy(() => {
+            const product = tf.matMul(tf.tensor2d(left, [c, h]), tf.tensor2d(right, [c, w]), true, false);
+            return previous === undefined ? product : tf.add(previous, product);
+          });
+          previous?.dispose();
+        });
+        if ((chunkIndex + 1) % chunksPerFlush === 0) flush();
       }
+      if (sums.length > 0) flush();
+    } finally {
+      for (const t of sums) t.dispose();
     }
   }
   for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) out[j * d + i] = out[i * d + j];

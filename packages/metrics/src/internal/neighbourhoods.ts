@@ -4,7 +4,7 @@ import { download, useFloat32 } from './gemm.js';
 import type { MatmulPrecision } from './gemm.js';
 
 // Pairwise squared distances for k-NN manifolds, in blocks of BLOCK × BLOCK so that 50k × 50k never needs more
-// than a few blocks of memory. The float32 path computes ‖x‖² + ‖y‖² − 2xᵀy with a TensorFlow.js matMul (XNNPACK
+// than a few blocks of memory. The float32 path computes ‖x‖² + ‖y‖² − 2xᵀy with a TensorFlow.js matMul (scorekit's GEMM
 // on wasm) on data centred by a shared shift; every value that lands within the rigorous float32 error bound of a
 // threshold is recomputed exactly in float64 from the original features, so every comparison, radius and count
 // equals the one of an exact float64 computation.
@@ -101,29 +101,20 @@ export function forEachBlock(
   const yc = y.centred;
   for (let j0 = 0; j0 < y.m.n; j0 += block) {
     const j1 = Math.min(y.m.n, j0 + block);
-    const w = j1 - j0;
-    let ytTensor: tf.Tensor2D | null = null;
-    if (xc !== null && yc !== null) {
-      // yᵀ of the column block, laid out for a plain matMul (XNNPACK has no fast transposed path).
-      const yt = new Float32Array(d * w);
-      for (let j = 0; j < w; j++) {
-        const o = (j0 + j) * d;
-        for (let t = 0; t < d; t++) yt[t * w + j] = yc[o + t];
-      }
-      ytTensor = tf.tensor2d(yt, [d, w]);
-    }
+    // The column block as rows; matMul's transposeB is a stride in scorekit's wasm GEMM, not a copy.
+    const yBlock = xc !== null && yc !== null ? tf.tensor2d(yc.subarray(j0 * d, j1 * d), [j1 - j0, d]) : null;
     try {
       for (let i0 = 0; i0 < (upperOnly ? j0 + 1 : x.m.n); i0 += block) {
         const i1 = Math.min(x.m.n, i0 + block);
-        const rhs = ytTensor;
+        const rhs = yBlock;
         const g =
           xc === null || rhs === null
             ? null
-            : download(tf.tidy(() => tf.matMul(tf.tensor2d(xc.subarray(i0 * d, i1 * d), [i1 - i0, d]), rhs)));
+            : download(tf.tidy(() => tf.matMul(tf.tensor2d(xc.subarray(i0 * d, i1 * d), [i1 - i0, d]), rhs, false, true)));
         visit(i0, i1, j0, j1, g);
       }
     } finally {
-      ytTensor?.dispose();
+      yBlock?.dispose();
     }
   }
 }
