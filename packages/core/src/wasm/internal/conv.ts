@@ -163,7 +163,6 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const imageOut = outH * outW * coutPadded;
   const [xp, wpk, tmp] = rt.scratch([nM * imageXp * 4, coutPadded * C * T * 4, direct ? 0 : nM * imageOut * 4]);
   const f = rt.f32;
-  copyPadded(f, job.input + nW * imageIn * 4, xp, [nM, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW);
   // packed filter [co block][tap][ci][8]
   let i = wpk >>> 2;
   for (let jb = 0; jb < coutPadded / 8; jb++) {
@@ -209,6 +208,8 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
     ]);
   }
   try {
+    // This thread pads its own images only now, while the worker already computes.
+    copyPadded(f, job.input + nW * imageIn * 4, xp, [nM, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW);
     for (let n = 0; n < nM; n++) {
       for (let oh = 0; oh < outH; oh++) {
         const x = xp + ((n * Hp + oh * sH) * Wp) * C * 4;
@@ -272,13 +273,22 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
     accFloats * 4,
   ]);
   const f = rt.f32;
-  copyPadded(f, x, xp, [N, inH, inW, inC], [Hp, Wp, cinPadded], g.padTop, g.padLeft);
-  if (dyCopy) copyPadded(f, dy, dyp, [N, outH, outW, outC], [outH, outW, coutPadded], 0, 0);
   const dySrc = dyCopy ? dyp : dy;
-  for (let n = 0; n < N; n++) {
-    rt.misc.blockChannels(xp + n * imageXp * 4, Hp * Wp, cinPadded, 4, xb + n * imageXp * 4);
-    rt.misc.blockChannels(dySrc + n * imageDyp * 4, outH * outW, coutPadded, 8, dyb + n * imageDyp * 4);
-  }
+  /** Pads and channel-blocks images [n0, n1) of x and dy. */
+  const prepare = (n0: number, n1: number): void => {
+    if (n1 <= n0) return;
+    const count = n1 - n0;
+    const xAt = x + n0 * inH * inW * inC * 4;
+    copyPadded(f, xAt, xp + n0 * imageXp * 4, [count, inH, inW, inC], [Hp, Wp, cinPadded], g.padTop, g.padLeft);
+    if (dyCopy) {
+      const dyAt = dy + n0 * outH * outW * outC * 4;
+      copyPadded(f, dyAt, dyp + n0 * imageDyp * 4, [count, outH, outW, outC], [outH, outW, coutPadded], 0, 0);
+    }
+    for (let n = n0; n < n1; n++) {
+      rt.misc.blockChannels(xp + n * imageXp * 4, Hp * Wp, cinPadded, 4, xb + n * imageXp * 4);
+      rt.misc.blockChannels(dySrc + n * imageDyp * 4, outH * outW, coutPadded, 8, dyb + n * imageDyp * 4);
+    }
+  };
   f.fill(0, acc >>> 2, (acc >>> 2) + accFloats);
   const taps: number[] = [];
   for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) taps.push((kh * dH * Wp + kw * dW) * 16);
@@ -303,6 +313,8 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
   const nW = pool === null ? 0 : Math.floor(N / 2);
   let sAcc = 0;
   if (pool !== null) {
+    // The worker's images are prepared first, so it starts while this thread prepares its own.
+    prepare(0, nW);
     const sX = pool.alloc(nW * imageXp * 4);
     const sDy = pool.alloc(nW * imageDyp * 4);
     sAcc = pool.alloc(accFloats * 4);
@@ -314,6 +326,7 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
     pool.start(id, 'image', nW, 1, [{ base: sX, di: imageXp * 4 }, { base: sDy, di: imageDyp * 4 }, { base: sAcc }]);
   }
   try {
+    prepare(nW, N);
     for (let n = nW; n < N; n++) image(xb + n * imageXp * 4, dyb + n * imageDyp * 4, acc);
   } finally {
     pool?.wait();
