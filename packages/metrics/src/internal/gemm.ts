@@ -27,8 +27,9 @@ export function useFloat32(precision: MatmulPrecision, multiplyAdds: number): bo
  * float32 error analysis: each chunk of c = 512 rows is one float32 GEMM whose entries carry a rounding error of
  * at most c·u·Σ|x_ki||x_kj| (u = 2⁻²⁴; typically √c·u ≈ 1.3e-6 relative); up to 16 chunk products are summed in
  * float32 (≤ 16·u more) and those sums in float64, so the bound is (c + 16)·u whatever n is. For covariances
- * this is a relative perturbation of the data of ~1e-6; FID is insensitive to it to first order (measured by `pnpm bench` on 10 000 × 2048 ill-conditioned features, float32
- * covariance chunks and FᵀΣ₂F: FID relative error 5.6e-7 against scipy's float64 sqrtm).
+ * this is a relative perturbation of the data of ~1e-6; FID is insensitive to it to first order (measured by
+ * `pnpm bench` on 10 000 × 2048 ill-conditioned features, float32 covariance chunks and FᵀΣ₂F: FID relative
+ * error 5.7e-7 against scipy's float64 sqrtm).
  */
 export function gram(
   x: Float32Array | Float64Array,
