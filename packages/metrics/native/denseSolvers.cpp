@@ -5,7 +5,7 @@
 // JavaScript side can ask for eigenvalues alone — the O(d³) eigenvector accumulation is what made the pure-JS
 // JAMA solver slow.
 //
-// Every export returns 0 on success and a positive code on failure (see eigenWasm.ts).
+// Every export returns 0 on success and a positive code on failure (see src/internal/symmetricEigen.ts).
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <cstdlib>

@@ -4,10 +4,10 @@ import { download, useFloat32 } from './gemm.js';
 import type { MatmulPrecision } from './gemm.js';
 
 // Pairwise squared distances for k-NN manifolds, in blocks of BLOCK × BLOCK so that 50k × 50k never needs more
-// than a few blocks of memory. The float32 path computes ‖x‖² + ‖y‖² − 2xᵀy with a TensorFlow.js matMul (scorekit's GEMM
-// on wasm) on data centred by a shared shift; every value that lands within the rigorous float32 error bound of a
-// threshold is recomputed exactly in float64 from the original features, so every comparison, radius and count
-// equals the one of an exact float64 computation.
+// than a few blocks of memory. The float32 path computes ‖x‖² + ‖y‖² − 2xᵀy with a TensorFlow.js matMul
+// (scorekit's GEMM on wasm) on data centred by a shared shift; every value that lands within the rigorous float32
+// error bound of a threshold is recomputed exactly in float64 from the original features, so every comparison,
+// radius and count equals the one of an exact float64 computation.
 
 const BLOCK = 1024;
 /** Extra nearest-neighbour candidates kept beyond k + 1, re-ranked with exact distances. */
@@ -106,11 +106,10 @@ export function forEachBlock(
     try {
       for (let i0 = 0; i0 < (upperOnly ? j0 + 1 : x.m.n); i0 += block) {
         const i1 = Math.min(x.m.n, i0 + block);
-        const rhs = yBlock;
         const g =
-          xc === null || rhs === null
+          xc === null || yBlock === null
             ? null
-            : download(tf.tidy(() => tf.matMul(tf.tensor2d(xc.subarray(i0 * d, i1 * d), [i1 - i0, d]), rhs, false, true)));
+            : download(tf.tidy(() => tf.matMul(tf.tensor2d(xc.subarray(i0 * d, i1 * d), [i1 - i0, d]), yBlock, false, true)));
         visit(i0, i1, j0, j1, g);
       }
     } finally {

@@ -2,8 +2,8 @@ import { DENSE_SOLVERS_WASM_BASE64 } from './denseSolversWasm.js';
 
 // Every dense factorisation goes through Eigen 3.4 (SelfAdjointEigenSolver, LLT) compiled to WebAssembly from
 // native/denseSolvers.cpp — a well-kept library, never hand-written eigen code. Eigen can return eigenvalues
-// without accumulating eigenvectors, which is all FID's second factorisation needs (d = 2048: 4.4 s, against
-// 125 s for ml-matrix's JAMA solver, which always accumulates them).
+// without accumulating eigenvectors, which is all FID's second factorisation needs (d = 2048: 3–4.5 s, against
+// ~125 s for ml-matrix's JAMA solver, which always accumulates them).
 
 interface DenseSolvers {
   readonly memory: WebAssembly.Memory;
