@@ -72,6 +72,42 @@ describe('wasm kernels on two threads match cpu', () => {
     }
   }
 
+  it('matMul gives bit-identical results whatever share of the rows the worker takes', async () => {
+    await tf.setBackend('wasm');
+    const [m, k, n] = [96, 300, 40];
+    const a = tf.tensor2d(rng.normalArray(m * k), [m, k]);
+    const b = tf.tensor2d(rng.normalArray(k * n), [k, n]);
+    const split = runtimeFor(tf.backend()).split('gemm', 2 * m * n * k);
+    const results: Float32Array[] = [];
+    // Drive the adaptive share to each bound: a worker reported 9× faster, then 9× slower, than this thread.
+    for (const workerSeconds of [0.01, 0.09, 0.05]) {
+      for (let i = 0; i < 40; i++) split.record(12, workerSeconds, 12, 0.03);
+      const c = tf.matMul(a, b);
+      results.push(c.dataSync() as Float32Array);
+      c.dispose();
+    }
+    expect(results[0]).toEqual(results[1]);
+    expect(results[0]).toEqual(results[2]);
+    tf.dispose([a, b]);
+  });
+
+  it('conv2d gives bit-identical results whatever share of the images the worker takes', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(rng.normalArray(8 * 9 * 9 * 4), [8, 9, 9, 4]);
+    const w = tf.tensor4d(rng.normalArray(3 * 3 * 4 * 8), [3, 3, 4, 8]);
+    const split = runtimeFor(tf.backend()).split('conv', 2 * 8 * 9 * 9 * 8 * 4 * 9);
+    const results: Float32Array[] = [];
+    for (const workerSeconds of [0.01, 0.09, 0.05]) {
+      for (let i = 0; i < 40; i++) split.record(4, workerSeconds, 4, 0.03);
+      const y = tf.conv2d(x, w, 1, 'same');
+      results.push(y.dataSync() as Float32Array);
+      y.dispose();
+    }
+    expect(results[0]).toEqual(results[1]);
+    expect(results[0]).toEqual(results[2]);
+    tf.dispose([x, w]);
+  });
+
   const convs: [number[], number[], number, 'same' | 'valid'][] = [
     [[4, 10, 10, 8], [3, 3, 8, 16], 1, 'same'],
     [[3, 9, 9, 5], [3, 3, 5, 12], 2, 'same'],

@@ -75,6 +75,7 @@ describe('BatchMatMul on wasm matches cpu', () => {
     [4, 8, 8],
     [33, 300, 17],
     [130, 600, 70], // K > 384: two K blocks accumulate
+    [12, 391, 24], // K blocks of 256 and 135: the packing's 4-deep vector steps and a 3-value tail
     [3, 2, 256],
   ];
   for (const [m, k, n] of cases) {

@@ -16,6 +16,8 @@ const ERR = 2;
 const READY = 3;
 const JOB = 4;
 const MAX_ARGS = 16;
+/** Where the worker writes the microseconds its last job ran (the slot after the job arguments). */
+const BUSY_US = JOB + 5 + 3 * MAX_ARGS;
 
 /**
  * A second thread for our wasm kernels in Node: a worker that owns nothing but instances of our generated kernel
@@ -25,7 +27,7 @@ const MAX_ARGS = 16;
  */
 export class WasmWorkerPool {
   readonly memory: WebAssembly.Memory;
-  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (JOB + 5 + 3 * MAX_ARGS)));
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * (BUSY_US + 1)));
   private readonly port: WorkerThreadsModule.MessagePort;
   private readonly worker: WorkerThreadsModule.Worker;
   private readonly moduleIds = new Map<string, { id: number; names: string[] }>();
@@ -41,7 +43,7 @@ export class WasmWorkerPool {
     this.port = port1;
     this.worker = new wt.Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { memory: this.memory, control: this.control.buffer, port: port2 },
+      workerData: { memory: this.memory, control: this.control.buffer, port: port2, busySlot: BUSY_US },
       transferList: [port2],
     });
     this.worker.unref();
@@ -119,6 +121,11 @@ export class WasmWorkerPool {
     this.pending = true;
     Atomics.store(c, SEQ, this.seq);
     Atomics.notify(c, SEQ, 1);
+  }
+
+  /** Seconds the worker spent on the last finished job (valid after {@link wait}). */
+  get lastJobSeconds(): number {
+    return Atomics.load(this.control, BUSY_US) / 1e6;
   }
 
   /** Blocks until the started job is done. */

@@ -1,11 +1,12 @@
 // The body of a compute worker thread, evaluated as CommonJS by `new Worker(source, { eval: true })` so that it
 // needs no file of its own (it runs the same from TypeScript sources under vitest and from dist/). It instantiates
 // the generated kernel modules on the shared memory it is given and runs "grid" jobs: one export called for every
-// (i, j) of an n1 × n2 grid with arguments affine in i and j, written by the main thread into a control array.
+// (i, j) of an n1 × n2 grid with arguments affine in i and j, written by the main thread into a control array,
+// and reports how long each job kept it busy (so the main thread can balance the next split).
 export const WORKER_SOURCE = String.raw`
 'use strict';
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
-const { memory, control, port } = workerData;
+const { memory, control, port, busySlot } = workerData;
 const ctl = new Int32Array(control);
 const SEQ = 0, DONE = 1, ERR = 2, READY = 3, JOB = 4;
 const modules = [];
@@ -41,7 +42,9 @@ for (;;) {
   if (s === last) { Atomics.wait(ctl, SEQ, s); continue; }
   last = s;
   if (s < 0) break;
+  const t0 = performance.now();
   try { drain(); run(); } catch (e) { Atomics.store(ctl, ERR, 1); console.error('scorekit wasm worker:', e); }
+  ctl[busySlot] = Math.round((performance.now() - t0) * 1000);
   Atomics.store(ctl, DONE, s);
   Atomics.notify(ctl, DONE);
 }

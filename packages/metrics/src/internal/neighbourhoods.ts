@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { DistanceFilters } from './distanceFilters.js';
+import { NearestCandidates } from './nearestCandidates.js';
 import type { FeatureMatrix } from './featureMatrix.js';
-import { download, useFloat32 } from './gemm.js';
+import { columnMeans, download, useFloat32 } from './gemm.js';
 import type { MatmulPrecision } from './gemm.js';
 
 // Pairwise squared distances for k-NN manifolds, in blocks of BLOCK × BLOCK so that 50k × 50k never needs more
@@ -13,6 +15,8 @@ const BLOCK = 1024;
 /** Extra nearest-neighbour candidates kept beyond k + 1, re-ranked with exact distances. */
 const EXTRA_CANDIDATES = 8;
 const U32 = 2 ** -24;
+/** Rows per call of the nearest-candidate filter: thresholds are refreshed between calls. */
+const FILTER_STRIPE = 32;
 
 export interface DistanceSide {
   readonly m: FeatureMatrix;
@@ -20,6 +24,8 @@ export interface DistanceSide {
   readonly centred: Float32Array | null;
   /** Squared norms of the centred float32 rows, in float64 (float32 path only). */
   readonly norms: Float64Array | null;
+  /** The largest of `norms` (0 on the float64 path): bounds the error of any distance to this side. */
+  readonly maxNorm: number;
 }
 
 export interface DistanceEngine {
@@ -41,32 +47,53 @@ export function distanceEngine(
   const d = x.d;
   const n = Math.max(x.n, y.n);
   const fast = useFloat32(precision, n * n * d);
-  if (!fast) return { x: { m: x, centred: null, norms: null }, y: { m: y, centred: null, norms: null }, band: 0, block };
+  if (!fast) {
+    const side = (m: FeatureMatrix): DistanceSide => ({ m, centred: null, norms: null, maxNorm: 0 });
+    return { x: side(x), y: side(y), band: 0, block };
+  }
   // Centring by the mean of x removes the common offset (Inception features are all positive), which is where
   // ‖x‖² + ‖y‖² − 2xᵀy loses digits.
-  const shift = new Float64Array(d);
-  for (let r = 0; r < x.n; r++) for (let j = 0; j < d; j++) shift[j] += x.data[r * d + j];
-  for (let j = 0; j < d; j++) shift[j] /= x.n;
+  const shift = columnMeans(x.data, x.n, d);
   const side = (m: FeatureMatrix): DistanceSide => {
     const centred = new Float32Array(m.n * d);
     const norms = new Float64Array(m.n);
-    for (let r = 0; r < m.n; r++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const v = Math.fround(m.data[r * d + j] - shift[j]);
-        centred[r * d + j] = v;
-        s += v * v;
-      }
-      norms[r] = s;
-    }
-    return { m, centred, norms };
+    const maxNorm = centreRows(m.data, m.n, d, shift, centred, norms);
+    return { m, centred, norms, maxNorm };
   };
   const sx = side(x);
   // Rounding the centred inputs moves ‖x − y‖² by ≤ 4u(‖x‖² + ‖y‖²) (plus u² terms); a float32 dot product of
   // length d errs by ≤ γ_d‖x‖‖y‖ ≤ γ_d(‖x‖² + ‖y‖²)/2, γ_d = d·u/(1 − d·u) (Higham, Accuracy and Stability of
   // Numerical Algorithms, §3.1), doubled by the factor 2 in front of xᵀy. The band adds a safety factor of 2.
+  // So |float32 distance − exact| ≤ band·(‖x̃ᵢ‖² + ‖ỹⱼ‖²) for every pair.
   const gamma = (d * U32) / (1 - d * U32);
   return { x: sx, y: y === x ? sx : side(y), band: 2 * (gamma + 4 * U32 + 1e-12), block };
+}
+
+/**
+ * centred = rows − shift rounded to float32, norms = their squared norms (of the rounded values, in float64);
+ * returns the largest norm. (A function of its own so that V8 optimises the loop for the array types it sees.)
+ */
+function centreRows(
+  data: Float32Array | Float64Array,
+  n: number,
+  d: number,
+  shift: Float64Array,
+  centred: Float32Array,
+  norms: Float64Array,
+): number {
+  let maxNorm = 0;
+  for (let r = 0; r < n; r++) {
+    const o = r * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = Math.fround(data[o + j] - shift[j]);
+      centred[o + j] = v;
+      s += v * v;
+    }
+    norms[r] = s;
+    if (s > maxNorm) maxNorm = s;
+  }
+  return maxNorm;
 }
 
 /** Exact squared distance between row i of a and row j of b, in float64 from the original features. */
@@ -88,7 +115,7 @@ export function exactSq(a: FeatureMatrix, i: number, b: FeatureMatrix, j: number
  * Visits the x–y distance matrix block by block. `visit` receives the block's row range [i0, i1), column range
  * [j0, j1) and the float32 products g = x̃ᵢᵀỹⱼ (row-major h × w), from which the caller forms
  * ‖x̃ᵢ‖² + ‖ỹⱼ‖² − 2gᵢⱼ inline; on the float64 path `g` is null and the caller uses {@link exactSq}. With
- * `upperOnly` (x = y) only blocks with j0 ≥ i0 are visited.
+ * `upperOnly` (x = y) only blocks with j0 ≥ i0 are visited, each column's diagonal block first.
  */
 export function forEachBlock(
   engine: DistanceEngine,
@@ -104,7 +131,11 @@ export function forEachBlock(
     // The column block as rows; matMul's transposeB is a stride in scorekit's wasm GEMM, not a copy.
     const yBlock = xc !== null && yc !== null ? tf.tensor2d(yc.subarray(j0 * d, j1 * d), [j1 - j0, d]) : null;
     try {
-      for (let i0 = 0; i0 < (upperOnly ? j0 + 1 : x.m.n); i0 += block) {
+      // The diagonal block first: it gives the column rows their first nearest lists, so the filter of the blocks
+      // above it has finite thresholds on both sides.
+      const rowStarts: number[] = upperOnly ? [j0] : [];
+      for (let i0 = 0; i0 < (upperOnly ? j0 : x.m.n); i0 += block) rowStarts.push(i0);
+      for (const i0 of rowStarts) {
         const i1 = Math.min(x.m.n, i0 + block);
         const g =
           xc === null || yBlock === null
@@ -126,56 +157,100 @@ export function forEachBlock(
 export function kthNeighbourSq(pair: DistanceEngine, which: 'x' | 'y', k: number): Float64Array {
   const side = which === 'x' ? pair.x : pair.y;
   const engine: DistanceEngine = { ...pair, x: side, y: side };
-  const m = side.m;
-  const n = m.n;
-  const exact = engine.x.centred === null;
-  const keep = exact ? k + 1 : Math.min(n, k + 1 + EXTRA_CANDIDATES);
-  // Per row, the `keep` smallest (approximate) squared distances seen so far, ascending, with their column.
-  const vals = new Float64Array(n * keep).fill(Infinity);
-  const idx = new Int32Array(n * keep).fill(-1);
-  const offer = (row: number, col: number, v: number): void => {
-    const o = row * keep;
-    let p = keep - 1;
-    while (p > 0 && vals[o + p - 1] > v) {
-      vals[o + p] = vals[o + p - 1];
-      idx[o + p] = idx[o + p - 1];
-      p--;
-    }
-    vals[o + p] = v;
-    idx[o + p] = col;
-  };
-  const norms = side.norms;
-  forEachBlock(engine, true, (i0, i1, j0, j1, g) => {
-    const w = j1 - j0;
-    for (let i = i0; i < i1; i++) {
-      const o = (i - i0) * w - j0;
-      for (let j = i0 === j0 ? i : j0; j < j1; j++) {
+  const n = side.m.n;
+  const keep = side.norms === null ? k + 1 : Math.min(n, k + 1 + EXTRA_CANDIDATES);
+  const best = new NearestCandidates(n, keep);
+  if (side.norms === null) {
+    const m = side.m;
+    forEachBlock(engine, true, (i0, i1, j0, j1) => {
+      for (let i = i0; i < i1; i++) {
         // Diagonal blocks visit each unordered pair once (j ≥ i).
-        let v: number;
-        if (g === null || norms === null) {
-          v = exactSq(m, i, m, j);
-        } else {
-          v = norms[i] + norms[j] - 2 * g[o + j];
-          if (v < 0) v = 0;
-        }
-        if (v < vals[i * keep + keep - 1]) offer(i, j, v);
-        if (j !== i && v < vals[j * keep + keep - 1]) offer(j, i, v);
+        for (let j = i0 === j0 ? i : j0; j < j1; j++) best.offerPair(i, j, exactSq(m, i, m, j));
+      }
+    });
+    const out = new Float64Array(n);
+    for (let r = 0; r < n; r++) out[r] = best.vals[r * keep + k];
+    return out;
+  }
+  const norms = side.norms;
+  const worst = best.worst;
+  const filters = new DistanceFilters(engine.block, engine.block);
+  forEachBlock(engine, true, (i0, i1, j0, j1, g) => {
+    const gv = g as Float32Array;
+    const h = i1 - i0;
+    const w = j1 - j0;
+    filters.setBlock(gv, h, w);
+    const rowNorm = norms.subarray(i0, i1);
+    const rowWorst = worst.subarray(i0, i1);
+    const colNorm = norms.subarray(j0, j1);
+    const colWorst = worst.subarray(j0, j1);
+    // In stripes of rows, so the filter sees thresholds this block has already tightened (a diagonal block starts
+    // with empty lists: filtered whole, every one of its distances would pass).
+    for (let r0 = 0; r0 < h; r0 += FILTER_STRIPE) {
+      const hits = filters.near(r0, Math.min(h, r0 + FILTER_STRIPE), rowNorm, rowWorst, colNorm, colWorst, i0 === j0);
+      // In row-major order, as a plain loop over the block would offer them; offerPair re-checks each against the
+      // lists as they are now.
+      for (let t = 0; t < hits.length; t++) {
+        const flat = hits[t];
+        const r = (flat / w) | 0;
+        const i = i0 + r;
+        const j = j0 + flat - r * w;
+        const v = norms[i] + norms[j] - 2 * gv[flat];
+        best.offerPair(i, j, v < 0 ? 0 : v);
       }
     }
   });
+  return exactKth(side, best, k, pair.band);
+}
+
+/**
+ * The exact (k+1)-th smallest distance of each row from its float32 candidates. Each float32 distance a is within
+ * t = band·(‖x̃ᵣ‖² + ‖x̃_c‖²) of the exact one, and every column not kept has a ≥ the row's last kept value.
+ * - When the interval [a − t, a + t] of the k-th candidate overlaps no other, it is the k-th exactly and only it is
+ *   recomputed (in 2048-D, most rows).
+ * - Otherwise U, the (k+1)-th smallest upper end a + t, bounds the answer from above, so only candidates whose
+ *   interval starts at or below U are recomputed; the answer is the k-th of those, provided no column outside the
+ *   kept ones can be below it — else the whole row is recomputed.
+ */
+function exactKth(side: DistanceSide, best: NearestCandidates, k: number, band: number): Float64Array {
+  const { m } = side;
+  const norms = side.norms as Float64Array;
+  const { vals, idx, keep } = best;
+  const n = m.n;
   const out = new Float64Array(n);
-  const exactVals = new Float64Array(keep);
+  const upper = new Float64Array(keep);
+  const exactVals: number[] = [];
   for (let r = 0; r < n; r++) {
     const o = r * keep;
-    if (exact) {
-      out[r] = vals[o + k];
+    const tol = (c: number): number => band * (norms[r] + norms[idx[o + c]]);
+    // Columns never kept are at least this far, exactly.
+    const outsideLow = keep < n ? vals[o + keep - 1] - band * (norms[r] + side.maxNorm) : Infinity;
+    const lo = vals[o + k] - tol(k);
+    const hi = vals[o + k] + tol(k);
+    let isolated = outsideLow > hi;
+    for (let c = 0; c < keep && isolated; c++) {
+      if (c < k) isolated = vals[o + c] + tol(c) < lo;
+      else if (c > k) isolated = vals[o + c] - tol(c) > hi;
+    }
+    if (isolated) {
+      out[r] = exactSq(m, r, m, idx[o + k]);
       continue;
     }
-    for (let c = 0; c < keep; c++) exactVals[c] = exactSq(m, r, m, idx[o + c]);
-    exactVals.sort();
-    out[r] = exactVals[k];
+    for (let c = 0; c < keep; c++) upper[c] = vals[o + c] + tol(c);
+    const bound = upper.slice().sort()[k];
+    exactVals.length = 0;
+    for (let c = 0; c < keep; c++) if (vals[o + c] - tol(c) <= bound) exactVals.push(exactSq(m, r, m, idx[o + c]));
+    exactVals.sort((p, q) => p - q);
+    out[r] = exactVals[k] <= outsideLow ? exactVals[k] : kthOfRow(m, r, k);
   }
   return out;
+}
+
+/** The (k+1)-th smallest exact distance from row r to every row of m (self included, at 0). */
+function kthOfRow(m: FeatureMatrix, r: number, k: number): number {
+  const all = new Float64Array(m.n);
+  for (let j = 0; j < m.n; j++) all[j] = exactSq(m, r, m, j);
+  return all.sort()[k];
 }
 
 export interface CrossCounts {
@@ -196,32 +271,41 @@ export function crossCounts(engine: DistanceEngine, rx: Float64Array, ry: Float6
   const yInXBalls = new Int32Array(y.m.n);
   const xInYBalls = new Uint8Array(x.m.n);
   const xBallHasY = new Uint8Array(x.m.n);
+  const record = (i: number, j: number, v: number): void => {
+    if (strict ? v < rx[i] : v <= rx[i]) {
+      yInXBalls[j]++;
+      xBallHasY[i] = 1;
+    }
+    if (strict ? v < ry[j] : v <= ry[j]) xInYBalls[i] = 1;
+  };
   const xn = x.norms;
   const yn = y.norms;
+  if (xn === null || yn === null) {
+    forEachBlock(engine, false, (i0, i1, j0, j1) => {
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) record(i, j, exactSq(x.m, i, y.m, j));
+    });
+    return { yInXBalls, xInYBalls, xBallHasY };
+  }
+  // v − t, the float32 distance less its error bound t = band·(‖x̃ᵢ‖² + ‖ỹⱼ‖²), is (xnᵢ − band·xnᵢ) + (ynⱼ − band·ynⱼ) − 2g.
+  const low = (norms: Float64Array): Float64Array => norms.map((v) => v - band * v);
+  const xLow = low(xn);
+  const yLow = low(yn);
+  const filters = new DistanceFilters(engine.block, engine.block);
   forEachBlock(engine, false, (i0, i1, j0, j1, g) => {
+    const gv = g as Float32Array;
     const w = j1 - j0;
-    for (let i = i0; i < i1; i++) {
-      const rxi = rx[i];
-      const xni = xn === null ? 0 : xn[i];
-      const bi = band * xni;
-      const o = (i - i0) * w - j0;
-      for (let j = j0; j < j1; j++) {
-        let v: number;
-        if (g === null || yn === null) {
-          v = exactSq(x.m, i, y.m, j);
-        } else {
-          v = xni + yn[j] - 2 * g[o + j];
-          const tol = bi + band * yn[j];
-          // Far outside both balls: the common case, decided without exact arithmetic.
-          if (v - tol > rxi && v - tol > ry[j]) continue;
-          if (Math.abs(v - rxi) <= tol || Math.abs(v - ry[j]) <= tol) v = exactSq(x.m, i, y.m, j);
-        }
-        if (strict ? v < rxi : v <= rxi) {
-          yInXBalls[j]++;
-          xBallHasY[i] = 1;
-        }
-        if (strict ? v < ry[j] : v <= ry[j]) xInYBalls[i] = 1;
-      }
+    // Pairs far outside both balls — nearly all — are dropped by the filter without exact arithmetic.
+    const hits = filters.cross(
+      gv, i1 - i0, w, xLow.subarray(i0, i1), rx.subarray(i0, i1), yLow.subarray(j0, j1), ry.subarray(j0, j1),
+    );
+    for (let t = 0; t < hits.length; t++) {
+      const flat = hits[t];
+      const r = (flat / w) | 0;
+      const i = i0 + r;
+      const j = j0 + flat - r * w;
+      const v = xn[i] + yn[j] - 2 * gv[flat];
+      const tol = band * (xn[i] + yn[j]);
+      record(i, j, Math.abs(v - rx[i]) <= tol || Math.abs(v - ry[j]) <= tol ? exactSq(x.m, i, y.m, j) : v);
     }
   });
   return { yInXBalls, xInYBalls, xBallHasY };

@@ -187,6 +187,14 @@ export class WasmFunction {
   f32x4RelaxedMadd(): this {
     return this.simd(0x105);
   }
+  /**
+   * `i8x16.shuffle` on 32-bit lanes: pops a, b and pushes the four words `words` picks, 0–3 from a and 4–7 from b.
+   */
+  i32x4Shuffle(words: readonly [number, number, number, number]): this {
+    this.simd(0x0d);
+    for (const w of words) for (let b = 0; b < 4; b++) this.code.push(4 * w + b);
+    return this;
+  }
   v128Zero(): this {
     this.simd(0x0c);
     for (let i = 0; i < 16; i++) this.code.push(0);

@@ -4,6 +4,7 @@ import { gemmModuleBytes, type GemmExports } from './gemmModule.js';
 import { miscModuleBytes, type MiscExports } from './miscModule.js';
 import type { MemoryImport } from './WasmAssembler.js';
 import { WasmWorkerPool } from '../../parallel/WasmWorkerPool.js';
+import { WorkSplit } from '../../parallel/WorkSplit.js';
 import { getWasmThreads, parallelMinFlops } from '../../parallel/wasmThreads.js';
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` our kernels use (it exports no type for them). */
@@ -87,6 +88,22 @@ export class WasmRuntime {
   /** A generated module compiled for the worker's shared memory and registered with it; returns its id. */
   workerModule(pool: WasmWorkerPool, key: string, bytes: (memory: MemoryImport) => Uint8Array<ArrayBuffer>, names: string[]): number {
     return pool.module(key, () => new WebAssembly.Module(bytes('shared')), names);
+  }
+
+  private readonly splits = new Map<string, WorkSplit>();
+
+  /**
+   * The adaptive worker share for jobs of one kernel and size: `flops` picks a size class (a power of two), since
+   * the worker's fixed hand-off cost weighs differently on small and large jobs.
+   */
+  split(kernel: string, flops: number): WorkSplit {
+    const key = `${kernel}:${Math.round(Math.log2(Math.max(1, flops)))}`;
+    let s = this.splits.get(key);
+    if (s === undefined) {
+      s = new WorkSplit();
+      this.splits.set(key, s);
+    }
+    return s;
   }
 
   /** Byte offset of a tensor's data in the heap. */

@@ -154,9 +154,12 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const dense = job.outPixelStride === outC && job.outRowStride === outW * outC && job.outImageStride === outH * outW * outC;
   // The kernel writes whole 8-channel blocks: straight into the output when they tile it exactly.
   const direct = coutPadded === outC && job.outPixelStride === outC;
-  // A second thread takes the first half of the images, on copies in its shared memory.
-  const pool = N >= 2 ? rt.parallel(2 * N * outH * outW * coutPadded * C * T) : null;
-  const nW = pool === null ? 0 : Math.floor(N / 2);
+  // A second thread takes the first images (a share adapted to both threads' measured speeds), on copies in its
+  // shared memory. Each output image is computed whole by one thread, so results do not depend on the split.
+  const flops = 2 * N * outH * outW * coutPadded * C * T;
+  const pool = N >= 2 ? rt.parallel(flops) : null;
+  const split = pool === null ? null : rt.split('conv', flops);
+  const nW = split === null ? 0 : split.workerUnits(N);
   const nM = N - nW;
   const imageIn = H * W * C;
   const imageXp = Hp * Wp * C;
@@ -207,6 +210,7 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
       { base: sOut, di: imageOut * 4, dj: outW * coutPadded * 4 },
     ]);
   }
+  const started = performance.now();
   try {
     // This thread pads its own images only now, while the worker already computes.
     copyPadded(f, job.input + nW * imageIn * 4, xp, [nM, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW);
@@ -218,7 +222,9 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
       }
     }
   } finally {
+    const mainSeconds = (performance.now() - started) / 1000;
     pool?.wait();
+    if (pool !== null) split?.record(nW, pool.lastJobSeconds, nM, mainSeconds);
   }
   const g = rt.f32;
   if (!direct) scatterImages(g, g, tmp >>> 2, job, nW, nM, coutPadded);

@@ -43,10 +43,15 @@ export function gemm(
     f.fill(0, pBias >>> 2, (pBias >>> 2) + panels * NR);
     f.copyWithin(pBias >>> 2, biasPtr >>> 2, (biasPtr >>> 2) + N);
   }
-  // With a second thread, the worker takes the first half of the full 4-row blocks over the full 8-column panels,
-  // on copies in its shared memory; this thread does the rest and every edge tile.
-  const pool = fullPanels > 0 && Math.floor(M / MR) >= 8 ? rt.parallel(2 * M * N * K) : null;
-  const wBlocks = pool === null ? 0 : Math.floor(Math.floor(M / MR) / 2);
+  // With a second thread, the worker takes the first full 4-row blocks over the full 8-column panels (a share
+  // adapted to both threads' measured speeds), on copies in its shared memory; this thread does the rest and every
+  // edge tile. Each output element is computed whole by one thread either way, so results do not depend on the split.
+  const flops = 2 * M * N * K;
+  const pool = fullPanels > 0 && Math.floor(M / MR) >= 8 ? rt.parallel(flops) : null;
+  const split = pool === null ? null : rt.split('gemm', flops);
+  const wBlocks = split === null ? 0 : split.workerUnits(Math.floor(M / MR));
+  let mainSeconds = 0;
+  let workerSeconds = 0;
   const wRows = wBlocks * MR;
   const ldw = fullPanels * NR * 4;
   let sA = 0;
@@ -87,6 +92,7 @@ export function gemm(
         { base: sBias },
       ]);
     }
+    const started = performance.now();
     try {
       for (let i0 = 0; i0 < M; i0 += MR) {
         const rows = Math.min(MR, M - i0);
@@ -103,9 +109,12 @@ export function gemm(
         for (let p = first; p < panels; p++) edgeTile(rt, kb, pA, pB, p, rows, N, cRow, ldc, init, tmp, pBias);
       }
     } finally {
+      mainSeconds += (performance.now() - started) / 1000;
       pool?.wait();
     }
+    if (pool !== null) workerSeconds += pool.lastJobSeconds;
   }
+  split?.record(wBlocks, workerSeconds, Math.floor(M / MR) - wBlocks, mainSeconds);
   if (pool !== null) {
     const f = rt.f32;
     const sf = pool.f32;

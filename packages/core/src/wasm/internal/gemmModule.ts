@@ -112,6 +112,22 @@ function rowFunction(tileIndex: number): WasmFunction {
   return f;
 }
 
+/**
+ * Transposes the 4 × 4 block held in rows[0..3] (one f32x4 local each) into cols[0..3] (cols[c] = lane c of every
+ * row), through four temporaries; cols may be the same locals as rows.
+ */
+function emitTranspose4(f: WasmFunction, rows: readonly number[], tmp: readonly number[], cols: readonly number[]): void {
+  const [a, b, c, d] = rows;
+  f.get(a).get(b).i32x4Shuffle([0, 4, 1, 5]).set(tmp[0]); // a0 b0 a1 b1
+  f.get(a).get(b).i32x4Shuffle([2, 6, 3, 7]).set(tmp[1]); // a2 b2 a3 b3
+  f.get(c).get(d).i32x4Shuffle([0, 4, 1, 5]).set(tmp[2]); // c0 d0 c1 d1
+  f.get(c).get(d).i32x4Shuffle([2, 6, 3, 7]).set(tmp[3]); // c2 d2 c3 d3
+  f.get(tmp[0]).get(tmp[2]).i32x4Shuffle([0, 1, 4, 5]).set(cols[0]);
+  f.get(tmp[0]).get(tmp[2]).i32x4Shuffle([2, 3, 6, 7]).set(cols[1]);
+  f.get(tmp[1]).get(tmp[3]).i32x4Shuffle([0, 1, 4, 5]).set(cols[2]);
+  f.get(tmp[1]).get(tmp[3]).i32x4Shuffle([2, 3, 6, 7]).set(cols[3]);
+}
+
 function packAFunction(): WasmFunction {
   const f = new WasmFunction('packA', [I32, I32, I32, I32, I32, I32]);
   const [src, rs, cs, rows, K, dst] = [0, 1, 2, 3, 4, 5];
@@ -119,6 +135,35 @@ function packAFunction(): WasmFunction {
   const p = f.local(I32);
   const q = f.local(I32);
   const r = f.local(I32);
+  const v: number[] = [];
+  for (let i = 0; i < 8; i++) v.push(f.local(V128));
+  // Four full rows, each contiguous in k (a row-major A): 4 × 4 blocks loaded as rows and stored transposed.
+  f.get(rows).i32Const(MR).i32Eq().get(cs).i32Const(4).i32Eq().i32And().if();
+  f.get(K).set(k).get(src).set(p).get(dst).set(q);
+  f.get(k).i32Const(4).i32GeS().if().loop();
+  f.get(p).set(r);
+  for (let i = 0; i < 4; i++) {
+    f.get(r).v128Load(0).set(v[i]);
+    if (i < 3) f.get(r).get(rs).i32Add().set(r);
+  }
+  emitTranspose4(f, v.slice(0, 4), v.slice(4), v.slice(0, 4));
+  for (let i = 0; i < 4; i++) f.get(q).get(v[i]).v128Store(16 * i);
+  f.get(p).i32Const(16).i32Add().set(p);
+  f.get(q).i32Const(64).i32Add().set(q);
+  f.get(k).i32Const(4).i32Sub().tee(k).i32Const(4).i32GeS().brIf(0);
+  f.end().end();
+  // the last K mod 4 values of each row
+  f.get(k).i32Const(0).i32GtS().if().loop();
+  f.get(p).set(r);
+  for (let i = 0; i < 4; i++) {
+    f.get(q).get(r).f32Load(0).f32Store(4 * i);
+    if (i < 3) f.get(r).get(rs).i32Add().set(r);
+  }
+  f.get(p).i32Const(4).i32Add().set(p);
+  f.get(q).i32Const(16).i32Add().set(q);
+  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
+  f.end().end();
+  f.else();
   // The four rows' values at one k are adjacent (a transposed A): one vector copy per k.
   f.get(rows).i32Const(MR).i32Eq().get(rs).i32Const(4).i32Eq().i32And().if();
   f.get(K).set(k).get(src).set(p).get(dst).set(q);
@@ -146,6 +191,7 @@ function packAFunction(): WasmFunction {
   f.get(r).i32Const(1).i32Add().tee(r).get(rows).i32LtS().brIf(0);
   f.end().end();
   f.end();
+  f.end();
   return f;
 }
 
@@ -158,11 +204,48 @@ function packBFunction(): WasmFunction {
   const k = f.local(I32);
   const p = f.local(I32);
   const q = f.local(I32);
+  const r = f.local(I32);
+  const v: number[] = [];
+  for (let i = 0; i < 8; i++) v.push(f.local(V128));
+  const t: number[] = [];
+  for (let i = 0; i < 4; i++) t.push(f.local(V128));
   f.i32Const(0).set(j0);
   f.get(N).i32Const(0).i32GtS().if().loop();
   // cols = min(8, N - j0)
   f.get(N).get(j0).i32Sub().set(cols);
   f.get(cols).i32Const(NR).i32GtS().if().i32Const(NR).set(cols).end();
+  f.get(cols).i32Const(NR).i32Eq().get(rs).i32Const(4).i32Eq().i32And().if();
+  // a full panel of a transposed B (each column contiguous in k): 4 k × 8 columns loaded as 8 column vectors,
+  // stored as 4 rows of two vectors
+  f.get(K).set(k).get(src).get(j0).get(cs).i32Mul().i32Add().set(p).get(dst).set(q);
+  f.get(k).i32Const(4).i32GeS().if().loop();
+  f.get(p).set(r);
+  for (let i = 0; i < 8; i++) {
+    f.get(r).v128Load(0).set(v[i]);
+    if (i < 7) f.get(r).get(cs).i32Add().set(r);
+  }
+  emitTranspose4(f, v.slice(0, 4), t, v.slice(0, 4));
+  emitTranspose4(f, v.slice(4), t, v.slice(4));
+  for (let i = 0; i < 4; i++) {
+    f.get(q).get(v[i]).v128Store(32 * i);
+    f.get(q).get(v[4 + i]).v128Store(32 * i + 16);
+  }
+  f.get(p).i32Const(16).i32Add().set(p);
+  f.get(q).i32Const(128).i32Add().set(q);
+  f.get(k).i32Const(4).i32Sub().tee(k).i32Const(4).i32GeS().brIf(0);
+  f.end().end();
+  // the last K mod 4 rows
+  f.get(k).i32Const(0).i32GtS().if().loop();
+  f.get(p).set(r);
+  for (let i = 0; i < 8; i++) {
+    f.get(q).get(r).f32Load(0).f32Store(4 * i);
+    if (i < 7) f.get(r).get(cs).i32Add().set(r);
+  }
+  f.get(p).i32Const(4).i32Add().set(p);
+  f.get(q).i32Const(32).i32Add().set(q);
+  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
+  f.end().end();
+  f.else();
   f.get(cols).i32Const(NR).i32Eq().get(cs).i32Const(4).i32Eq().i32And().if();
   // a full panel of contiguous columns: two vector copies per k
   f.get(K).set(k).get(src).get(j0).i32Const(4).i32Mul().i32Add().set(p).get(dst).set(q);
@@ -189,6 +272,7 @@ function packBFunction(): WasmFunction {
   f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
   f.end().end();
   f.get(c).i32Const(1).i32Add().tee(c).get(cols).i32LtS().brIf(0);
+  f.end();
   f.end();
   f.end();
   f.get(dst).get(K).i32Const(4 * NR).i32Mul().i32Add().set(dst);
