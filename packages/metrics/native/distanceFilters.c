@@ -22,6 +22,13 @@ static inline void distances4(const float* g, double a, const double* b, v128_t*
   *hi = wasm_f64x2_sub(wasm_f64x2_add(av, wasm_v128_load(b + 2)), wasm_f64x2_mul(two, g23));
 }
 
+// Appends the flat indices of the set bits of a 4-lane mask (lane t is column j + t of row i).
+static inline int32_t append4(uint32_t mask, int32_t flat, int32_t* out, int32_t count) {
+  for (int32_t t = 0; t < 4; t++)
+    if (mask & (1u << t)) out[count++] = flat + t;
+  return count;
+}
+
 // Nearest-neighbour candidates within one set, over rows row0..row1−1 of the block: the distance
 // d = (rowNorm[i] + colNorm[j]) − 2·g[i·w + j] is a candidate when d < rowWorst[i] or d < colWorst[j] (it could
 // enter either row's list of nearest). With `diagonal` (a block on the diagonal of a symmetric matrix) only j ≥ i
@@ -46,9 +53,7 @@ __attribute__((export_name("near_candidates"))) int32_t near_candidates(const fl
       const v128_t keepHi =
           wasm_v128_or(wasm_f64x2_lt(hi, rowW), wasm_f64x2_lt(hi, wasm_v128_load(colWorst + j + 2)));
       const uint32_t mask = wasm_i64x2_bitmask(keepLo) | (wasm_i64x2_bitmask(keepHi) << 2);
-      if (mask == 0) continue;
-      for (int32_t t = 0; t < 4; t++)
-        if (mask & (1u << t)) out[count++] = i * w + j + t;
+      if (mask != 0) count = append4(mask, i * w + j, out, count);
     }
     for (; j < w; j++) {
       const double d = (a + colNorm[j]) - 2.0 * (double)gi[j];
@@ -80,9 +85,7 @@ __attribute__((export_name("cross_candidates"))) int32_t cross_candidates(const 
       const v128_t outHi =
           wasm_v128_and(wasm_f64x2_gt(hi, rowR), wasm_f64x2_gt(hi, wasm_v128_load(colRadius + j + 2)));
       const uint32_t mask = (wasm_i64x2_bitmask(outLo) | (wasm_i64x2_bitmask(outHi) << 2)) ^ 15u;
-      if (mask == 0) continue;
-      for (int32_t t = 0; t < 4; t++)
-        if (mask & (1u << t)) out[count++] = i * w + j + t;
+      if (mask != 0) count = append4(mask, i * w + j, out, count);
     }
     for (; j < w; j++) {
       const double low = (a + colLow[j]) - 2.0 * (double)gi[j];

@@ -128,6 +128,26 @@ function emitTranspose4(f: WasmFunction, rows: readonly number[], tmp: readonly 
   f.get(tmp[1]).get(tmp[3]).i32x4Shuffle([2, 3, 6, 7]).set(cols[3]);
 }
 
+/**
+ * The packing loops' tail, one k at a time while local k > 0: `lines` floats, each contiguous in k, `stride` (a
+ * local holding bytes) apart starting at p, stored adjacent at q; p moves to the next k, q past the stored floats.
+ */
+function emitScalarTail(
+  f: WasmFunction,
+  { k, p, q, r, lines, stride }: { k: number; p: number; q: number; r: number; lines: number; stride: number },
+): void {
+  f.get(k).i32Const(0).i32GtS().if().loop();
+  f.get(p).set(r);
+  for (let i = 0; i < lines; i++) {
+    f.get(q).get(r).f32Load(0).f32Store(4 * i);
+    if (i < lines - 1) f.get(r).get(stride).i32Add().set(r);
+  }
+  f.get(p).i32Const(4).i32Add().set(p);
+  f.get(q).i32Const(4 * lines).i32Add().set(q);
+  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
+  f.end().end();
+}
+
 function packAFunction(): WasmFunction {
   const f = new WasmFunction('packA', [I32, I32, I32, I32, I32, I32]);
   const [src, rs, cs, rows, K, dst] = [0, 1, 2, 3, 4, 5];
@@ -153,16 +173,7 @@ function packAFunction(): WasmFunction {
   f.get(k).i32Const(4).i32Sub().tee(k).i32Const(4).i32GeS().brIf(0);
   f.end().end();
   // the last K mod 4 values of each row
-  f.get(k).i32Const(0).i32GtS().if().loop();
-  f.get(p).set(r);
-  for (let i = 0; i < 4; i++) {
-    f.get(q).get(r).f32Load(0).f32Store(4 * i);
-    if (i < 3) f.get(r).get(rs).i32Add().set(r);
-  }
-  f.get(p).i32Const(4).i32Add().set(p);
-  f.get(q).i32Const(16).i32Add().set(q);
-  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
-  f.end().end();
+  emitScalarTail(f, { k, p, q, r, lines: 4, stride: rs });
   f.else();
   // The four rows' values at one k are adjacent (a transposed A): one vector copy per k.
   f.get(rows).i32Const(MR).i32Eq().get(rs).i32Const(4).i32Eq().i32And().if();
@@ -235,16 +246,7 @@ function packBFunction(): WasmFunction {
   f.get(k).i32Const(4).i32Sub().tee(k).i32Const(4).i32GeS().brIf(0);
   f.end().end();
   // the last K mod 4 rows
-  f.get(k).i32Const(0).i32GtS().if().loop();
-  f.get(p).set(r);
-  for (let i = 0; i < 8; i++) {
-    f.get(q).get(r).f32Load(0).f32Store(4 * i);
-    if (i < 7) f.get(r).get(cs).i32Add().set(r);
-  }
-  f.get(p).i32Const(4).i32Add().set(p);
-  f.get(q).i32Const(32).i32Add().set(q);
-  f.get(k).i32Const(1).i32Sub().tee(k).brIf(0);
-  f.end().end();
+  emitScalarTail(f, { k, p, q, r, lines: 8, stride: cs });
   f.else();
   f.get(cols).i32Const(NR).i32Eq().get(cs).i32Const(4).i32Eq().i32And().if();
   // a full panel of contiguous columns: two vector copies per k
