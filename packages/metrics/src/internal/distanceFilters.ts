@@ -29,6 +29,8 @@ export class DistanceFilters {
   private readonly rowB: number;
   private readonly colA: number;
   private readonly colB: number;
+  /** Columns of the block set by {@link setBlock}. */
+  private width = 0;
 
   constructor(maxRows: number, maxCols: number) {
     compiled ??= new WebAssembly.Module(Uint8Array.from(atob(DISTANCE_FILTERS_WASM_BASE64), (c) => c.charCodeAt(0)));
@@ -51,29 +53,30 @@ export class DistanceFilters {
     }
   }
 
-  /** Makes g (h × w inner products, row-major) the block that {@link near} reads. */
-  setBlock(g: Float32Array, h: number, w: number): void {
-    new Float32Array(this.wasm.memory.buffer, this.g, h * w).set(g.subarray(0, h * w));
+  /**
+   * Makes g (h × w inner products, row-major) the block that {@link near} reads, with the column values that stay
+   * fixed for the whole block (colA: the column norms for `near`).
+   */
+  setBlock(g: Float32Array, h: number, w: number, colA: Float64Array): void {
+    const buffer = this.wasm.memory.buffer;
+    new Float32Array(buffer, this.g, h * w).set(g.subarray(0, h * w));
+    new Float64Array(buffer, this.colA, w).set(colA.subarray(0, w));
     this.width = w;
   }
-
-  private width = 0;
 
   /**
    * Entries in rows row0..row1−1 of the current block whose distance (rowNorm[i] + colNorm[j]) − 2g could enter
    * row i's or column j's nearest list (below rowWorst[i] or colWorst[j]); with `diagonal`, only j ≥ i. Row
-   * arrays are indexed by the block row, column arrays by the block column; the result (flat block indices
-   * i·w + j, ascending) is a view valid until the next call.
+   * arrays are indexed by the block row, colWorst by the block column (colNorm came with {@link setBlock}); the
+   * result (flat block indices i·w + j, ascending) is a view valid until the next call.
    */
   near(
-    row0: number, row1: number, rowNorm: Float64Array, rowWorst: Float64Array, colNorm: Float64Array,
-    colWorst: Float64Array, diagonal: boolean,
+    row0: number, row1: number, rowNorm: Float64Array, rowWorst: Float64Array, colWorst: Float64Array, diagonal: boolean,
   ): Int32Array {
     const buffer = this.wasm.memory.buffer;
     const w = this.width;
     new Float64Array(buffer, this.rowA + 8 * row0, row1 - row0).set(rowNorm.subarray(row0, row1));
     new Float64Array(buffer, this.rowB + 8 * row0, row1 - row0).set(rowWorst.subarray(row0, row1));
-    new Float64Array(buffer, this.colA, w).set(colNorm.subarray(0, w));
     new Float64Array(buffer, this.colB, w).set(colWorst.subarray(0, w));
     const count = this.wasm.near_candidates(
       this.g, row0, row1, w, this.rowA, this.rowB, this.colA, this.colB, diagonal ? 1 : 0, this.out,
@@ -89,11 +92,10 @@ export class DistanceFilters {
     g: Float32Array, h: number, w: number, rowLow: Float64Array, rowRadius: Float64Array, colLow: Float64Array,
     colRadius: Float64Array,
   ): Int32Array {
-    this.setBlock(g, h, w);
+    this.setBlock(g, h, w, colLow);
     const buffer = this.wasm.memory.buffer;
     new Float64Array(buffer, this.rowA, h).set(rowLow.subarray(0, h));
     new Float64Array(buffer, this.rowB, h).set(rowRadius.subarray(0, h));
-    new Float64Array(buffer, this.colA, w).set(colLow.subarray(0, w));
     new Float64Array(buffer, this.colB, w).set(colRadius.subarray(0, w));
     const count = this.wasm.cross_candidates(this.g, h, w, this.rowA, this.rowB, this.colA, this.colB, this.out);
     return new Int32Array(buffer, this.out, count);

@@ -2,7 +2,10 @@
 export class NearestCandidates {
   readonly vals: Float64Array;
   readonly idx: Int32Array;
-  /** vals of each row's last slot: an offer must be below it to enter. */
+  /**
+   * vals of each row's last slot (an offer must be below it to enter), kept apart so that a block's rows or
+   * columns are one contiguous range for the SIMD filter.
+   */
   readonly worst: Float64Array;
 
   constructor(

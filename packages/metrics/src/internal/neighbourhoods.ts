@@ -179,15 +179,14 @@ export function kthNeighbourSq(pair: DistanceEngine, which: 'x' | 'y', k: number
     const gv = g as Float32Array;
     const h = i1 - i0;
     const w = j1 - j0;
-    filters.setBlock(gv, h, w);
+    filters.setBlock(gv, h, w, norms.subarray(j0, j1));
     const rowNorm = norms.subarray(i0, i1);
     const rowWorst = worst.subarray(i0, i1);
-    const colNorm = norms.subarray(j0, j1);
     const colWorst = worst.subarray(j0, j1);
     // In stripes of rows, so the filter sees thresholds this block has already tightened (a diagonal block starts
     // with empty lists: filtered whole, every one of its distances would pass).
     for (let r0 = 0; r0 < h; r0 += FILTER_STRIPE) {
-      const hits = filters.near(r0, Math.min(h, r0 + FILTER_STRIPE), rowNorm, rowWorst, colNorm, colWorst, i0 === j0);
+      const hits = filters.near(r0, Math.min(h, r0 + FILTER_STRIPE), rowNorm, rowWorst, colWorst, i0 === j0);
       // In row-major order, as a plain loop over the block would offer them; offerPair re-checks each against the
       // lists as they are now.
       for (let t = 0; t < hits.length; t++) {
@@ -237,7 +236,7 @@ function exactKth(side: DistanceSide, best: NearestCandidates, k: number, band: 
       continue;
     }
     for (let c = 0; c < keep; c++) upper[c] = vals[o + c] + tol(c);
-    const bound = upper.slice().sort()[k];
+    const bound = upper.sort()[k];
     exactVals.length = 0;
     for (let c = 0; c < keep; c++) if (vals[o + c] - tol(c) <= bound) exactVals.push(exactSq(m, r, m, idx[o + c]));
     exactVals.sort((p, q) => p - q);

@@ -47,9 +47,10 @@ export function gemm(
   // adapted to both threads' measured speeds), on copies in its shared memory; this thread does the rest and every
   // edge tile. Each output element is computed whole by one thread either way, so results do not depend on the split.
   const flops = 2 * M * N * K;
-  const pool = fullPanels > 0 && Math.floor(M / MR) >= 8 ? rt.parallel(flops) : null;
+  const rowBlocks = Math.floor(M / MR);
+  const pool = fullPanels > 0 && rowBlocks >= 8 ? rt.parallel(flops) : null;
   const split = pool === null ? null : rt.split('gemm', flops);
-  const wBlocks = split === null ? 0 : split.workerUnits(Math.floor(M / MR));
+  const wBlocks = split === null ? 0 : split.workerUnits(rowBlocks);
   let mainSeconds = 0;
   let workerSeconds = 0;
   const wRows = wBlocks * MR;
@@ -114,7 +115,7 @@ export function gemm(
     }
     if (pool !== null) workerSeconds += pool.lastJobSeconds;
   }
-  split?.record(wBlocks, workerSeconds, Math.floor(M / MR) - wBlocks, mainSeconds);
+  split?.record(wBlocks, workerSeconds, rowBlocks - wBlocks, mainSeconds);
   if (pool !== null) {
     const f = rt.f32;
     const sf = pool.f32;

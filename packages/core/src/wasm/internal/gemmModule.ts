@@ -128,6 +128,15 @@ function emitTranspose4(f: WasmFunction, rows: readonly number[], tmp: readonly 
   f.get(tmp[1]).get(tmp[3]).i32x4Shuffle([2, 3, 6, 7]).set(cols[3]);
 }
 
+/** Loads vectors[i] from p + i·stride (stride a local holding bytes), walking local r. */
+function emitStridedLoads(f: WasmFunction, p: number, r: number, stride: number, vectors: readonly number[]): void {
+  f.get(p).set(r);
+  vectors.forEach((vec, i) => {
+    f.get(r).v128Load(0).set(vec);
+    if (i < vectors.length - 1) f.get(r).get(stride).i32Add().set(r);
+  });
+}
+
 /**
  * The packing loops' tail, one k at a time while local k > 0: `lines` floats, each contiguous in k, `stride` (a
  * local holding bytes) apart starting at p, stored adjacent at q; p moves to the next k, q past the stored floats.
@@ -161,11 +170,7 @@ function packAFunction(): WasmFunction {
   f.get(rows).i32Const(MR).i32Eq().get(cs).i32Const(4).i32Eq().i32And().if();
   f.get(K).set(k).get(src).set(p).get(dst).set(q);
   f.get(k).i32Const(4).i32GeS().if().loop();
-  f.get(p).set(r);
-  for (let i = 0; i < 4; i++) {
-    f.get(r).v128Load(0).set(v[i]);
-    if (i < 3) f.get(r).get(rs).i32Add().set(r);
-  }
+  emitStridedLoads(f, p, r, rs, v.slice(0, 4));
   emitTranspose4(f, v.slice(0, 4), v.slice(4), v.slice(0, 4));
   for (let i = 0; i < 4; i++) f.get(q).get(v[i]).v128Store(16 * i);
   f.get(p).i32Const(16).i32Add().set(p);
@@ -230,11 +235,7 @@ function packBFunction(): WasmFunction {
   // stored as 4 rows of two vectors
   f.get(K).set(k).get(src).get(j0).get(cs).i32Mul().i32Add().set(p).get(dst).set(q);
   f.get(k).i32Const(4).i32GeS().if().loop();
-  f.get(p).set(r);
-  for (let i = 0; i < 8; i++) {
-    f.get(r).v128Load(0).set(v[i]);
-    if (i < 7) f.get(r).get(cs).i32Add().set(r);
-  }
+  emitStridedLoads(f, p, r, cs, v);
   emitTranspose4(f, v.slice(0, 4), t, v.slice(0, 4));
   emitTranspose4(f, v.slice(4), t, v.slice(4));
   for (let i = 0; i < 4; i++) {
