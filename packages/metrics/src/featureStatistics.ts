@@ -11,7 +11,8 @@ export type { FeatureStatistics } from './internal/statistics.js';
 export interface FeatureStatisticsOptions {
   /**
    * How the n·d² covariance product runs: `auto` (default) uses float64 JS loops while it is small and
-   * TensorFlow.js float32 matMul (scorekit's GEMM on wasm) in 512-row chunks summed in float64 above 2^26 multiply-adds.
+   * float32 GEMMs in 512-row chunks summed in float64 above 2^26 multiply-adds (scorekit's wasm GEMM on the wasm and
+   * cpu backends, TensorFlow.js matMul on others).
    * Centring is always done in float64 first; see the package README for the error analysis.
    */
   readonly matmul?: MatmulPrecision;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@scorekit/core';
+import { Rng, setWasmThreads, wasmThreadsReady } from '@scorekit/core';
 import { describeOnBackends, expectNoTensorLeak } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { prdc, precisionRecall } from '../src/index.js';
@@ -68,6 +68,30 @@ describeOnBackends('precisionRecall through float32 matMul', () => {
       expect(kthNeighbourSq(fast, 'x', k)).toEqual(rx);
       expect(kthNeighbourSq(fast, 'y', k)).toEqual(ry);
       for (const strict of [false, true]) expect(crossCounts(fast, rx, ry, strict)).toEqual(crossCounts(exact, rx, ry, strict));
+    }
+  });
+
+  it('two threads (the worker computing other blocks than the main thread) give the same exact counts', async () => {
+    const rng = new Rng(13);
+    const grid = (count: number) =>
+      toFeatureMatrix(
+        Array.from({ length: count }, () => Array.from({ length: 6 }, () => rng.randint(0, 3) + 50)),
+        'grid',
+      );
+    const x = grid(300);
+    const y = grid(270);
+    const exact = distanceEngine(x, y, 'float64');
+    setWasmThreads(2);
+    try {
+      expect(await wasmThreadsReady()).toBe(true);
+      const fast = distanceEngine(x, y, 'float32', 40);
+      const rx = kthNeighbourSq(exact, 'x', 3);
+      const ry = kthNeighbourSq(exact, 'y', 3);
+      expect(kthNeighbourSq(fast, 'x', 3)).toEqual(rx);
+      expect(kthNeighbourSq(fast, 'y', 3)).toEqual(ry);
+      expect(crossCounts(fast, rx, ry, false)).toEqual(crossCounts(exact, rx, ry, false));
+    } finally {
+      setWasmThreads(1);
     }
   });
 

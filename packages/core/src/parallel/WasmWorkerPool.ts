@@ -60,6 +60,48 @@ export class WasmWorkerPool {
     return new WasmWorkerPool(wt);
   }
 
+  private static instance: WasmWorkerPool | null | undefined;
+
+  /** The process's one pool (one worker thread serves every kernel and backend), created on first call. */
+  static shared(): WasmWorkerPool | null {
+    if (WasmWorkerPool.instance === undefined) {
+      try {
+        WasmWorkerPool.instance = WasmWorkerPool.create();
+      } catch {
+        WasmWorkerPool.instance = null;
+      }
+    }
+    return WasmWorkerPool.instance;
+  }
+
+  private holder: string | null = null;
+
+  /**
+   * Takes the pool (its memory and worker) for a long job made of many worker jobs; kernels see no pool until
+   * {@link release}, so a tfjs op run in between stays on one thread instead of resetting the memory under it.
+   */
+  reserve(who: string): void {
+    if (this.holder !== null) throw new Error(`scorekit wasm worker: already reserved by ${this.holder}`);
+    this.holder = who;
+    this.reset();
+  }
+
+  /** Ends a {@link reserve}, waiting for a started job first. */
+  release(): void {
+    this.wait();
+    this.holder = null;
+  }
+
+  /** Whether a {@link reserve} holds the pool. */
+  get reserved(): boolean {
+    return this.holder !== null;
+  }
+
+  /** Whether no job is running (a started one has finished): {@link wait} would return at once. */
+  get idle(): boolean {
+    return !this.pending || Atomics.load(this.control, DONE) === this.seq;
+  }
+
   /**
    * Whether the worker is running its loop. A new worker thread only starts once the main thread's event loop has
    * turned, so kernels run serially until then rather than wait for it.

@@ -1,3 +1,5 @@
+import { WasmWorkerPool } from './WasmWorkerPool.js';
+
 let configured: number | undefined;
 
 /**
@@ -47,4 +49,19 @@ export function parallelMinFlops(): number {
 /** @internal Lowers or raises the split threshold (tests use 0 to exercise the two-thread paths on small shapes). */
 export function setParallelMinFlops(flops: number): void {
   minFlops = flops;
+}
+
+/**
+ * Resolves once the worker thread that `setWasmThreads(2)` asks for is running (true), or with false when there is
+ * none (one thread configured, no worker threads in this runtime, or not up within `timeoutMs`). A new worker only
+ * starts after the event loop turns, so synchronous work started right after `setWasmThreads(2)` runs on one thread;
+ * await this first to use both from the start.
+ */
+export async function wasmThreadsReady(timeoutMs = 5000): Promise<boolean> {
+  if (getWasmThreads() < 2) return false;
+  const pool = WasmWorkerPool.shared();
+  if (pool === null) return false;
+  const until = performance.now() + timeoutMs;
+  while (!pool.ready && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+  return pool.ready;
 }

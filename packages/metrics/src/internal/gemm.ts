@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { forEachProductBlock } from '@scorekit/core';
+import type { ProductBlock } from '@scorekit/core';
 
 import type { MatmulPrecision } from '../MatmulPrecision.js';
 
@@ -9,37 +11,52 @@ const AUTO_FLOAT64_LIMIT = 2 ** 26;
 
 /** Rows per float32 chunk of a Gram product: bounds the float32 accumulation length (see gram). */
 const GRAM_CHUNK_ROWS = 512;
+/** Side of the square tiles of XᵀX: only tiles on or right of the diagonal are computed. */
+const GRAM_TILE = 512;
 /**
- * Chunk products summed in float32 on the device before one float64 accumulation on the host: the sum's rounding
- * adds at most 16·u to the 512·u of each chunk, and one download replaces sixteen (each 2.6M floats at d = 2048).
+ * Chunk products summed in float32 on the device before one float64 accumulation on the host, on backends where
+ * tf.matMul runs (tfjs-node, GPU): the sum's rounding adds at most 16·u to the 512·u of each chunk.
  */
 const GRAM_CHUNKS_PER_FLUSH = 16;
-/** Row band height of a Gram product: only the part of each band on or right of the diagonal is computed. */
-const GRAM_TILE = 512;
 
 export function useFloat32(precision: MatmulPrecision, multiplyAdds: number): boolean {
   return precision === 'float32' || (precision === 'auto' && multiplyAdds >= AUTO_FLOAT64_LIMIT);
 }
 
 /**
- * XᵀX (d × d, float64, symmetric) of a row-major n × d matrix, usually centred data.
+ * Whether the big float32 products run on scorekit's own wasm GEMM (forEachProductBlock: whole blocks on both
+ * threads) — on the wasm and cpu backends; on tfjs-node or a GPU, tf.matMul's native kernels are faster.
+ */
+export function ownGemm(): boolean {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu';
+}
+
+/**
+ * (X − 1·shiftᵀ)ᵀ(X − 1·shiftᵀ) (d × d, float64, symmetric) of a row-major n × d matrix X: a scatter matrix when
+ * `shift` is the column means (rows minus the shift are formed in float64 and, for the float32 products, rounded
+ * once to float32).
  *
  * float32 error analysis: each chunk of c = 512 rows is one float32 GEMM whose entries carry a rounding error of
- * at most c·u·Σ|x_ki||x_kj| (u = 2⁻²⁴; typically √c·u ≈ 1.3e-6 relative); up to 16 chunk products are summed in
- * float32 (≤ 16·u more) and those sums in float64, so the bound is (c + 16)·u whatever n is. For covariances
- * this is a relative perturbation of the data of ~1e-6; FID is insensitive to it to first order (measured by
- * `pnpm bench` on 10 000 × 2048 ill-conditioned features, float32 covariance chunks and FᵀΣ₂F: FID relative
- * error 5.7e-7 against scipy's float64 sqrtm).
+ * at most c·u·Σ|x_ki||x_kj| (u = 2⁻²⁴; typically √c·u ≈ 1.3e-6 relative), and the chunk products are summed in
+ * float64 (through tf.matMul, up to 16 of them in float32 first: ≤ 16·u more), so the bound is c·u, or (c + 16)·u,
+ * whatever n is. For covariances this is a relative perturbation of the data of ~1e-6; FID is insensitive to it
+ * to first order (measured by `pnpm bench` on 10 000 × 2048 ill-conditioned features, float32 covariance chunks
+ * and FᵀΣ₂F: FID relative error 5.7e-7 against scipy's float64 sqrtm).
  */
 export function gram(
-  x: Float32Array | Float64Array,
+  data: Float32Array | Float64Array,
   n: number,
   d: number,
   precision: MatmulPrecision,
-  chunksPerFlush = GRAM_CHUNKS_PER_FLUSH,
+  shift: Float64Array = new Float64Array(d),
 ): Float64Array {
-  const out = new Float64Array(d * d);
-  if (!useFloat32(precision, (n * d * d) / 2)) {
+  const fast = useFloat32(precision, (n * d * d) / 2);
+  if (fast && ownGemm()) return mirrorUpper(gramByBlocks(data, n, d, shift), d);
+  const x = centre(data, n, d, shift, fast);
+  let out: Float64Array;
+  if (!fast) {
+    out = new Float64Array(d * d);
     for (let r = 0; r < n; r++) {
       const o = r * d;
       for (let i = 0; i < d; i++) {
@@ -50,55 +67,160 @@ export function gram(
       }
     }
   } else {
-    // One accumulator per band of GRAM_TILE rows, on the device: Xᵀ[a0:a1] · X[:, a0:d] covers the band's tiles on
-    // and right of the diagonal (transposeA is a stride in scorekit's wasm GEMM, not a copy).
-    const bands: number[] = [];
-    for (let a0 = 0; a0 < d; a0 += GRAM_TILE) bands.push(a0);
-    let sums: tf.Tensor[] = [];
-    const flush = (): void => {
-      bands.forEach((a0, b) => {
-        const h = Math.min(GRAM_TILE, d - a0);
-        const w = d - a0;
-        const band = download(sums[b]);
-        for (let i = 0; i < h; i++) {
-          const row = (a0 + i) * d + a0;
-          const src = i * w;
-          // Only j ≥ i is kept; the mirror below fills the rest.
-          for (let j = i; j < w; j++) out[row + j] += band[src + j];
-        }
-      });
-      sums = [];
-    };
-    try {
-      for (let r0 = 0, chunkIndex = 0; r0 < n; r0 += GRAM_CHUNK_ROWS, chunkIndex++) {
-        const c = Math.min(GRAM_CHUNK_ROWS, n - r0);
-        bands.forEach((a0, b) => {
-          // Columns a0..d of the chunk, and their first h: copied here (tfjs-wasm's slice reads the whole
-          // input back to JS for a strided slice).
-          const h = Math.min(GRAM_TILE, d - a0);
-          const w = d - a0;
-          const left = new Float32Array(c * h);
-          const right = new Float32Array(c * w);
-          for (let r = 0; r < c; r++) {
-            const o = (r0 + r) * d + a0;
-            right.set(x.subarray(o, o + w), r * w);
-            left.set(x.subarray(o, o + h), r * h);
-          }
-          const previous = sums[b] as tf.Tensor | undefined;
-          sums[b] = tf.tidy(() => {
-            const product = tf.matMul(tf.tensor2d(left, [c, h]), tf.tensor2d(right, [c, w]), true, false);
-            return previous === undefined ? product : tf.add(previous, product);
-          });
-          previous?.dispose();
-        });
-        if ((chunkIndex + 1) % chunksPerFlush === 0) flush();
+    out = gramByTfMatMul(x, n, d);
+  }
+  return mirrorUpper(out, d);
+}
+
+function mirrorUpper(out: Float64Array, d: number): Float64Array {
+  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) out[j * d + i] = out[i * d + j];
+  return out;
+}
+
+/**
+ * The tiles of XᵀX on and right of the diagonal (the upper triangle, and some entries below it), from float32 chunk products summed in float64. Each chunk's
+ * transpose is stacked under the previous one, so that every (tile, chunk) product is one block of a single
+ * forEachProductBlock call and both threads stay busy throughout. The float64 sums take each tile's chunks in
+ * order, whatever order the blocks arrive in, so the result does not depend on the threads.
+ */
+export function gramByBlocks(
+  x: Float32Array | Float64Array,
+  n: number,
+  d: number,
+  shift: Float64Array = new Float64Array(d),
+): Float64Array {
+  const c = GRAM_CHUNK_ROWS;
+  const chunks = Math.ceil(n / c);
+  // Chunk q occupies rows q·d … q·d + d − 1: row i holds feature i (minus its shift) of the chunk's samples, zero
+  // past n.
+  const stacked = new Float32Array(chunks * d * c);
+  stackChunkTransposes(x, n, d, c, shift, stacked);
+  const blocks: ProductBlock[] = [];
+  const tiles: { a0: number; b0: number }[] = [];
+  for (let a0 = 0; a0 < d; a0 += GRAM_TILE) {
+    for (let b0 = a0; b0 < d; b0 += GRAM_TILE) {
+      tiles.push({ a0, b0 });
+      for (let q = 0; q < chunks; q++) {
+        const o = q * d;
+        blocks.push({ i0: o + a0, i1: o + Math.min(d, a0 + GRAM_TILE), j0: o + b0, j1: o + Math.min(d, b0 + GRAM_TILE) });
       }
-      if (sums.length > 0) flush();
-    } finally {
-      for (const t of sums) t.dispose();
     }
   }
-  for (let i = 0; i < d; i++) for (let j = i + 1; j < d; j++) out[j * d + i] = out[i * d + j];
+  const indexOf = new Map(blocks.map((b, i) => [b, i]));
+  const out = new Float64Array(d * d);
+  const nextChunk = new Int32Array(tiles.length);
+  const early = new Map<number, Float32Array>();
+  const add = (tile: number, g: Float32Array): void => {
+    const { a0, b0 } = tiles[tile];
+    const h = Math.min(GRAM_TILE, d - a0);
+    const w = Math.min(GRAM_TILE, d - b0);
+    for (let i = 0; i < h; i++) {
+      const row = (a0 + i) * d + b0;
+      const src = i * w;
+      for (let j = 0; j < w; j++) out[row + j] += g[src + j];
+    }
+    nextChunk[tile]++;
+  };
+  const m = { data: stacked, rows: chunks * d, cols: c };
+  forEachProductBlock(m, m, blocks, (block, g) => {
+    const index = indexOf.get(block) as number;
+    const tile = Math.floor(index / chunks);
+    if (index - tile * chunks !== nextChunk[tile]) {
+      // ahead of an earlier chunk of its tile (the other thread's): held until that one is added
+      early.set(index, Float32Array.from(g));
+      return;
+    }
+    add(tile, g);
+    for (;;) {
+      const held = early.get(tile * chunks + nextChunk[tile]);
+      if (held === undefined) break;
+      early.delete(tile * chunks + nextChunk[tile]);
+      add(tile, held);
+    }
+  });
+  return out;
+}
+
+/**
+ * stacked[(q·d + i)·c + r] = x[(q·c + r)·d + i] − shift[i]: each c-row chunk of x, shifted and transposed, 8 rows
+ * at a time for the cache.
+ */
+function stackChunkTransposes(
+  x: Float32Array | Float64Array,
+  n: number,
+  d: number,
+  c: number,
+  shift: Float64Array,
+  stacked: Float32Array,
+): void {
+  for (let r0 = 0; r0 < n; r0 += 8) {
+    const q = Math.floor(r0 / c);
+    const rows = Math.min(8, n - r0, (q + 1) * c - r0);
+    for (let i = 0; i < d; i++) {
+      const dst = (q * d + i) * c + (r0 - q * c);
+      const s = shift[i];
+      for (let r = 0; r < rows; r++) stacked[dst + r] = x[(r0 + r) * d + i] - s;
+    }
+  }
+}
+
+/**
+ * The band parts of XᵀX on and right of the diagonal (the upper triangle, and some entries below it) through
+ * tf.matMul with transposeA, up to `chunksPerFlush` chunk products summed on the device per download.
+ */
+export function gramByTfMatMul(
+  x: Float32Array | Float64Array,
+  n: number,
+  d: number,
+  chunksPerFlush = GRAM_CHUNKS_PER_FLUSH,
+): Float64Array {
+  const out = new Float64Array(d * d);
+  // One accumulator per band of GRAM_TILE rows, on the device: Xᵀ[a0:a1] · X[:, a0:d] covers the band's tiles on
+  // and right of the diagonal.
+  const bands: number[] = [];
+  for (let a0 = 0; a0 < d; a0 += GRAM_TILE) bands.push(a0);
+  let sums: tf.Tensor[] = [];
+  const flush = (): void => {
+    bands.forEach((a0, b) => {
+      const h = Math.min(GRAM_TILE, d - a0);
+      const w = d - a0;
+      const band = download(sums[b]);
+      for (let i = 0; i < h; i++) {
+        const row = (a0 + i) * d + a0;
+        const src = i * w;
+        // Only j ≥ i is kept; the mirror fills the rest.
+        for (let j = i; j < w; j++) out[row + j] += band[src + j];
+      }
+    });
+    sums = [];
+  };
+  try {
+    for (let r0 = 0, chunkIndex = 0; r0 < n; r0 += GRAM_CHUNK_ROWS, chunkIndex++) {
+      const c = Math.min(GRAM_CHUNK_ROWS, n - r0);
+      bands.forEach((a0, b) => {
+        // Columns a0..d of the chunk, and their first h, copied here (a strided slice would read the whole input).
+        const h = Math.min(GRAM_TILE, d - a0);
+        const w = d - a0;
+        const left = new Float32Array(c * h);
+        const right = new Float32Array(c * w);
+        for (let r = 0; r < c; r++) {
+          const o = (r0 + r) * d + a0;
+          right.set(x.subarray(o, o + w), r * w);
+          left.set(x.subarray(o, o + h), r * h);
+        }
+        const previous = sums[b] as tf.Tensor | undefined;
+        sums[b] = tf.tidy(() => {
+          const product = tf.matMul(tf.tensor2d(left, [c, h]), tf.tensor2d(right, [c, w]), true, false);
+          return previous === undefined ? product : tf.add(previous, product);
+        });
+        previous?.dispose();
+      });
+      if ((chunkIndex + 1) % chunksPerFlush === 0) flush();
+    }
+    if (sums.length > 0) flush();
+  } finally {
+    for (const t of sums) t.dispose();
+  }
   return out;
 }
 

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { forEachProductBlock } from '@scorekit/core';
+import type { ProductBlock } from '@scorekit/core';
 import { DistanceFilters } from './distanceFilters.js';
 import { NearestCandidates } from './nearestCandidates.js';
 import type { FeatureMatrix } from './featureMatrix.js';
-import { columnMeans, download, useFloat32 } from './gemm.js';
+import { columnMeans, download, ownGemm, useFloat32 } from './gemm.js';
 import type { MatmulPrecision } from './gemm.js';
 
 // Pairwise squared distances for k-NN manifolds, in blocks of BLOCK × BLOCK so that 50k × 50k never needs more
@@ -12,6 +14,9 @@ import type { MatmulPrecision } from './gemm.js';
 // radius and count equals the one of an exact float64 computation.
 
 const BLOCK = 1024;
+
+/** Diagonal blocks are computed as a DIAGONAL_SPLIT × DIAGONAL_SPLIT grid, upper triangle only. */
+const DIAGONAL_SPLIT = 4;
 /** Extra nearest-neighbour candidates kept beyond k + 1, re-ranked with exact distances. */
 const EXTRA_CANDIDATES = 8;
 const U32 = 2 ** -24;
@@ -113,9 +118,10 @@ export function exactSq(a: FeatureMatrix, i: number, b: FeatureMatrix, j: number
 
 /**
  * Visits the x–y distance matrix block by block. `visit` receives the block's row range [i0, i1), column range
- * [j0, j1) and the float32 products g = x̃ᵢᵀỹⱼ (row-major h × w), from which the caller forms
- * ‖x̃ᵢ‖² + ‖ỹⱼ‖² − 2gᵢⱼ inline; on the float64 path `g` is null and the caller uses {@link exactSq}. With
- * `upperOnly` (x = y) only blocks with j0 ≥ i0 are visited, each column's diagonal block first.
+ * [j0, j1) and the float32 products g = x̃ᵢᵀỹⱼ (row-major h × w, valid during the call), from which the caller
+ * forms ‖x̃ᵢ‖² + ‖ỹⱼ‖² − 2gᵢⱼ inline; on the float64 path `g` is null and the caller uses {@link exactSq}. With
+ * `upperOnly` (x = y) only blocks with j0 ≥ i0 are visited, each column's diagonal block listed first (with two
+ * threads the order is only close to that).
  */
 export function forEachBlock(
   engine: DistanceEngine,
@@ -126,26 +132,40 @@ export function forEachBlock(
   const d = x.m.d;
   const xc = x.centred;
   const yc = y.centred;
+  const blocks: ProductBlock[] = [];
   for (let j0 = 0; j0 < y.m.n; j0 += block) {
     const j1 = Math.min(y.m.n, j0 + block);
-    // The column block as rows; matMul's transposeB is a stride in scorekit's wasm GEMM, not a copy.
-    const yBlock = xc !== null && yc !== null ? tf.tensor2d(yc.subarray(j0 * d, j1 * d), [j1 - j0, d]) : null;
-    try {
-      // The diagonal block first: it gives the column rows their first nearest lists, so the filter of the blocks
-      // above it has finite thresholds on both sides.
-      const rowStarts: number[] = upperOnly ? [j0] : [];
-      for (let i0 = 0; i0 < (upperOnly ? j0 : x.m.n); i0 += block) rowStarts.push(i0);
-      for (const i0 of rowStarts) {
-        const i1 = Math.min(x.m.n, i0 + block);
-        const g =
-          xc === null || yBlock === null
-            ? null
-            : download(tf.tidy(() => tf.matMul(tf.tensor2d(xc.subarray(i0 * d, i1 * d), [i1 - i0, d]), yBlock, false, true)));
-        visit(i0, i1, j0, j1, g);
+    // The diagonal block first: it gives the column rows their first nearest lists, so the filter of the blocks
+    // above it has finite thresholds on both sides. It is cut into a grid of smaller blocks of which only those on
+    // and above the diagonal are computed (10 of 16: 5/8 of its products instead of all).
+    if (upperOnly) {
+      const sub = Math.max(1, Math.ceil(block / DIAGONAL_SPLIT));
+      for (let s0 = j0; s0 < j1; s0 += sub) {
+        const s1 = Math.min(j1, s0 + sub);
+        for (let r0 = s0; r0 >= j0; r0 -= sub) blocks.push({ i0: r0, i1: Math.min(s1, r0 + sub), j0: s0, j1: s1 });
       }
-    } finally {
-      yBlock?.dispose();
     }
+    for (let i0 = 0; i0 < (upperOnly ? j0 : x.m.n); i0 += block) blocks.push({ i0, i1: Math.min(x.m.n, i0 + block), j0, j1 });
+  }
+  if (xc === null || yc === null) {
+    for (const b of blocks) visit(b.i0, b.i1, b.j0, b.j1, null);
+    return;
+  }
+  if (ownGemm()) {
+    // Whole blocks on both threads at once, each visited while the worker computes the next.
+    const xm = { data: xc, rows: x.m.n, cols: d };
+    const ym = xc === yc ? xm : { data: yc, rows: y.m.n, cols: d };
+    forEachProductBlock(xm, ym, blocks, (b, g) => visit(b.i0, b.i1, b.j0, b.j1, g));
+    return;
+  }
+  for (const b of blocks) {
+    // transposeB: no copy on backends with a strided GEMM
+    const g = download(
+      tf.tidy(() =>
+        tf.matMul(tf.tensor2d(xc.subarray(b.i0 * d, b.i1 * d), [b.i1 - b.i0, d]), tf.tensor2d(yc.subarray(b.j0 * d, b.j1 * d), [b.j1 - b.j0, d]), false, true),
+      ),
+    );
+    visit(b.i0, b.i1, b.j0, b.j1, g);
   }
 }
 

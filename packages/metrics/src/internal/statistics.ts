@@ -1,5 +1,5 @@
 import type { FeatureMatrix } from './featureMatrix.js';
-import { centre, columnMeans, gram, useFloat32 } from './gemm.js';
+import { columnMeans, gram } from './gemm.js';
 import type { MatmulPrecision } from './gemm.js';
 
 /**
@@ -18,8 +18,7 @@ export interface FeatureStatistics {
 export function statisticsOf(m: FeatureMatrix, precision: MatmulPrecision, name: string): FeatureStatistics {
   if (m.n < 2) throw new Error(`${name} needs at least 2 samples for a covariance (n − 1 normalisation); got ${m.n}`);
   const mean = columnMeans(m.data, m.n, m.d);
-  const centred = centre(m.data, m.n, m.d, mean, useFloat32(precision, (m.n * m.d * m.d) / 2));
-  const cov = gram(centred, m.n, m.d, precision);
+  const cov = gram(m.data, m.n, m.d, precision, mean);
   const scale = 1 / (m.n - 1);
   for (let i = 0; i < cov.length; i++) cov[i] *= scale;
   return { n: m.n, d: m.d, mean, cov };

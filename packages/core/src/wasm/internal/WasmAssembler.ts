@@ -90,6 +90,10 @@ export class WasmFunction {
   i32Mul(): this {
     return this.op(0x6c);
   }
+  /** Unsigned shift right (divides by a power of two). */
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
   i32Eqz(): this {
     return this.op(0x45);
   }

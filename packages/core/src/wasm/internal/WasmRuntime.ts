@@ -65,29 +65,26 @@ export class WasmRuntime {
     return exports;
   }
 
-  private pool: WasmWorkerPool | null | undefined;
-
   /**
    * The worker pool when a job of `flops` floating-point operations is worth splitting (threads ≥ 2, in Node, and
    * big enough that the copies and the hand-off, ~50 µs, pay), else null.
    */
   parallel(flops: number): WasmWorkerPool | null {
     if (getWasmThreads() < 2) return null;
-    if (this.pool === undefined) {
-      try {
-        this.pool = WasmWorkerPool.create();
-      } catch {
-        this.pool = null;
-      }
-    }
-    if (this.pool === null || flops < parallelMinFlops() || !this.pool.ready) return null;
-    this.pool.reset();
-    return this.pool;
+    const pool = WasmWorkerPool.shared();
+    if (pool === null || flops < parallelMinFlops() || !pool.ready || pool.reserved) return null;
+    pool.reset();
+    return pool;
   }
 
   /** A generated module compiled for the worker's shared memory and registered with it; returns its id. */
   workerModule(pool: WasmWorkerPool, key: string, bytes: (memory: MemoryImport) => Uint8Array<ArrayBuffer>, names: string[]): number {
     return pool.module(key, () => new WebAssembly.Module(bytes('shared')), names);
+  }
+
+  /** The GEMM module registered with the worker (one registration for every GEMM-based job). */
+  gemmWorkerModule(pool: WasmWorkerPool): number {
+    return gemmWorkerModule(pool, this.fma);
   }
 
   private readonly splits = new Map<string, WorkSplit>();
@@ -134,6 +131,11 @@ export class WasmRuntime {
     }
     return out;
   }
+}
+
+/** Registers the GEMM module with the worker, once; its exports `rowBlock` and `gemmABt` are what jobs call. */
+export function gemmWorkerModule(pool: WasmWorkerPool, fma: boolean): number {
+  return pool.module(`gemm:${fma}`, () => new WebAssembly.Module(gemmModuleBytes(fma, 'shared')), ['rowBlock', 'gemmABt']);
 }
 
 const runtimes = new WeakMap<object, WasmRuntime>();

@@ -1,4 +1,4 @@
-import { MR, NR, TileInit, gemmModuleBytes } from './gemmModule.js';
+import { MR, NR, TileInit, kBlock } from './gemmModule.js';
 import type { WasmRuntime } from './WasmRuntime.js';
 
 /** A matrix in the heap: element (i, j) is the float at byte `ptr + i·rs + j·cs` (any transpose is a stride). */
@@ -7,9 +7,6 @@ export interface MatrixView {
   readonly rs: number;
   readonly cs: number;
 }
-
-/** Depth of one K block: a packed 4×KC panel of A and 8×KC panel of B stay in L1 while a tile is computed. */
-const KC = 256;
 
 /**
  * C (M×N, row stride `ldc` bytes) = A (M×K) · B (K×N) [+ bias (N floats at byte `biasPtr`)], for any strides of A
@@ -35,7 +32,7 @@ export function gemm(
     fillRows(rt, M, N, cPtr, ldc, biasPtr);
     return;
   }
-  const kc = K <= KC + KC / 2 ? K : KC;
+  const kc = kBlock(K);
   const [pB, pA, tmp, pBias] = rt.scratch([panels * NR * kc * 4, MR * kc * 4, MR * NR * 4, panels * NR * 4]);
   const g = rt.gemm;
   if (biasPtr !== 0) {
@@ -71,7 +68,7 @@ export function gemm(
     const sf = pool.f32;
     sf.set(rt.f32.subarray(A.ptr >>> 2, (A.ptr + span) >>> 2), sA >>> 2);
     sf.set(rt.f32.subarray(pBias >>> 2, (pBias >>> 2) + panels * NR), sBias >>> 2);
-    worker = rt.workerModule(pool, `gemm:${rt.fma}`, (m) => gemmModuleBytes(rt.fma, m), ['rowBlock']);
+    worker = rt.gemmWorkerModule(pool);
   }
   for (let k0 = 0; k0 < K; k0 += kc) {
     const kb = Math.min(kc, K - k0);

@@ -28,6 +28,10 @@ export function emitMadd(f: WasmFunction, fma: boolean, acc: number, a: number, 
  * - `packB(src, rs, cs, K, N, dst)`: 8-column panels, dst[p][k][c] = src[k·rs + (8p + c)·cs], 0 past column N.
  * - `rowBlock(K, src, rs, cs, pA, b, panels, c, ldc, init, bias)`: `packA` of 4 full rows into pA, then `row`
  *   (one call per 4-row block, the unit of work a worker thread is handed).
+ * - `gemmABt(M, N, K, kc, a, lda, b, ldb, c, ldc, pA, pB)`: a whole C = A·Bᵀ for M a multiple of 4 and N of 8, A
+ *   and B row-major (rows `lda` / `ldb` bytes apart): for each K block of `kc`, `packB` into pB and `rowBlock` over
+ *   every 4 rows — the same arithmetic, in the same order, as {@link gemm} on those shapes (one call per product,
+ *   so a thread can be handed a whole product).
  */
 export interface GemmExports {
   tile(K: number, a: number, b: number, out: number, ldo: number, init: TileInit, bias: number): void;
@@ -38,13 +42,55 @@ export interface GemmExports {
     K: number, src: number, rs: number, cs: number, pA: number, b: number, panels: number, c: number, ldc: number,
     init: TileInit, bias: number,
   ): void;
+  gemmABt(
+    M: number, N: number, K: number, kc: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number,
+    pA: number, pB: number,
+  ): void;
 }
+
+/** The K block depth {@link gemm} uses for a product of depth K (the whole K when it is at most 1.5 blocks). */
+export function kBlock(K: number): number {
+  return K <= KC + KC / 2 ? K : KC;
+}
+
+/** Depth of one K block: a packed 4×KC panel of A and 8×KC panel of B stay in L1 while a tile is computed. */
+const KC = 256;
 
 function rowBlockFunction(rowIndex: number, packAIndex: number): WasmFunction {
   const f = new WasmFunction('rowBlock', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
   const [K, src, rs, cs, pA, b, panels, c, ldc, init, bias] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   f.get(src).get(rs).get(cs).i32Const(MR).get(K).get(pA).call(packAIndex);
   f.get(K).get(pA).get(b).get(panels).get(c).get(ldc).get(init).get(bias).call(rowIndex);
+  return f;
+}
+
+function gemmABtFunction(packBIndex: number, rowBlockIndex: number): WasmFunction {
+  const f = new WasmFunction('gemmABt', [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [M, N, K, kc, a, lda, b, ldb, c, ldc, pA, pB] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const k0 = f.local(I32);
+  const kb = f.local(I32);
+  const i = f.local(I32);
+  const init = f.local(I32);
+  f.get(K).i32Const(0).i32GtS().get(M).i32Const(0).i32GtS().i32And().get(N).i32Const(0).i32GtS().i32And().if();
+  f.i32Const(0).set(k0);
+  f.loop();
+  // kb = min(kc, K − k0)
+  f.get(K).get(k0).i32Sub().set(kb);
+  f.get(kb).get(kc).i32GtS().if().get(kc).set(kb).end();
+  // column k0 of Bᵀ's rows: packB of a transposed B (k stride 4 bytes, column stride ldb)
+  f.get(b).get(k0).i32Const(4).i32Mul().i32Add().i32Const(4).get(ldb).get(kb).get(N).get(pB).call(packBIndex);
+  f.get(k0).i32Eqz().if().i32Const(TileInit.Zero).set(init).else().i32Const(TileInit.Load).set(init).end();
+  f.i32Const(0).set(i);
+  f.loop();
+  f.get(kb);
+  f.get(a).get(i).get(lda).i32Mul().i32Add().get(k0).i32Const(4).i32Mul().i32Add();
+  f.get(lda).i32Const(4).get(pA).get(pB).get(N).i32Const(Math.log2(NR)).i32ShrU();
+  f.get(c).get(i).get(ldc).i32Mul().i32Add().get(ldc).get(init).i32Const(0).call(rowBlockIndex);
+  f.get(i).i32Const(MR).i32Add().tee(i).get(M).i32LtS().brIf(0);
+  f.end();
+  f.get(k0).get(kb).i32Add().tee(k0).get(K).i32LtS().brIf(0);
+  f.end();
+  f.end();
   return f;
 }
 
@@ -287,7 +333,7 @@ function packBFunction(): WasmFunction {
 /** Builds the GEMM module's bytes; `fma` selects relaxed-SIMD fused multiply-adds. */
 export function gemmModuleBytes(fma: boolean, memory: MemoryImport = 'plain'): Uint8Array<ArrayBuffer> {
   return assembleModule(
-    [tileFunction(fma), rowFunction(0), packAFunction(), packBFunction(), rowBlockFunction(1, 2)],
+    [tileFunction(fma), rowFunction(0), packAFunction(), packBFunction(), rowBlockFunction(1, 2), gemmABtFunction(3, 4)],
     memory,
   );
 }
