@@ -10,6 +10,7 @@ import { concatConfig } from './kernels/Concat.js';
 import { identityConfig } from './kernels/Identity.js';
 import { resizeNearestNeighborGradConfig } from './kernels/ResizeNearestNeighborGrad.js';
 import { splitVConfig } from './kernels/SplitV.js';
+import { siluConfig, siluDerivativeConfig } from './kernels/Silu.js';
 import { sumConfig } from './kernels/Sum.js';
 import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
 import { rememberOriginal } from './internal/originalKernels.js';
@@ -31,6 +32,8 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   sumConfig,
   resizeNearestNeighborGradConfig,
   unsortedSegmentSumConfig,
+  siluConfig,
+  siluDerivativeConfig,
 ];
 
 /**

@@ -187,6 +187,49 @@ export class WasmFunction {
   f32x4Mul(): this {
     return this.simd(0xe6);
   }
+  f32x4Sub(): this {
+    return this.simd(0xe5);
+  }
+  /** Lane-wise a > b as all-ones / all-zeros masks. */
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
+  /** a & ~b. */
+  v128AndNot(): this {
+    return this.simd(0x4f);
+  }
+  f32x4Div(): this {
+    return this.simd(0xe7);
+  }
+  /** Pseudo-minimum b < a ? b : a (one x86 instruction; `f32x4.min`'s NaN and ±0 rules take several). */
+  f32x4Pmin(): this {
+    return this.simd(0xea);
+  }
+  /** Pseudo-maximum a < b ? b : a. */
+  f32x4Pmax(): this {
+    return this.simd(0xeb);
+  }
+  /** Pops a v128 and an i32 count; shifts each i32 lane left. */
+  i32x4Shl(): this {
+    return this.simd(0xab);
+  }
+  i32x4Add(): this {
+    return this.simd(0xae);
+  }
+  /** `v128.const` with the 32-bit integer `value` in all four lanes. */
+  i32x4Const(value: number): this {
+    this.simd(0x0c);
+    const bytes = new Uint8Array(new Int32Array([value]).buffer);
+    for (let i = 0; i < 4; i++) this.code.push(...bytes);
+    return this;
+  }
+  /** `v128.const` with `value` (as float32) in all four lanes. */
+  f32x4Const(value: number): this {
+    this.simd(0x0c);
+    const bytes = new Uint8Array(new Float32Array([value]).buffer);
+    for (let i = 0; i < 4; i++) this.code.push(...bytes);
+    return this;
+  }
   /** relaxed-SIMD `f32x4.relaxed_madd` (a·b + c, fused where the hardware has FMA): pops a, b, c. */
   f32x4RelaxedMadd(): this {
     return this.simd(0x105);
