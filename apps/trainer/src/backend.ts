@@ -1,4 +1,4 @@
-import { formatBackendChoice, parseBackendName, selectBackend } from '@scorekit/core';
+import { formatBackendChoice, parseBackendName, selectBackend, setWasmThreads, wasmThreadsReady } from '@scorekit/core';
 import type { BackendChoice } from '@scorekit/core';
 import { CliError } from './errors.js';
 
@@ -19,6 +19,26 @@ export async function useBackend(flag: string | undefined, log: (line: string) =
 }
 
 export { formatBackendChoice };
+
+/** The values `--threads` accepts. */
+export const THREAD_COUNTS = ['1', '2'] as const;
+
+/**
+ * Applies a `--threads` flag: how many threads scorekit's wasm kernels use (1, or 2: the main thread and one
+ * worker; default `SCOREKIT_WASM_THREADS` or 1), waiting for the worker to come up so the command uses both cores
+ * from its first kernel. Anything else is a {@link CliError} naming the allowed values.
+ *
+ * @example
+ * await useThreads(options.threads);   // --threads 2
+ */
+export async function useThreads(flag: string | undefined): Promise<void> {
+  if (flag === undefined) return;
+  if (!(THREAD_COUNTS as readonly string[]).includes(flag)) {
+    throw new CliError(`--threads must be 1 (main thread only) or 2 (main thread + one worker for the wasm kernels), got '${flag}'`);
+  }
+  setWasmThreads(Number(flag));
+  if (flag === '2') await wasmThreadsReady();
+}
 
 function stderrLine(line: string): void {
   process.stderr.write(`${line}\n`);

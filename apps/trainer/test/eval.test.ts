@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveNpy } from '@scorekit/core';
+import { Rng, getWasmThreads, saveNpy, setWasmThreads } from '@scorekit/core';
 import { loadMnist } from '@scorekit/data';
 import { fid, kernelInceptionDistance } from '@scorekit/metrics';
 import { expectClose } from '@scorekit/test-utils';
@@ -96,6 +96,40 @@ describe('scorekit eval on feature arrays (.npy)', () => {
     expectClose(printed.values.fid, 0.94878180539003, 1e-12);
     expect(JSON.parse(readFileSync(file('out.json'), 'utf8'))).toEqual(printed);
   });
+
+  it('--threads 2 (the wasm kernels\' worker) gives the same precision/recall as one thread; --threads 3 is refused', async () => {
+    const rng = new Rng(4);
+    const n = 1200;
+    const d = 64;
+    // 1200 × 1200 × 64 products (9.2e7 multiply-adds) take the float32 block path, split between the threads.
+    await saveNpy(file('a.npy'), rng.normalArray(n * d), [n, d], 'float32');
+    await saveNpy(file('b.npy'), rng.normalArray(n * d).map((v) => v + 0.2), [n, d], 'float32');
+    const evalPr = async (threads: string): Promise<string> => {
+      const program = new Command().exitOverride();
+      registerEvalCommand(program);
+      const args = ['eval', '--metric', 'pr', '--real', file('a.npy'), '--fake', file('b.npy'), '--backend', 'wasm', '--threads', threads];
+      const out = file(`pr${threads}.json`);
+      await program.parseAsync(['node', 'scorekit', ...args, '--json', '--out', out]);
+      return readFileSync(out, 'utf8');
+    };
+    const chunks: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((s: string) => {
+      chunks.push(s);
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const one = JSON.parse(await evalPr('1')) as EvalResult;
+      const two = JSON.parse(await evalPr('2')) as EvalResult;
+      expect(getWasmThreads()).toBe(2);
+      expect(two.values).toEqual(one.values);
+      expect(one.values.precision).toBeGreaterThan(0);
+      await expect(evalPr('3')).rejects.toThrow("--threads: must be 1 or 2, got '3'");
+    } finally {
+      process.stdout.write = write;
+      setWasmThreads(1);
+    }
+  });
 });
 
 /** 28 × 28 digits average-pooled 4 × 4 to 7 × 7 (49 values), so FID's d × d eigenproblems stay small. */
@@ -161,6 +195,7 @@ describe('scorekit eval errors', () => {
       "--features: --metric is needs class probabilities: a classifier, or a tfjs model's softmax layer, not 'identity' (classifier:<dir>, tfjs:<model.json>#<layer>)",
     ]);
     expect(problems({ metric: 'is', fake: 'b.npy', features: 'classifier:clf' })).toEqual([]);
+    expect(problems({ metric: 'is', fake: 'b.npy', threads: '4' })).toEqual(["--threads: must be 1 or 2, got '4' (1, 2)"]);
   });
 
   it('shape mismatch, too few samples, NaN and missing files are CliErrors naming the flag', async () => {

@@ -4,7 +4,7 @@ import { clipScore, fid, inceptionScore, kernelInceptionDistance, loadDualEncode
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureExtractor, FlatFeatures } from '@scorekit/metrics';
-import { useBackend } from '../backend.js';
+import { THREAD_COUNTS, useBackend, useThreads } from '../backend.js';
 import { CliError, problem } from '../errors.js';
 import type { ConfigProblem } from '../errors.js';
 import { runTask, writeFileTask } from '../io.js';
@@ -34,6 +34,7 @@ export interface EvalCommandOptions {
   readonly json?: boolean;
   readonly out?: string;
   readonly backend?: string;
+  readonly threads?: string;
 }
 
 /** Validated `eval` settings. */
@@ -83,6 +84,9 @@ export function parseEvalOptions(o: EvalCommandOptions): E.Either<ConfigProblem[
   if (needsReal && o.real === undefined) problems.push(...problem('--real', `is required for --metric ${metric}`));
   if (known && !needsReal && o.real !== undefined) {
     problems.push(...problem('--real', `is not used by --metric ${metric}; ${metric === 'is' ? 'IS takes only --fake (class probabilities, or images with --features classifier:<dir>)' : 'CLIP score takes --fake (image embeddings) and --texts'}`));
+  }
+  if (o.threads !== undefined && !(THREAD_COUNTS as readonly string[]).includes(o.threads)) {
+    problems.push(...problem('--threads', `must be 1 or 2, got '${o.threads}'`, THREAD_COUNTS));
   }
   const clipImages = metric === 'clip' && o.features !== undefined;
   if (metric === 'clip' && !clipImages && o.texts === undefined) {
@@ -347,12 +351,14 @@ export function registerEvalCommand(program: Command): void {
     .option('--count <n>', 'use only the first n samples of each input')
     .option('--batch-size <b>', 'images per forward pass of the extractor (default 100)')
     .option('--backend <name>', 'TensorFlow.js backend (default: fastest available)')
+    .option('--threads <n>', 'threads of the wasm kernels: 1, or 2 (a worker on the second core; default SCOREKIT_WASM_THREADS or 1)')
     .option('--json', 'print the result as JSON on stdout')
     .option('--out <file>', 'also write the JSON result to this file (atomically)')
     .action(async (options: EvalCommandOptions) => {
       const parsed = parseEvalOptions(options);
       if (E.isLeft(parsed)) throw CliError.fromProblems('Invalid eval options', parsed.left);
       await useBackend(options.backend);
+      await useThreads(options.threads);
       const result = await runEval(options);
       const json = JSON.stringify(result, null, 2);
       process.stdout.write(`${options.json === true ? json : formatEvalResult(result)}\n`);

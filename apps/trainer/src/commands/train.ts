@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import { useBackend } from '../backend.js';
+import { useBackend, useThreads } from '../backend.js';
 import { parseTrainConfig } from '../config.js';
 import type { TrainConfig } from '../config.js';
 import { CliError, formatProblems } from '../errors.js';
@@ -18,6 +18,7 @@ export interface TrainFlags {
   readonly out?: string;
   readonly resume?: boolean;
   readonly backend?: string;
+  readonly threads?: string;
   readonly dataset?: string;
   readonly sde?: string;
   readonly objective?: string;
@@ -65,6 +66,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--out <dir>', 'run folder', undefined)
     .option('--resume', 'continue the run in --out from its latest checkpoint')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: SCOREKIT_BACKEND or auto)')
+    .option('--threads <n>', 'threads of the wasm kernels: 1, or 2 (a worker on the second core; default SCOREKIT_WASM_THREADS or 1)')
     .option('--dataset <name>', 'data set name')
     .option('--sde <name>', 'SDE name')
     .option('--objective <name>', 'objective name')
@@ -124,6 +126,7 @@ async function runTrain(flags: TrainFlags): Promise<number> {
   if (out == null) throw new CliError('scorekit train needs --out <dir> (the run folder)');
   // The backend comes first: validating the network config builds it once.
   const choice = await useBackend(flags.backend);
+  await useThreads(flags.threads);
   let config: TrainConfig;
   if (flags.resume === true && flags.preset == null && flags.config == null) {
     // The run folder's own config is used; only --steps may extend it.
