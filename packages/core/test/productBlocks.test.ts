@@ -3,7 +3,9 @@
 // and on two (where the worker must take blocks and the results must not change).
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, forEachProductBlock, setWasmThreads, wasmThreadsReady } from '../src/index.js';
+import { availableParallelism } from 'node:os';
+import { Rng, forEachProductBlock, getWasmThreads, setWasmThreads, wasmThreadsReady } from '../src/index.js';
+import { blockJobThreads, resetWasmThreads } from '../src/parallel/wasmThreads.js';
 import type { ProductBlock, RowMajorMatrix } from '../src/index.js';
 import { WasmWorkerPool } from '../src/parallel/WasmWorkerPool.js';
 
@@ -125,6 +127,21 @@ describe('forEachProductBlock', () => {
     for (const b of blocks.slice(0, 3)) expect(again.get(key(b))).toEqual(tfBlock(x, y, b));
   });
 
+  it("keeps its data out of the worker pool's memory, which never shrinks", async () => {
+    setWasmThreads(2);
+    const pool = await workerReady();
+    const before = pool.memory.buffer.byteLength;
+    // 20 MB of rows, more than the pool memory's initial 16 MiB; two small blocks, one per thread
+    const big: RowMajorMatrix = { data: new Float32Array(5000 * 1000).fill(0.5), rows: 5000, cols: 1000 };
+    const seen: number[] = [];
+    forEachProductBlock(big, big, [{ i0: 0, i1: 8, j0: 4992, j1: 5000 }, { i0: 16, i1: 24, j0: 0, j1: 8 }], (b, g) => {
+      seen.push(b.i0);
+      expect(g[0]).toBe(250); // 1000 · 0.5 · 0.5, exact in float32
+    });
+    expect(seen.sort((p, q) => p - q)).toEqual([0, 16]);
+    expect(pool.memory.buffer.byteLength).toBe(before);
+  });
+
   it('names what is wrong with its inputs', () => {
     const narrow: RowMajorMatrix = { data: new Float32Array(10 * 5), rows: 10, cols: 5 };
     expect(() => forEachProductBlock(x, narrow, [], () => {})).toThrow(/x has 600 columns but y has 5/);
@@ -134,5 +151,33 @@ describe('forEachProductBlock', () => {
     expect(() => forEachProductBlock(x, y, [{ i0: 4, i1: 4, j0: 0, j1: 8 }], () => {})).toThrow(/non-empty/);
     const short: RowMajorMatrix = { data: new Float32Array(7), rows: 2, cols: 4 };
     expect(() => forEachProductBlock(short, short, [], () => {})).toThrow(/x has 7 values, fewer than 2 × 4/);
+  });
+});
+
+describe('thread defaults', () => {
+  afterAll(() => setWasmThreads(1));
+
+  it('block jobs use the worker unless one thread is asked for; other kernels only when two are', () => {
+    const env = process.env.SCOREKIT_WASM_THREADS;
+    try {
+      delete process.env.SCOREKIT_WASM_THREADS;
+      resetWasmThreads();
+      expect(getWasmThreads()).toBe(1);
+      expect(blockJobThreads()).toBe(availableParallelism() >= 2 ? 2 : 1);
+      process.env.SCOREKIT_WASM_THREADS = '1';
+      expect(blockJobThreads()).toBe(1);
+      process.env.SCOREKIT_WASM_THREADS = '2';
+      expect(getWasmThreads()).toBe(2);
+      delete process.env.SCOREKIT_WASM_THREADS;
+      setWasmThreads(1);
+      expect(blockJobThreads()).toBe(1);
+      process.env.SCOREKIT_WASM_THREADS = 'three';
+      resetWasmThreads();
+      expect(() => blockJobThreads()).toThrow("SCOREKIT_WASM_THREADS must be 1 (main thread only) or 2 (main thread + one worker), got 'three'");
+    } finally {
+      if (env === undefined) delete process.env.SCOREKIT_WASM_THREADS;
+      else process.env.SCOREKIT_WASM_THREADS = env;
+      setWasmThreads(1);
+    }
   });
 });

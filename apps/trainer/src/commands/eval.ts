@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import { wasmThreadsReady } from '@scorekit/core';
 import { clipScore, fid, inceptionScore, kernelInceptionDistance, loadDualEncoder, prdc, precisionRecall } from '@scorekit/metrics';
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
@@ -359,6 +360,8 @@ export function registerEvalCommand(program: Command): void {
       if (E.isLeft(parsed)) throw CliError.fromProblems('Invalid eval options', parsed.left);
       await useBackend(options.backend);
       await useThreads(options.threads);
+      // the metrics' distance and covariance products use the worker by default: let it come up first
+      await wasmThreadsReady();
       const result = await runEval(options);
       const json = JSON.stringify(result, null, 2);
       process.stdout.write(`${options.json === true ? json : formatEvalResult(result)}\n`);

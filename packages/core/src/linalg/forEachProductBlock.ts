@@ -1,8 +1,7 @@
 import { WasmWorkerPool } from '../parallel/WasmWorkerPool.js';
-import { getWasmThreads } from '../parallel/wasmThreads.js';
+import { blockJobThreads } from '../parallel/wasmThreads.js';
 import { MR, NR, TileInit, gemmModuleBytes, kBlock, type GemmExports } from '../wasm/internal/gemmModule.js';
 import { hasRelaxedSimd } from '../wasm/internal/simdFeatures.js';
-import { gemmWorkerModule } from '../wasm/internal/WasmRuntime.js';
 
 /** A row-major float32 matrix: `rows` rows of `cols` values. */
 export interface RowMajorMatrix {
@@ -30,12 +29,13 @@ const WORKER_SLOTS = 3;
  * matrices and kernel sums, without holding the whole product.
  *
  * Each block is computed whole by scorekit's wasm GEMM (the same 4×8 SIMD kernel, in the same summation order, as
- * `tf.matMul` on the wasm backend, so g equals it bit for bit). With `setWasmThreads(2)` in Node the main thread
- * and the worker compute different blocks at once, and the main thread visits finished blocks while the worker
- * computes the next: no split of one product and no wait at every K block, as a two-thread matMul per block would
+ * `tf.matMul` on the wasm backend, so g equals it bit for bit). In Node on two or more cores (unless
+ * `setWasmThreads(1)` or `SCOREKIT_WASM_THREADS=1` asks for one thread) the main thread and scorekit's worker
+ * compute different blocks at once, and the main thread visits finished blocks while the worker computes the next
+ * (the worker starts once the event loop turns: `await wasmThreadsReady()` before a first synchronous call): no split of one product and no wait at every K block, as a two-thread matMul per block would
  * have. Blocks are visited in an order close to the given one; every block is visited once, on the main thread.
- * X and Y are copied once into wasm memory (Y only when it is a different matrix); with two threads that is the
- * worker's shared memory, which keeps its size afterwards.
+ * X and Y are copied once into a wasm memory of the call's own (Y only when it is a different matrix), shared
+ * with the worker on two threads, and released afterwards.
  */
 export function forEachProductBlock(
   x: RowMajorMatrix,
@@ -45,7 +45,7 @@ export function forEachProductBlock(
 ): void {
   checkInputs(x, y, blocks);
   if (blocks.length === 0) return;
-  const threaded = getWasmThreads() >= 2 ? WasmWorkerPool.shared() : null;
+  const threaded = blockJobThreads() >= 2 ? WasmWorkerPool.shared() : null;
   const pool = threaded !== null && threaded.ready && !threaded.reserved ? threaded : null;
   const d = x.cols;
   const kc = kBlock(d);
@@ -57,8 +57,8 @@ export function forEachProductBlock(
   }
   const same = x.data === y.data && x.rows === y.rows;
   const threadCount = pool === null ? 1 : 2;
-  // One allocation plan for both memories: inputs with 8 zero rows after them (a block's rows are read in whole
-  // tiles of 4 and 8 rows), then per thread its packing buffers, then the output slots.
+  // The call's memory: the inputs with 8 zero rows after them (a block's rows are read in whole tiles of 4 and 8
+  // rows), then per thread its packing buffers, then the output slots.
   const plan = new Allocation();
   const xPtr = plan.take((x.rows + NR) * d * 4);
   const yPtr = same ? xPtr : plan.take((y.rows + NR) * d * 4);
@@ -67,22 +67,29 @@ export function forEachProductBlock(
   const mainSlot = plan.take(slotBytes);
   const workerSlots = pool === null ? [] : Array.from({ length: WORKER_SLOTS }, () => plan.take(slotBytes));
 
-  if (pool !== null) pool.reserve('forEachProductBlock');
+  // The data lives in a memory of this call's own, shared with the worker when there is one, and freed with it
+  // (the worker's pool memory never shrinks: 10 000 × 2048 inputs would stay 160 MB for good).
+  const pages = pagesFor(plan.bytes);
+  if (pages > 65536) {
+    throw new Error(
+      `forEachProductBlock: x (${x.rows} × ${d}), y and the block buffers need ${(plan.bytes / 2 ** 30).toFixed(1)} GiB, ` +
+        'more than the 4 GiB of a wasm memory; pass fewer rows per call',
+    );
+  }
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: pool !== null });
+  let workerId = -1;
+  if (pool !== null) {
+    pool.reserve('forEachProductBlock');
+    workerId = pool.moduleOn(memory, gemmModule(true), ['gemmABt']);
+  }
   try {
-    const memory = pool !== null ? pool.memory : new WebAssembly.Memory({ initial: 1 });
-    const base = pool !== null ? pool.alloc(plan.bytes) : 0;
-    grow(memory, base + plan.bytes);
     const f32 = new Float32Array(memory.buffer);
-    f32.set(x.data.subarray(0, x.rows * d), (base + xPtr) >>> 2);
-    f32.fill(0, (base + xPtr) / 4 + x.rows * d, (base + xPtr) / 4 + (x.rows + NR) * d);
-    if (!same) {
-      f32.set(y.data.subarray(0, y.rows * d), (base + yPtr) >>> 2);
-      f32.fill(0, (base + yPtr) / 4 + y.rows * d, (base + yPtr) / 4 + (y.rows + NR) * d);
-    }
-    const gemm = mainInstance(memory, pool !== null);
+    f32.set(x.data.subarray(0, x.rows * d), xPtr >>> 2);
+    if (!same) f32.set(y.data.subarray(0, y.rows * d), yPtr >>> 2);
+    const gemm = new WebAssembly.Instance(gemmModule(pool !== null), { env: { memory } }).exports as unknown as GemmExports;
     const lda = d * 4;
-    const aOf = (b: ProductBlock): number => base + xPtr + b.i0 * lda;
-    const bOf = (b: ProductBlock): number => base + yPtr + b.j0 * lda;
+    const aOf = (b: ProductBlock): number => xPtr + b.i0 * lda;
+    const bOf = (b: ProductBlock): number => yPtr + b.j0 * lda;
     const compact = new Float32Array(maxH * maxW);
     const emit = (b: ProductBlock, cPtr: number): void => {
       const h = b.i1 - b.i0;
@@ -98,10 +105,9 @@ export function forEachProductBlock(
     };
 
     let next = 0;
-    const freeSlots = workerSlots.map((s) => base + s);
+    const freeSlots = [...workerSlots];
     const finished: { block: ProductBlock; slot: number }[] = [];
     let running: { block: ProductBlock; slot: number } | null = null;
-    const workerId = pool === null ? -1 : gemmWorkerModule(pool, hasRelaxedSimd());
     // Collects the worker's finished block and hands it the next one, without blocking.
     const poll = (): void => {
       if (pool === null) return;
@@ -118,7 +124,7 @@ export function forEachProductBlock(
         const p = packs[1];
         pool.start(workerId, 'gemmABt', 1, 1, [
           { base: mp }, { base: np }, { base: d }, { base: kc }, { base: aOf(block) }, { base: lda },
-          { base: bOf(block) }, { base: lda }, { base: slot }, { base: np * 4 }, { base: base + p.pA }, { base: base + p.pB },
+          { base: bOf(block) }, { base: lda }, { base: slot }, { base: np * 4 }, { base: p.pA }, { base: p.pB },
         ]);
         running = { block, slot };
       }
@@ -136,15 +142,18 @@ export function forEachProductBlock(
         const block = blocks[next++];
         const mp = roundUp(block.i1 - block.i0, MR);
         const np = roundUp(block.j1 - block.j0, NR);
-        mainProduct(gemm, mp, np, d, kc, aOf(block), lda, bOf(block), base + mainSlot, np * 4, base + main.pA, base + main.pB, poll);
-        emit(block, base + mainSlot);
+        mainProduct(gemm, mp, np, d, kc, aOf(block), lda, bOf(block), mainSlot, np * 4, main.pA, main.pB, poll);
+        emit(block, mainSlot);
         continue;
       }
       if (running === null) break;
       pool?.wait();
     }
   } finally {
-    pool?.release();
+    if (pool !== null) {
+      pool.release();
+      pool.forget(workerId);
+    }
   }
 }
 
@@ -178,28 +187,23 @@ function mainProduct(
   }
 }
 
-const mainInstances = new Map<string, { memory: WebAssembly.Memory; exports: GemmExports }>();
 const modules = new Map<string, WebAssembly.Module>();
 
-/** The GEMM module instantiated on `memory` for the main thread (kept for the shared memory, which lives on). */
-function mainInstance(memory: WebAssembly.Memory, shared: boolean): GemmExports {
+/** The GEMM module, compiled once for a plain or a shared memory. */
+function gemmModule(shared: boolean): WebAssembly.Module {
   const fma = hasRelaxedSimd();
   const key = `${fma}:${shared}`;
-  const cached = mainInstances.get(key);
-  if (cached !== undefined && cached.memory === memory) return cached.exports;
   let module = modules.get(key);
   if (module === undefined) {
     module = new WebAssembly.Module(gemmModuleBytes(fma, shared ? 'shared' : 'plain'));
     modules.set(key, module);
   }
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as GemmExports;
-  if (shared) mainInstances.set(key, { memory, exports });
-  return exports;
+  return module;
 }
 
-function grow(memory: WebAssembly.Memory, bytes: number): void {
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+/** 64 KiB pages holding `bytes` (a fresh memory is zero, so the inputs' padding rows need no clearing). */
+function pagesFor(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / 65536));
 }
 
 function roundUp(n: number, m: number): number {

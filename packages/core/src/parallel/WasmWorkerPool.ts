@@ -31,6 +31,9 @@ export class WasmWorkerPool {
   private readonly port: WorkerThreadsModule.MessagePort;
   private readonly worker: WorkerThreadsModule.Worker;
   private readonly moduleIds = new Map<string, { id: number; names: string[] }>();
+  /** Function names of every registered instance by id (shared-memory modules and job-scoped ones). */
+  private readonly namesById = new Map<number, string[]>();
+  private nextId = 0;
   private seq = 0;
   /** Jobs handed to the worker so far. */
   jobs = 0;
@@ -134,22 +137,48 @@ export class WasmWorkerPool {
   module(key: string, compile: () => WebAssembly.Module, names: string[]): number {
     let m = this.moduleIds.get(key);
     if (m === undefined) {
-      m = { id: this.moduleIds.size, names };
+      m = { id: this.nextId++, names };
       this.moduleIds.set(key, m);
+      this.namesById.set(m.id, names);
       this.port.postMessage({ id: m.id, module: compile(), names });
     }
     return m.id;
   }
 
+  /**
+   * Instantiates `module` in the worker on a memory of its own (a shared memory a long job allocated for its data,
+   * so that it can be freed afterwards: the pool's memory never shrinks). Pair with {@link forget}.
+   */
+  moduleOn(memory: WebAssembly.Memory, module: WebAssembly.Module, names: string[]): number {
+    const id = this.nextId++;
+    this.namesById.set(id, names);
+    this.port.postMessage({ id, module, names, memory });
+    return id;
+  }
+
+  /** Drops a {@link moduleOn} instance in the worker (and with it the worker's hold on its memory), waiting for it. */
+  forget(id: number): void {
+    this.wait();
+    this.namesById.delete(id);
+    this.port.postMessage({ id, drop: true });
+    // a job with no module: the worker reads its messages and returns
+    this.post(-1, -1, 0, 0, []);
+    this.wait();
+  }
+
   /** Starts the worker on `fn` of module `id` over an n1 × n2 grid; pair with {@link wait}. */
   start(id: number, fn: string, n1: number, n2: number, args: readonly GridArg[]): void {
     if (this.pending) throw new Error('scorekit wasm worker: a job is already running');
-    const m = [...this.moduleIds.values()].find((v) => v.id === id);
-    if (m === undefined) throw new Error(`scorekit wasm worker: unknown module ${id}`);
+    const names = this.namesById.get(id);
+    if (names === undefined) throw new Error(`scorekit wasm worker: unknown module ${id}`);
     if (args.length > MAX_ARGS) throw new Error(`scorekit wasm worker: at most ${MAX_ARGS} arguments`);
+    this.post(id, names.indexOf(fn), n1, n2, args);
+  }
+
+  private post(id: number, fn: number, n1: number, n2: number, args: readonly GridArg[]): void {
     const c = this.control;
     c[JOB] = id;
-    c[JOB + 1] = m.names.indexOf(fn);
+    c[JOB + 1] = fn;
     c[JOB + 2] = n1;
     c[JOB + 3] = n2;
     c[JOB + 4] = args.length;

@@ -1,17 +1,17 @@
+import type * as NodeOs from 'node:os';
 import { WasmWorkerPool } from './WasmWorkerPool.js';
 
 let configured: number | undefined;
 
-/**
- * One thread unless `SCOREKIT_WASM_THREADS=2`. The worker only pays when a core is idle: on a shared machine
- * (measured on 2 cores at load average 5–6) the main thread waits for a descheduled worker and two threads ran
- * slower than one (256³ matmul 2.5 vs 22.6 GFLOP/s; the benchmark's workloads at 0.5–2.2× their one-thread
- * rates, median 0.94×), so it is opt-in.
- */
-function defaultThreads(): number {
+/** `setWasmThreads`'s value, else `SCOREKIT_WASM_THREADS`'s, else undefined: what the user asked for. */
+function requestedThreads(): number | undefined {
+  if (configured !== undefined) return configured;
   const env = typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_WASM_THREADS;
-  if (env !== undefined && env !== '') return parseThreads(Number(env), 'SCOREKIT_WASM_THREADS');
-  return 1;
+  if (env !== undefined && env !== '') {
+    if (env !== '1' && env !== '2') throw new Error(`SCOREKIT_WASM_THREADS must be 1 (main thread only) or 2 (main thread + one worker), got '${env}'`);
+    return Number(env);
+  }
+  return undefined;
 }
 
 function parseThreads(n: number, what: string): number {
@@ -23,7 +23,9 @@ function parseThreads(n: number, what: string): number {
  * Sets how many threads scorekit's wasm kernels (matmul, convolutions and their gradients) use in Node: 1, or 2
  * (the main thread plus one worker). The default is 1, or `SCOREKIT_WASM_THREADS`; choose 2 on a machine
  * with a core to spare (the main thread waits for the worker's half of each job, so when the cores are busy a
- * descheduled worker slows training down).
+ * descheduled worker slows training down). Block-scheduled jobs (`forEachProductBlock`: metrics' distances and
+ * covariances) use the worker by default on a machine with two cores or more, since a slow worker delays them by
+ * one block at most; `setWasmThreads(1)` or `SCOREKIT_WASM_THREADS=1` keeps them on one thread too.
  * tfjs-backend-wasm's own kernels stay on the main thread.
  *
  * @example
@@ -33,10 +35,33 @@ export function setWasmThreads(n: number): void {
   configured = parseThreads(n, 'setWasmThreads(n): n');
 }
 
-/** The number of threads scorekit's wasm kernels use (see {@link setWasmThreads}). */
+/**
+ * The number of threads scorekit's wasm kernels use (see {@link setWasmThreads}). One unless asked: the worker
+ * only pays when a core is idle — on a shared machine (2 cores at load average 5–6) the main thread waited for a
+ * descheduled worker and two threads ran slower than one (256³ matmul 2.5 vs 22.6 GFLOP/s; the benchmark's
+ * workloads at 0.5–2.2× their one-thread rates, median 0.94×).
+ */
 export function getWasmThreads(): number {
-  if (configured === undefined) configured = defaultThreads();
-  return configured;
+  return requestedThreads() ?? 1;
+}
+
+/**
+ * Threads for block-scheduled jobs (forEachProductBlock): as asked, else 2 where there are at least two cores.
+ * Each block goes whole to whichever thread is free, so a descheduled worker costs at most the block it holds.
+ */
+export function blockJobThreads(): number {
+  const asked = requestedThreads();
+  if (asked !== undefined) return asked;
+  const os =
+    typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
+      ? (process.getBuiltinModule('node:os') as typeof NodeOs | undefined)
+      : undefined;
+  return os !== undefined && os.availableParallelism() >= 2 ? 2 : 1;
+}
+
+/** @internal Forgets `setWasmThreads` (tests of the defaults). */
+export function resetWasmThreads(): void {
+  configured = undefined;
 }
 
 let minFlops = 2e7;
@@ -52,13 +77,14 @@ export function setParallelMinFlops(flops: number): void {
 }
 
 /**
- * Resolves once the worker thread that `setWasmThreads(2)` asks for is running (true), or with false when there is
- * none (one thread configured, no worker threads in this runtime, or not up within `timeoutMs`). A new worker only
- * starts after the event loop turns, so synchronous work started right after `setWasmThreads(2)` runs on one thread;
- * await this first to use both from the start.
+ * Resolves once scorekit's worker thread is running (true), or with false when none will be used (one thread asked
+ * for, a one-core machine, no worker threads in this runtime, or not up within `timeoutMs`). A new worker only
+ * starts after the event loop turns, so synchronous work — a first `precisionRecall` or `featureStatistics`, a
+ * training step right after `setWasmThreads(2)` — runs on one thread until then; await this first to use both
+ * cores from the start.
  */
 export async function wasmThreadsReady(timeoutMs = 5000): Promise<boolean> {
-  if (getWasmThreads() < 2) return false;
+  if (Math.max(getWasmThreads(), blockJobThreads()) < 2) return false;
   const pool = WasmWorkerPool.shared();
   if (pool === null) return false;
   const until = performance.now() + timeoutMs;

@@ -1,6 +1,7 @@
 // The body of a compute worker thread, evaluated as CommonJS by `new Worker(source, { eval: true })` so that it
 // needs no file of its own (it runs the same from TypeScript sources under vitest and from dist/). It instantiates
-// the generated kernel modules on the shared memory it is given and runs "grid" jobs: one export called for every
+// the generated kernel modules on the shared memory it is given (or on a job's own shared memory, until told to
+// drop that instance) and runs "grid" jobs: one export called for every
 // (i, j) of an n1 × n2 grid with arguments affine in i and j, written by the main thread into a control array,
 // and reports how long each job kept it busy (so the main thread can balance the next split).
 export const WORKER_SOURCE = String.raw`
@@ -14,13 +15,15 @@ function drain() {
   for (;;) {
     const m = receiveMessageOnPort(port);
     if (m === undefined) return;
-    const { id, module, names } = m.message;
-    const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    const { id, module, names, memory: own, drop } = m.message;
+    if (drop) { modules[id] = undefined; continue; }
+    const ex = new WebAssembly.Instance(module, { env: { memory: own || memory } }).exports;
     modules[id] = names.map((n) => ex[n]);
   }
 }
 function run() {
   const mod = ctl[JOB], fn = ctl[JOB + 1], n1 = ctl[JOB + 2], n2 = ctl[JOB + 3], nargs = ctl[JOB + 4];
+  if (mod < 0) { drain(); return; }
   while (modules[mod] === undefined) { drain(); if (modules[mod] === undefined) Atomics.wait(ctl, ERR, 0, 1); }
   const f = modules[mod][fn];
   const base = [], si = [], sj = [];
