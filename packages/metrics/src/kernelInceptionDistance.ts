@@ -2,7 +2,9 @@ import { Rng } from '@scorekit/core';
 import type { FeatureInput } from './FeatureInput.js';
 import { checkSameDim, toFeatureMatrix } from './internal/featureMatrix.js';
 import type { FeatureMatrix } from './internal/featureMatrix.js';
-import { matmul, MATMUL_PRECISIONS } from './internal/gemm.js';
+import { matmul, MATMUL_PRECISIONS, ownGemm, useFloat32 } from './internal/gemm.js';
+import { kernelOf, kernelSums } from './internal/kidKernelSums.js';
+import type { KernelSums } from './internal/kidKernelSums.js';
 import type { MatmulPrecision } from './internal/gemm.js';
 import { choiceOption, integerOption, positiveOption } from './internal/options.js';
 
@@ -63,23 +65,32 @@ export function kernelInceptionDistance(
   const seed = options.seed ?? 0;
   const rng = seed instanceof Rng ? seed : new Rng(seed);
   const scores = new Float64Array(subsets);
-  for (let s = 0; s < subsets; s++) {
-    const [a, at] = draw(x, size, rng);
-    const [b, bt] = draw(y, size, rng);
-    const kernelSum = (p: Float64Array, qt: Float64Array, offDiagonal: boolean): number => {
-      const g = matmul(p, qt, size, x.d, size, precision);
-      let sum = 0;
-      for (let i = 0; i < size; i++) {
-        for (let j = 0; j < size; j++) {
-          if (offDiagonal && i === j) continue;
-          sum += (gamma * g[i * size + j] + coef) ** degree;
+  const mmd = ({ aa, bb, ab }: KernelSums): number => (aa + bb) / (size * (size - 1)) - (2 * ab) / (size * size);
+  if (useFloat32(precision, size * x.d * size) && ownGemm()) {
+    // float32 products on scorekit's GEMM, many draws per call (see kernelSums)
+    const draws = Array.from({ length: subsets }, () => ({ a: drawRows(x, size, rng), b: drawRows(y, size, rng) }));
+    kernelSums(draws, size, x.d, gamma, coef, degree).forEach((sums, s) => {
+      scores[s] = mmd(sums);
+    });
+  } else {
+    const kernel = kernelOf(gamma, coef, degree);
+    for (let s = 0; s < subsets; s++) {
+      const [a, at] = draw(x, size, rng);
+      const [b, bt] = draw(y, size, rng);
+      const kernelSum = (p: Float64Array, qt: Float64Array, offDiagonal: boolean): number => {
+        const g = matmul(p, qt, size, x.d, size, precision);
+        let sum = 0;
+        for (let i = 0; i < size; i++) {
+          for (let j = 0; j < size; j++) {
+            if (offDiagonal && i === j) continue;
+            sum += kernel(g[i * size + j]);
+          }
         }
-      }
-      return sum;
-    };
-    // torchmetrics kid.py maximum_mean_discrepancy
-    scores[s] =
-      (kernelSum(a, at, true) + kernelSum(b, bt, true)) / (size * (size - 1)) - (2 * kernelSum(a, bt, false)) / (size * size);
+        return sum;
+      };
+      // torchmetrics kid.py maximum_mean_discrepancy
+      scores[s] = mmd({ aa: kernelSum(a, at, true), bb: kernelSum(b, bt, true), ab: kernelSum(a, bt, false) });
+    }
   }
   let mean = 0;
   for (const v of scores) mean += v;
@@ -87,6 +98,14 @@ export function kernelInceptionDistance(
   let sq = 0;
   for (const v of scores) sq += (v - mean) ** 2;
   return { mean, std: Math.sqrt(sq / subsets) };
+}
+
+/** `size` rows drawn without replacement (torchmetrics: `randperm(n)[:size]`), row-major float32. */
+function drawRows(m: FeatureMatrix, size: number, rng: Rng): Float32Array {
+  const perm = rng.permutation(m.n);
+  const rows = new Float32Array(size * m.d);
+  for (let i = 0; i < size; i++) rows.set(m.data.subarray(perm[i] * m.d, (perm[i] + 1) * m.d), i * m.d);
+  return rows;
 }
 
 /** `size` rows drawn without replacement (torchmetrics: `randperm(n)[:size]`), row-major and transposed. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '@scorekit/core';
+import { Rng, setWasmThreads, wasmThreadsReady } from '@scorekit/core';
 import { describeOnBackends, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { kernelInceptionDistance } from '../src/index.js';
@@ -50,5 +50,23 @@ describeOnBackends('kernelInceptionDistance through float32 matMul', () => {
     const fast = kernelInceptionDistance(tf.tensor2d(real100), fake100, { subsets: 2, subsetSize: 100, matmul: 'float32' });
     expectClose(fast.mean, exact.mean, 1e-6);
     await expectNoTensorLeak(() => kernelInceptionDistance(real100, fake100, { subsets: 1, subsetSize: 50, matmul: 'float32' }));
+  });
+
+  it('odd subset sizes and other degrees: within float32 rounding of float64, the same bits on one thread or two', async () => {
+    // 51 rows per draw: halves of 26 and 25, so unequal diagonal tiles; degree 2 takes the generic power.
+    const options = { subsets: 3, subsetSize: 51, degree: 2, coef: 0.5, seed: 4 };
+    const exact = kernelInceptionDistance(real100, fake100, { ...options, matmul: 'float64' });
+    setWasmThreads(1);
+    const one = kernelInceptionDistance(real100, fake100, { ...options, matmul: 'float32' });
+    setWasmThreads(2);
+    try {
+      expect(await wasmThreadsReady()).toBe(true);
+      const two = kernelInceptionDistance(real100, fake100, { ...options, matmul: 'float32' });
+      expect(two).toEqual(one);
+    } finally {
+      setWasmThreads(1);
+    }
+    expectClose(one.mean, exact.mean, 1e-6);
+    expectClose(one.std, exact.std, 1e-6);
   });
 });
