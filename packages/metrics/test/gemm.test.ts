@@ -20,10 +20,10 @@ function isSymmetric(m: Float64Array, d: number): boolean {
   return true;
 }
 
-// n = 600: a full 512-row chunk and an 88-row one (zero-padded in the stacked transposes); d = 1100: tiles of
-// 512, 512 and 76 columns, so every tile/diagonal case is visited.
+// n = 600: a full 512-row chunk and an 88-row one (zero-padded in the stacked transposes); d = 1101: tiles of
+// 512, 512 and 77 columns (77: the row adds' scalar tail), so every tile/diagonal case is visited.
 const n = 600;
-const d = 1100;
+const d = 1101;
 const x = new Rng(7).normalArray(n * d);
 const exact = gram(x, n, d, 'float64');
 // A float32 dot product of length 512 errs by ≲ 512·u·Σ|xᵢ||xⱼ| ≤ 512·u·√(GᵢᵢGⱼⱼ) in the worst case (u = 2⁻²⁴:
