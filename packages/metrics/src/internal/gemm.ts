@@ -152,7 +152,7 @@ function addRow(out: Float64Array, o: number, g: Float32Array, s: number, w: num
 }
 
 /**
- * stacked[(q·d + i)·c + r] = x[(q·c + r)·d + i] − shift[i]: each c-row chunk of x, shifted and transposed, 8 rows
+ * stacked[(q·d + i)·c + r] = x[(q·c + r)·d + i] − shift[i]: each c-row chunk of x, shifted and transposed, 16 rows
  * at a time for the cache.
  */
 function stackChunkTransposes(
@@ -163,13 +163,15 @@ function stackChunkTransposes(
   shift: Float64Array,
   stacked: Float32Array,
 ): void {
-  for (let r0 = 0; r0 < n; r0 += 8) {
-    const q = Math.floor(r0 / c);
-    const rows = Math.min(8, n - r0, (q + 1) * c - r0);
-    for (let i = 0; i < d; i++) {
-      const dst = (q * d + i) * c + (r0 - q * c);
-      const s = shift[i];
-      for (let r = 0; r < rows; r++) stacked[dst + r] = x[(r0 + r) * d + i] - s;
+  for (let q = 0; q * c < n; q++) {
+    const chunkEnd = Math.min(n, (q + 1) * c);
+    for (let r0 = q * c; r0 < chunkEnd; r0 += 16) {
+      const rows = Math.min(16, chunkEnd - r0);
+      for (let i = 0; i < d; i++) {
+        const dst = (q * d + i) * c + (r0 - q * c);
+        const s = shift[i];
+        for (let r = 0; r < rows; r++) stacked[dst + r] = x[(r0 + r) * d + i] - s;
+      }
     }
   }
 }
