@@ -151,8 +151,9 @@ export function forEachProductBlock(
     }
   } finally {
     if (pool !== null) {
-      pool.release();
+      // waits for a block still running (a visit may have thrown), then drops the worker's hold on the memory
       pool.forget(workerId);
+      pool.release();
     }
   }
 }
