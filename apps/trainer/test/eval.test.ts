@@ -22,6 +22,24 @@ const file = (name: string): string => join(dir, name);
 const quiet = { log: () => {}, progressLine: () => {} };
 const run = (o: EvalCommandOptions): Promise<EvalResult> => runEval(o, quiet);
 
+/** Runs `scorekit eval <args>` through the registered command and returns what it printed on stdout. */
+async function evalCommand(args: string[]): Promise<string> {
+  const program = new Command().exitOverride();
+  registerEvalCommand(program);
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => {
+    chunks.push(s);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(['node', 'scorekit', 'eval', ...args]);
+  } finally {
+    process.stdout.write = write;
+  }
+  return chunks.join('');
+}
+
 async function saveRows(name: string, rows: number[][], dtype: 'float32' | 'float64' = 'float64'): Promise<string> {
   await saveNpy(file(name), Float64Array.from(rows.flat()), [rows.length, rows[0].length], dtype);
   return file(name);
@@ -78,21 +96,8 @@ describe('scorekit eval on feature arrays (.npy)', () => {
   });
 
   it('--json prints the result on stdout through the registered command, --out writes the same JSON', async () => {
-    const program = new Command().exitOverride();
-    registerEvalCommand(program);
-    const chunks: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((s: string) => {
-      chunks.push(s);
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      const args = ['eval', '--metric', 'fid', '--real', file('x.npy'), '--fake', file('y.npy'), '--json', '--backend', 'cpu'];
-      await program.parseAsync(['node', 'scorekit', ...args, '--out', file('out.json')]);
-    } finally {
-      process.stdout.write = write;
-    }
-    const printed = JSON.parse(chunks.join('')) as EvalResult;
+    const args = ['--metric', 'fid', '--real', file('x.npy'), '--fake', file('y.npy'), '--json', '--backend', 'cpu'];
+    const printed = JSON.parse(await evalCommand([...args, '--out', file('out.json')])) as EvalResult;
     expectClose(printed.values.fid, 0.94878180539003, 1e-12);
     expect(JSON.parse(readFileSync(file('out.json'), 'utf8'))).toEqual(printed);
   });
@@ -104,20 +109,8 @@ describe('scorekit eval on feature arrays (.npy)', () => {
     // 1200 × 1200 × 64 products (9.2e7 multiply-adds) take the float32 block path, split between the threads.
     await saveNpy(file('a.npy'), rng.normalArray(n * d), [n, d], 'float32');
     await saveNpy(file('b.npy'), rng.normalArray(n * d).map((v) => v + 0.2), [n, d], 'float32');
-    const evalPr = async (threads: string): Promise<string> => {
-      const program = new Command().exitOverride();
-      registerEvalCommand(program);
-      const args = ['eval', '--metric', 'pr', '--real', file('a.npy'), '--fake', file('b.npy'), '--backend', 'wasm', '--threads', threads];
-      const out = file(`pr${threads}.json`);
-      await program.parseAsync(['node', 'scorekit', ...args, '--json', '--out', out]);
-      return readFileSync(out, 'utf8');
-    };
-    const chunks: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((s: string) => {
-      chunks.push(s);
-      return true;
-    }) as typeof process.stdout.write;
+    const evalPr = (threads: string): Promise<string> =>
+      evalCommand(['--metric', 'pr', '--real', file('a.npy'), '--fake', file('b.npy'), '--backend', 'wasm', '--threads', threads, '--json']);
     try {
       const one = JSON.parse(await evalPr('1')) as EvalResult;
       const two = JSON.parse(await evalPr('2')) as EvalResult;
@@ -126,7 +119,6 @@ describe('scorekit eval on feature arrays (.npy)', () => {
       expect(one.values.precision).toBeGreaterThan(0);
       await expect(evalPr('3')).rejects.toThrow("--threads: must be 1 or 2, got '3'");
     } finally {
-      process.stdout.write = write;
       setWasmThreads(1);
     }
   });
