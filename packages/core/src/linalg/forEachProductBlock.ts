@@ -90,7 +90,7 @@ export function forEachProductBlock(
     const lda = d * 4;
     const aOf = (b: ProductBlock): number => xPtr + b.i0 * lda;
     const bOf = (b: ProductBlock): number => yPtr + b.j0 * lda;
-    const compact = new Float32Array(maxH * maxW);
+    let compact: Float32Array | undefined;
     const emit = (b: ProductBlock, cPtr: number): void => {
       const h = b.i1 - b.i0;
       const w = b.j1 - b.j0;
@@ -100,6 +100,8 @@ export function forEachProductBlock(
         visit(b, f32.subarray(c, c + h * w));
         return;
       }
+      // only blocks whose width is not a multiple of 8 need a compact copy
+      compact ??= new Float32Array(maxH * maxW);
       for (let r = 0; r < h; r++) compact.set(f32.subarray(c + r * wp, c + r * wp + w), r * w);
       visit(b, compact.subarray(0, h * w));
     };

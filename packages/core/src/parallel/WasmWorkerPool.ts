@@ -30,7 +30,7 @@ export class WasmWorkerPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * (BUSY_US + 1)));
   private readonly port: WorkerThreadsModule.MessagePort;
   private readonly worker: WorkerThreadsModule.Worker;
-  private readonly moduleIds = new Map<string, { id: number; names: string[] }>();
+  private readonly moduleIds = new Map<string, number>();
   /** Function names of every registered instance by id (shared-memory modules and job-scoped ones). */
   private readonly namesById = new Map<number, string[]>();
   private nextId = 0;
@@ -135,14 +135,14 @@ export class WasmWorkerPool {
 
   /** Registers a compiled module (built for the shared memory) with the worker, once per key. */
   module(key: string, compile: () => WebAssembly.Module, names: string[]): number {
-    let m = this.moduleIds.get(key);
-    if (m === undefined) {
-      m = { id: this.nextId++, names };
-      this.moduleIds.set(key, m);
-      this.namesById.set(m.id, names);
-      this.port.postMessage({ id: m.id, module: compile(), names });
+    let id = this.moduleIds.get(key);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.moduleIds.set(key, id);
+      this.namesById.set(id, names);
+      this.port.postMessage({ id, module: compile(), names });
     }
-    return m.id;
+    return id;
   }
 
   /**

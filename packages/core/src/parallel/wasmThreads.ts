@@ -7,16 +7,17 @@ let configured: number | undefined;
 function requestedThreads(): number | undefined {
   if (configured !== undefined) return configured;
   const env = typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_WASM_THREADS;
-  if (env !== undefined && env !== '') {
-    if (env !== '1' && env !== '2') throw new Error(`SCOREKIT_WASM_THREADS must be 1 (main thread only) or 2 (main thread + one worker), got '${env}'`);
-    return Number(env);
-  }
+  if (env !== undefined && env !== '') return parseThreads(env, 'SCOREKIT_WASM_THREADS');
   return undefined;
 }
 
-function parseThreads(n: number, what: string): number {
-  if (n !== 1 && n !== 2) throw new Error(`${what} must be 1 (main thread only) or 2 (main thread + one worker), got ${n}`);
-  return n;
+/** 1 or 2, from a number (setWasmThreads) or the environment's string; anything else is named as given. */
+function parseThreads(value: number | string, what: string): number {
+  if (value !== 1 && value !== 2 && value !== '1' && value !== '2') {
+    const shown = typeof value === 'string' ? `'${value}'` : String(value);
+    throw new Error(`${what} must be 1 (main thread only) or 2 (main thread + one worker), got ${shown}`);
+  }
+  return Number(value);
 }
 
 /**

@@ -27,6 +27,11 @@ const ROWS_BYTES_PER_CALL = 64 * 2 ** 20;
 export function kernelSums(draws: readonly SubsetRows[], size: number, d: number, gamma: number, coef: number, degree: number): KernelSums[] {
   const kernel = kernelOf(gamma, coef, degree);
   const perCall = Math.max(1, Math.floor(ROWS_BYTES_PER_CALL / (2 * size * d * 4)));
+  const half = Math.ceil(size / 2);
+  const tiles = [
+    [0, half],
+    [half, size],
+  ].filter(([s, e]) => e > s);
   const out: KernelSums[] = [];
   for (let first = 0; first < draws.length; first += perCall) {
     const group = draws.slice(first, first + perCall);
@@ -36,11 +41,6 @@ export function kernelSums(draws: readonly SubsetRows[], size: number, d: number
       rows.set(draw.a.subarray(0, size * d), 2 * g * size * d);
       rows.set(draw.b.subarray(0, size * d), (2 * g + 1) * size * d);
     });
-    const half = Math.ceil(size / 2);
-    const tiles = [
-      [0, half],
-      [half, size],
-    ].filter(([s, e]) => e > s);
     const blocks: ProductBlock[] = [];
     const roles: { draw: number; sum: keyof KernelSums; weight: number; diagonal: boolean }[] = [];
     group.forEach((_, g) => {

@@ -82,11 +82,6 @@ export class WasmRuntime {
     return pool.module(key, () => new WebAssembly.Module(bytes('shared')), names);
   }
 
-  /** The GEMM module registered with the worker (one registration for every GEMM-based job). */
-  gemmWorkerModule(pool: WasmWorkerPool): number {
-    return gemmWorkerModule(pool, this.fma);
-  }
-
   private readonly splits = new Map<string, WorkSplit>();
 
   /**
@@ -131,11 +126,6 @@ export class WasmRuntime {
     }
     return out;
   }
-}
-
-/** Registers the GEMM module with the worker, once; its exports `rowBlock` and `gemmABt` are what jobs call. */
-export function gemmWorkerModule(pool: WasmWorkerPool, fma: boolean): number {
-  return pool.module(`gemm:${fma}`, () => new WebAssembly.Module(gemmModuleBytes(fma, 'shared')), ['rowBlock', 'gemmABt']);
 }
 
 const runtimes = new WeakMap<object, WasmRuntime>();

@@ -1,4 +1,4 @@
-import { MR, NR, TileInit, kBlock } from './gemmModule.js';
+import { MR, NR, TileInit, gemmModuleBytes, kBlock } from './gemmModule.js';
 import type { WasmRuntime } from './WasmRuntime.js';
 
 /** A matrix in the heap: element (i, j) is the float at byte `ptr + i·rs + j·cs` (any transpose is a stride). */
@@ -68,7 +68,7 @@ export function gemm(
     const sf = pool.f32;
     sf.set(rt.f32.subarray(A.ptr >>> 2, (A.ptr + span) >>> 2), sA >>> 2);
     sf.set(rt.f32.subarray(pBias >>> 2, (pBias >>> 2) + panels * NR), sBias >>> 2);
-    worker = rt.gemmWorkerModule(pool);
+    worker = rt.workerModule(pool, `gemm:${rt.fma}`, (m) => gemmModuleBytes(rt.fma, m), ['rowBlock']);
   }
   for (let k0 = 0; k0 < K; k0 += kc) {
     const kb = Math.min(kc, K - k0);
