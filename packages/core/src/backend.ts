@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { registerWasmKernels } from './wasm/registerWasmKernels.js';
+import { nativeKernelsStatus, type NativeKernelsStatus } from './native/nativeKernels.js';
 
 // Registering at import means every package that uses scorekit gets the complete wasm backend, whichever way the
 // backend is later chosen (selectBackend, or tf.setBackend directly).
@@ -20,6 +21,8 @@ export interface BackendChoice {
   readonly requestedBy: 'option' | 'SCOREKIT_BACKEND' | 'default';
   /** Backends tried before this one, with the reason each was passed over. */
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+  /** On wasm: whether matrix products run through `@scorekit/native`'s AVX2 kernels, and if not, why. */
+  readonly native?: NativeKernelsStatus;
 }
 
 export interface SelectBackendOptions {
@@ -67,7 +70,13 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   for (const name of order) {
     const outcome = await activate(name);
     if (outcome.ok) {
-      const choice: BackendChoice = { name, provider: outcome.provider, requestedBy, skipped };
+      const choice: BackendChoice = {
+        name,
+        provider: outcome.provider,
+        requestedBy,
+        skipped,
+        ...(name === 'wasm' ? { native: nativeKernelsStatus() } : {}),
+      };
       const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
       if (report !== false) report(formatBackendChoice(choice));
       return choice;
@@ -90,12 +99,14 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
  *
  * @example
  * formatBackendChoice(await selectBackend({ report: false }));
- * // "scorekit backend: wasm (@tensorflow/tfjs-backend-wasm); skipped tensorflow: @tensorflow/tfjs-node-gpu is not installed; …"
+ * // "scorekit backend: wasm (@tensorflow/tfjs-backend-wasm, native kernels on); skipped tensorflow: …"
  */
 export function formatBackendChoice(choice: BackendChoice): string {
   const skipped = choice.skipped.map((s) => `; skipped ${s.name}: ${s.reason}`).join('');
   const via = choice.requestedBy === 'SCOREKIT_BACKEND' ? ', from SCOREKIT_BACKEND' : '';
-  return `scorekit backend: ${choice.name} (${choice.provider}${via})${skipped}`;
+  const native =
+    choice.native === undefined ? '' : choice.native.active ? ', native kernels on' : `, native kernels off: ${choice.native.reason}`;
+  return `scorekit backend: ${choice.name} (${choice.provider}${via}${native})${skipped}`;
 }
 
 /**

@@ -9,6 +9,8 @@ export { softplus } from './activations/softplus.js';
 export { exp } from './activations/exp.js';
 export { registerWasmKernels, WASM_KERNEL_CONFIGS } from './wasm/registerWasmKernels.js';
 export { setWasmThreads, getWasmThreads, wasmThreadsReady } from './parallel/wasmThreads.js';
+export { setNativeKernels, nativeKernelsStatus } from './native/nativeKernels.js';
+export type { NativeKernelsStatus } from './native/nativeKernels.js';
 export { forEachProductBlock } from './linalg/forEachProductBlock.js';
 export type { ProductBlock, RowMajorMatrix } from './linalg/forEachProductBlock.js';
 export { perSample, checkPerSample } from './tensor/perSample.js';

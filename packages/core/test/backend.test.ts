@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackendUnavailableError, formatBackendChoice, parseBackendName, selectBackend } from '../src/index.js';
+import { BackendUnavailableError, formatBackendChoice, nativeKernelsStatus, parseBackendName, selectBackend } from '../src/index.js';
 import type { BackendChoice } from '../src/index.js';
 
 // tfjs-node and tfjs-node-gpu cannot be installed on these machines (their install downloads libtensorflow), so
@@ -39,15 +39,18 @@ describe('selectBackend', () => {
   it('auto falls through to wasm and reports what it skipped and why', async () => {
     const lines: string[] = [];
     const choice = await selectBackend({ report: (line) => lines.push(line) });
+    const native = nativeKernelsStatus();
+    const nativeNote = native.active ? 'native kernels on' : `native kernels off: ${native.reason}`;
     expect(choice).toEqual({
       name: 'wasm',
       provider: '@tensorflow/tfjs-backend-wasm',
       requestedBy: 'default',
       skipped: [{ name: 'tensorflow', reason: '@tensorflow/tfjs-node-gpu is not installed; @tensorflow/tfjs-node is not installed' }],
+      native: nativeKernelsStatus(),
     } satisfies BackendChoice);
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toEqual([
-      'scorekit backend: wasm (@tensorflow/tfjs-backend-wasm); skipped tensorflow: @tensorflow/tfjs-node-gpu is not ' +
+      `scorekit backend: wasm (@tensorflow/tfjs-backend-wasm, ${nativeNote}); skipped tensorflow: @tensorflow/tfjs-node-gpu is not ` +
         'installed; @tensorflow/tfjs-node is not installed',
     ]);
   });

@@ -1,10 +1,12 @@
 // scorekit's wasm kernels split across two threads (main + one worker on a shared memory) must give the same
 // results as tfjs's cpu backend. The split threshold is lowered to 0 so these small shapes take the two-thread
-// paths; every case also checks that the worker really took part.
+// paths; every case also checks that the worker really took part. Native products (@scorekit/native) are switched
+// off here: they bypass the worker (test/nativeKernels.test.ts covers them).
 import * as tf from '@tensorflow/tfjs';
 import { expectAllClose } from '@scorekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, getWasmThreads, setWasmThreads } from '../src/index.js';
+import { Rng, getWasmThreads, setNativeKernels, setWasmThreads } from '../src/index.js';
+import { resetNativeKernels } from '../src/native/nativeKernels.js';
 import { setParallelMinFlops } from '../src/parallel/wasmThreads.js';
 import { runtimeFor } from '../src/wasm/internal/WasmRuntime.js';
 
@@ -37,6 +39,7 @@ async function expectTwoThreadsMatchCpu(shapes: number[][], fn: (...xs: tf.Tenso
 }
 
 beforeAll(async () => {
+  setNativeKernels(false);
   setWasmThreads(2);
   setParallelMinFlops(0);
   await tf.setBackend('wasm');
@@ -49,6 +52,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  resetNativeKernels();
   setParallelMinFlops(2e7);
   await tf.setBackend('cpu');
 });

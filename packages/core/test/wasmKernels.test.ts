@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { expectAllClose } from '@scorekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../src/index.js';
+import { Rng, nativeKernelsStatus, setNativeKernels } from '../src/index.js';
+import { resetNativeKernels } from '../src/native/nativeKernels.js';
 
 type Input = { values: Float32Array | Int32Array; shape: number[]; dtype?: 'float32' | 'int32' | 'bool' };
 
@@ -68,73 +69,81 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('BatchMatMul on wasm matches cpu', () => {
-  const cases: [number, number, number][] = [
-    [1, 1, 1],
-    [5, 7, 9],
-    [4, 8, 8],
-    [33, 300, 17],
-    [130, 600, 70], // K > 384: two K blocks accumulate
-    [12, 391, 24], // K blocks of 256 and 135: the packing's 4-deep vector steps and a 3-value tail
-    [3, 2, 256],
-  ];
-  for (const [m, k, n] of cases) {
-    for (const ta of [false, true]) {
-      for (const tb of [false, true]) {
-        it(`${m}×${k}×${n}, transposeA=${ta}, transposeB=${tb}: values and gradients`, async () => {
-          const a = rand(ta ? [k, m] : [m, k]);
-          const b = rand(tb ? [n, k] : [k, n]);
-          const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, ta, tb);
-          // K terms of size ~1: |error| ≲ 8·√K·2⁻²⁴·‖row‖ ≈ 1e-5 for K = 600; 1e-4 keeps 10× headroom.
-          await expectSameOnWasmAndCpu([a, b], f, 1e-4);
-          await expectSameOnWasmAndCpu([a, b], gradsOf(f), 1e-4 * Math.sqrt(Math.max(m, n)));
+// Products run natively when @scorekit/native is built (this repository builds it), else in WebAssembly: both paths
+// are checked against cpu.
+for (const products of ['WebAssembly', 'native'] as const) {
+  const suite = products === 'WebAssembly' || nativeKernelsStatus().active ? describe : describe.skip;
+  suite(`BatchMatMul on wasm (${products} products) matches cpu`, () => {
+    beforeAll(() => setNativeKernels(products === 'native'));
+    afterAll(() => resetNativeKernels());
+
+    const cases: [number, number, number][] = [
+      [1, 1, 1],
+      [5, 7, 9],
+      [4, 8, 8],
+      [33, 300, 17],
+      [130, 600, 70], // K > 384: two K blocks accumulate
+      [12, 391, 24], // K blocks of 256 and 135: the packing's 4-deep vector steps and a 3-value tail
+      [3, 2, 256],
+    ];
+    for (const [m, k, n] of cases) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          it(`${m}×${k}×${n}, transposeA=${ta}, transposeB=${tb}: values and gradients`, async () => {
+            const a = rand(ta ? [k, m] : [m, k]);
+            const b = rand(tb ? [n, k] : [k, n]);
+            const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, ta, tb);
+            // K terms of size ~1: |error| ≲ 8·√K·2⁻²⁴·‖row‖ ≈ 1e-5 for K = 600; 1e-4 keeps 10× headroom.
+            await expectSameOnWasmAndCpu([a, b], f, 1e-4);
+            await expectSameOnWasmAndCpu([a, b], gradsOf(f), 1e-4 * Math.sqrt(Math.max(m, n)));
+          });
+        }
+      }
+    }
+
+    it('batched and broadcast batch dimensions', async () => {
+      const a = rand([2, 3, 5, 6]);
+      const b = rand([3, 6, 4]);
+      await expectSameOnWasmAndCpu([a, b], (x, y) => tf.matMul(x, y), 1e-5);
+      // (tfjs's MatMul gradient does not reduce broadcast batch dimensions on any backend: gradients need equal ones)
+      await expectSameOnWasmAndCpu([rand([3, 5, 6]), rand([3, 6, 4])], gradsOf((x, y) => tf.matMul(x, y)), 1e-4);
+      const q = rand([2, 4, 9, 8]);
+      const kk = rand([2, 4, 11, 8]);
+      await expectSameOnWasmAndCpu([q, kk], (x, y) => tf.matMul(x, y, false, true), 1e-5);
+    });
+
+    for (const activation of ['linear', 'relu', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
+      for (const [ta, tb] of [[false, false], [true, true]]) {
+        it(`fused matMul with bias and ${activation}, transposeA=${ta}, transposeB=${tb} (the layers API path)`, async () => {
+          const a = rand(ta ? [20, 37] : [37, 20]);
+          const b = rand(tb ? [13, 20] : [20, 13]);
+          const bias = rand([13]);
+          const alpha = rand([13], 0.1);
+          const f = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor, p: tf.Tensor) =>
+            tf.fused.matMul({
+              a: x as tf.Tensor2D,
+              b: y as tf.Tensor2D,
+              transposeA: ta,
+              transposeB: tb,
+              bias: z,
+              activation,
+              preluActivationWeights: activation === 'prelu' ? p : undefined,
+              leakyreluAlpha: 0.3,
+            });
+          await expectSameOnWasmAndCpu([a, b, bias, alpha], f, 1e-5);
+          if (activation === 'linear' || activation === 'relu') {
+            await expectSameOnWasmAndCpu([a, b, bias], gradsOf((x, y, z) => f(x, y, z, z)), 1e-4);
+          }
         });
       }
     }
-  }
 
-  it('batched and broadcast batch dimensions', async () => {
-    const a = rand([2, 3, 5, 6]);
-    const b = rand([3, 6, 4]);
-    await expectSameOnWasmAndCpu([a, b], (x, y) => tf.matMul(x, y), 1e-5);
-    // (tfjs's MatMul gradient does not reduce broadcast batch dimensions on any backend: gradients need equal ones)
-    await expectSameOnWasmAndCpu([rand([3, 5, 6]), rand([3, 6, 4])], gradsOf((x, y) => tf.matMul(x, y)), 1e-4);
-    const q = rand([2, 4, 9, 8]);
-    const kk = rand([2, 4, 11, 8]);
-    await expectSameOnWasmAndCpu([q, kk], (x, y) => tf.matMul(x, y, false, true), 1e-5);
+    it('says which inner dimensions disagree', async () => {
+      await tf.setBackend('wasm');
+      expect(() => tf.matMul(tf.zeros([2, 3]), tf.zeros([4, 5]))).toThrow(/inner/i);
+    });
   });
-
-  for (const activation of ['linear', 'relu', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
-    for (const [ta, tb] of [[false, false], [true, true]]) {
-      it(`fused matMul with bias and ${activation}, transposeA=${ta}, transposeB=${tb} (the layers API path)`, async () => {
-        const a = rand(ta ? [20, 37] : [37, 20]);
-        const b = rand(tb ? [13, 20] : [20, 13]);
-        const bias = rand([13]);
-        const alpha = rand([13], 0.1);
-        const f = (x: tf.Tensor, y: tf.Tensor, z: tf.Tensor, p: tf.Tensor) =>
-          tf.fused.matMul({
-            a: x as tf.Tensor2D,
-            b: y as tf.Tensor2D,
-            transposeA: ta,
-            transposeB: tb,
-            bias: z,
-            activation,
-            preluActivationWeights: activation === 'prelu' ? p : undefined,
-            leakyreluAlpha: 0.3,
-          });
-        await expectSameOnWasmAndCpu([a, b, bias, alpha], f, 1e-5);
-        if (activation === 'linear' || activation === 'relu') {
-          await expectSameOnWasmAndCpu([a, b, bias], gradsOf((x, y, z) => f(x, y, z, z)), 1e-4);
-        }
-      });
-    }
-  }
-
-  it('says which inner dimensions disagree', async () => {
-    await tf.setBackend('wasm');
-    expect(() => tf.matMul(tf.zeros([2, 3]), tf.zeros([4, 5]))).toThrow(/inner/i);
-  });
-});
+}
 
 describe('Conv2D and its gradients on wasm match cpu', () => {
   type ConvCase = { x: number[]; f: number[]; s: number | [number, number]; pad: 'same' | 'valid' | number; d?: number };

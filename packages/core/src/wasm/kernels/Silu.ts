@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationModuleBytes, type ActivationExports } from '../internal/activationModule.js';
 import { runtimeFor, type WasmRuntime } from '../internal/WasmRuntime.js';
+import { nativeKernels } from '../../native/nativeKernels.js';
+import { blockJobThreads } from '../../parallel/wasmThreads.js';
 
 /** Kernel names of the fused SiLU pair (scorekit's own: tfjs has no SiLU kernel). */
 export const SILU = 'ScorekitSilu';
@@ -20,11 +22,18 @@ function elementwise(kernelName: string, which: keyof ActivationExports): tf.Ker
       const { x } = args.inputs as { x: tf.TensorInfo };
       if (x.dtype !== 'float32') throw new Error(`${kernelName} needs a float32 tensor, got ${x.dtype}`);
       const rt: WasmRuntime = runtimeFor(args.backend);
-      const wasm = rt.instantiate('activation', activationModuleBytes) as unknown as ActivationExports;
       const out = rt.backend.makeOutput(x.shape, 'float32');
       const size = tf.util.sizeFromShape(x.shape);
       const src = rt.offset(x);
       const dst = rt.offset(out);
+      const native = nativeKernels();
+      const heap = rt.memory.buffer;
+      if (native !== null && heap instanceof ArrayBuffer) {
+        // chunks handed to whichever thread is free, as for products
+        native[which](heap, src, dst, size, blockJobThreads());
+        return out;
+      }
+      const wasm = rt.instantiate('activation', activationModuleBytes) as unknown as ActivationExports;
       const vectors = size >>> 2;
       wasm[which](src, dst, vectors);
       // the last size mod 4 values (writing a whole vector there could pass the end of the output)

@@ -1,0 +1,101 @@
+import { createRequire } from 'node:module';
+
+/** The part of `@scorekit/native` that scorekit's wasm kernels call (see that package's index.d.ts). */
+export interface NativeKernels {
+  gemm(
+    heap: ArrayBuffer,
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    aRowStride: number,
+    aColStride: number,
+    b: number,
+    bRowStride: number,
+    bColStride: number,
+    c: number,
+    cRowStride: number,
+    bias: number,
+    threads: number,
+  ): void;
+  silu(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
+  siluDerivative(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
+}
+
+interface NativePackage extends NativeKernels {
+  readonly available: boolean;
+  readonly reason: string;
+}
+
+/** Whether the native kernels are in use, and if not, why. */
+export interface NativeKernelsStatus {
+  readonly active: boolean;
+  readonly reason: string;
+}
+
+const PACKAGE = '@scorekit/native';
+let loaded: { kernels: NativeKernels | null; reason: string } | undefined;
+let enabled: boolean | undefined;
+
+function load(): { kernels: NativeKernels | null; reason: string } {
+  if (loaded !== undefined) return loaded;
+  try {
+    const pkg = createRequire(import.meta.url)(PACKAGE) as NativePackage;
+    loaded = pkg.available ? { kernels: pkg, reason: '' } : { kernels: null, reason: pkg.reason };
+  } catch (e) {
+    const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND';
+    loaded = {
+      kernels: null,
+      reason: missing ? `${PACKAGE} is not installed` : `${PACKAGE} failed to load: ${(e as Error).message}`,
+    };
+  }
+  return loaded;
+}
+
+/** `setNativeKernels`'s value, else SCOREKIT_NATIVE's (`0` off, `1` or unset on). */
+function wanted(): boolean {
+  if (enabled !== undefined) return enabled;
+  const env = typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_NATIVE;
+  if (env === undefined || env === '' || env === '1') return true;
+  if (env === '0') return false;
+  throw new Error(`SCOREKIT_NATIVE must be 0 (WebAssembly kernels only) or 1 (native kernels when installed), got '${env}'`);
+}
+
+/**
+ * Turns the native kernels of `@scorekit/native` on or off for scorekit's wasm backend (default: on when that
+ * package is installed and built, unless `SCOREKIT_NATIVE=0`). With them, matrix products and SiLU run as AVX2 + FMA
+ * code on the wasm heap in place (products at 85–90 GFLOP/s per core measured here, against ~45 for the
+ * WebAssembly SIMD kernels).
+ *
+ * @example
+ * setNativeKernels(false); // the portable WebAssembly kernels only, e.g. to compare results
+ */
+export function setNativeKernels(on: boolean): void {
+  if (typeof on !== 'boolean') throw new Error(`setNativeKernels(on): on must be true or false, got ${String(on)}`);
+  enabled = on;
+}
+
+/**
+ * Whether matrix products and SiLU on the wasm backend run natively, and if not, why: switched off, not installed, not
+ * built (no compiler at install time), or a CPU without AVX2 and FMA.
+ *
+ * @example
+ * nativeKernelsStatus(); // { active: true, reason: '' }
+ */
+export function nativeKernelsStatus(): NativeKernelsStatus {
+  if (!wanted()) {
+    return { active: false, reason: enabled === false ? 'switched off by setNativeKernels(false)' : 'switched off by SCOREKIT_NATIVE=0' };
+  }
+  const { kernels, reason } = load();
+  return { active: kernels !== null, reason };
+}
+
+/** The native kernels when installed and wanted, else null. */
+export function nativeKernels(): NativeKernels | null {
+  return wanted() ? load().kernels : null;
+}
+
+/** @internal Forgets `setNativeKernels` (tests of the defaults). */
+export function resetNativeKernels(): void {
+  enabled = undefined;
+}

@@ -1,0 +1,64 @@
+// Compiles the addon with node-gyp against the Node headers already on the machine (no header download), then
+// loads it once to prove it works. `--optional` (the install script) turns a failure into a warning: without
+// the addon, @scorekit/core runs its WebAssembly kernels instead.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = path.resolve(import.meta.dirname, '..');
+const optional = process.argv.includes('--optional');
+const require = createRequire(import.meta.url);
+
+function nodeGyp() {
+  try {
+    return require.resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    // npm and pnpm both point lifecycle scripts at the node-gyp they bundle
+    const bundled = process.env.npm_config_node_gyp;
+    if (bundled && fs.existsSync(bundled)) return bundled;
+    throw new Error('node-gyp not found (install it, or run this from an npm or pnpm install)');
+  }
+}
+
+// The directory whose include/node holds node_api.h for this Node: npm's nodedir setting, else the prefix of the
+// running node (official tarballs and Debian's nodejs both ship the headers there).
+function nodeDir() {
+  const candidates = [process.env.npm_config_nodedir, path.resolve(path.dirname(process.execPath), '..')];
+  return candidates.find((d) => d && fs.existsSync(path.join(d, 'include', 'node', 'node_api.h')));
+}
+
+// True when the built addon is newer than every source, so a second build (install, then turbo's build) does not
+// delete and recompile it under a test that is loading it.
+function upToDate(addon) {
+  if (!fs.existsSync(addon)) return false;
+  const built = fs.statSync(addon).mtimeMs;
+  const sources = ['binding.gyp', 'scripts/build-addon.mjs', ...fs.readdirSync(path.join(root, 'src')).map((f) => `src/${f}`)];
+  return sources.every((f) => fs.statSync(path.join(root, f)).mtimeMs < built);
+}
+
+try {
+  const addon = path.join(root, 'build', 'Release', 'scorekit_native.node');
+  if (upToDate(addon) && !process.argv.includes('--force')) {
+    console.log(`@scorekit/native: ${path.relative(root, addon)} is up to date`);
+    process.exit(0);
+  }
+  if (process.env.SCOREKIT_NATIVE_BUILD === '0') {
+    console.log('@scorekit/native: SCOREKIT_NATIVE_BUILD=0, not building the addon');
+    process.exit(0);
+  }
+  const dir = nodeDir();
+  const args = [nodeGyp(), 'rebuild', '--jobs', 'max', ...(dir ? [`--nodedir=${dir}`] : [])];
+  // node-gyp's log goes to stderr; shown only when the build fails
+  execFileSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  execFileSync(process.execPath, ['-e', `require(${JSON.stringify(addon)})`], { stdio: 'inherit' });
+  console.log(`@scorekit/native: built ${path.relative(root, addon)}`);
+} catch (e) {
+  if (e.stderr) console.error(String(e.stderr).split('\n').slice(-30).join('\n'));
+  const message = `@scorekit/native: could not build the addon (${e.message.split('\n')[0]})`;
+  if (!optional) {
+    console.error(message);
+    process.exit(1);
+  }
+  console.warn(`${message}; @scorekit/core will use its WebAssembly kernels`);
+}

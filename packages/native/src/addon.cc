@@ -1,0 +1,141 @@
+// Node-API surface: argument checking and the mapping from byte offsets in a JavaScript ArrayBuffer (tfjs's wasm
+// heap) to the pointers the kernels use. Every range a kernel will touch is checked against the buffer first, so a
+// wrong offset is a JavaScript RangeError, never a write outside the buffer.
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "activations.h"
+#include "gemm.h"
+
+namespace {
+
+
+bool throwError(napi_env env, const std::string& message, bool range = false) {
+  if (range)
+    napi_throw_range_error(env, nullptr, message.c_str());
+  else
+    napi_throw_type_error(env, nullptr, message.c_str());
+  return false;
+}
+
+// A non-negative integer argument below 2^53.
+bool integer(napi_env env, napi_value value, const char* fn, const char* name, int64_t& out) {
+  double x;
+  if (napi_get_value_double(env, value, &x) != napi_ok || !std::isfinite(x) || x != std::floor(x) || x < 0 ||
+      x > 9007199254740991.0)
+    return throwError(env, std::string(fn) + ": " + name + " must be a non-negative integer");
+  out = static_cast<int64_t>(x);
+  return true;
+}
+
+bool heapOf(napi_env env, napi_value value, const char* fn, void*& data, size_t& length) {
+  bool isBuffer = false;
+  napi_is_arraybuffer(env, value, &isBuffer);
+  if (!isBuffer || napi_get_arraybuffer_info(env, value, &data, &length) != napi_ok)
+    return throwError(env, std::string(fn) + ": heap must be an ArrayBuffer");
+  return true;
+}
+
+// The last byte + 1 of a rows×cols view at `offset` with strides rs, cs (0 for an empty view).
+int64_t extent(int64_t offset, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
+  if (rows == 0 || cols == 0) return 0;
+  return offset + (rows - 1) * rs + (cols - 1) * cs + 4;
+}
+
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  constexpr size_t kArgs = 14;
+  size_t argc = kArgs;
+  napi_value argv[kArgs];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != kArgs) {
+    throwError(env, "gemm(heap, M, N, K, a, aRowStride, aColStride, b, bRowStride, bColStride, c, cRowStride, bias, "
+                    "threads) takes 14 arguments, got " + std::to_string(argc));
+    return nullptr;
+  }
+  void* data = nullptr;
+  size_t length = 0;
+  if (!heapOf(env, argv[0], "gemm", data, length)) return nullptr;
+  static const char* names[] = {"M", "N", "K", "a", "aRowStride", "aColStride", "b", "bRowStride", "bColStride",
+                                "c", "cRowStride", "bias", "threads"};
+  int64_t v[13];
+  for (int i = 0; i < 13; i++)
+    if (!integer(env, argv[i + 1], "gemm", names[i], v[i])) return nullptr;
+  const int64_t M = v[0], N = v[1], K = v[2], a = v[3], ars = v[4], acs = v[5], b = v[6], brs = v[7], bcs = v[8],
+                c = v[9], ldc = v[10], bias = v[11], threads = v[12];
+  if (M > INT32_MAX || N > INT32_MAX || K > INT32_MAX) {
+    throwError(env, "gemm: M, N and K must be below 2^31", true);
+    return nullptr;
+  }
+  if (c % 4 != 0 || ldc % 4 != 0 || bias % 4 != 0 || ldc < 4 * N) {
+    throwError(env, "gemm: c, cRowStride and bias must be multiples of 4 bytes, and cRowStride ≥ 4·N", true);
+    return nullptr;
+  }
+  const int64_t len = static_cast<int64_t>(length);
+  if (extent(a, M, K, ars, acs) > len || extent(b, K, N, brs, bcs) > len || extent(c, M, N, ldc, 4) > len ||
+      (bias != 0 && bias + 4 * N > len)) {
+    throwError(env, "gemm: an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
+    return nullptr;
+  }
+  auto* heap = static_cast<uint8_t*>(data);
+  const scorekit::MatrixView A{heap + a, ars, acs};
+  const scorekit::MatrixView B{heap + b, brs, bcs};
+  scorekit::gemm(static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), A, B,
+                 reinterpret_cast<float*>(heap + c), ldc / 4,
+                 bias != 0 ? reinterpret_cast<const float*>(heap + bias) : nullptr,
+                 static_cast<int>(threads < 1 ? 1 : threads > 64 ? 64 : threads));
+  return nullptr;
+}
+
+// activation(heap, src, dst, count, threads): dst[i] = f(src[i]) for count floats at byte offsets src and dst.
+template <scorekit::Activation f>
+napi_value Activate(napi_env env, napi_callback_info info) {
+  const char* fn = f == scorekit::Activation::Silu ? "silu" : "siluDerivative";
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 5) {
+    throwError(env, std::string(fn) + "(heap, src, dst, count, threads) takes 5 arguments, got " + std::to_string(argc));
+    return nullptr;
+  }
+  void* data = nullptr;
+  size_t length = 0;
+  if (!heapOf(env, argv[0], fn, data, length)) return nullptr;
+  static const char* names[] = {"src", "dst", "count", "threads"};
+  int64_t v[4];
+  for (int i = 0; i < 4; i++)
+    if (!integer(env, argv[i + 1], fn, names[i], v[i])) return nullptr;
+  const int64_t src = v[0], dst = v[1], count = v[2], threads = v[3];
+  const int64_t len = static_cast<int64_t>(length);
+  if (src % 4 != 0 || dst % 4 != 0) {
+    throwError(env, std::string(fn) + ": src and dst must be multiples of 4 bytes", true);
+    return nullptr;
+  }
+  if (src + 4 * count > len || dst + 4 * count > len) {
+    throwError(env, std::string(fn) + ": a range reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
+    return nullptr;
+  }
+  auto* heap = static_cast<uint8_t*>(data);
+  scorekit::activate(f, reinterpret_cast<const float*>(heap + src), reinterpret_cast<float*>(heap + dst), count,
+                     static_cast<int>(threads < 1 ? 1 : threads > 64 ? 64 : threads));
+  return nullptr;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  napi_value gemm, supported;
+  napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &gemm);
+  napi_get_boolean(env, scorekit::gemmSupported(), &supported);
+  napi_set_named_property(env, exports, "gemm", gemm);
+  napi_set_named_property(env, exports, "cpuSupported", supported);
+  napi_value silu, siluDerivative;
+  napi_create_function(env, "silu", NAPI_AUTO_LENGTH, Activate<scorekit::Activation::Silu>, nullptr, &silu);
+  napi_create_function(env, "siluDerivative", NAPI_AUTO_LENGTH, Activate<scorekit::Activation::SiluDerivative>,
+                       nullptr, &siluDerivative);
+  napi_set_named_property(env, exports, "silu", silu);
+  napi_set_named_property(env, exports, "siluDerivative", siluDerivative);
+  return exports;
+}
