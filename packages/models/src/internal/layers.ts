@@ -6,9 +6,13 @@ import type { DenseParams, GroupNormParams } from './ParamBuilder.js';
 // every order (no tfjs op whose gradient reuses its own output), so score-matching objectives and energy models can
 // differentiate through them twice.
 
-/** x [n, in] · W + b. */
+/**
+ * x [n, in] · W + b, with the bias added inside the product (one pass over the output less; on wasm the bias seeds
+ * the GEMM's register tile). tfjs's fused matMul without an activation differentiates through plain matMul and sum,
+ * so every order of gradient stays right.
+ */
 export function dense(p: DenseParams, x: tf.Tensor): tf.Tensor {
-  return tf.add(tf.matMul(x as tf.Tensor2D, p.kernel as tf.Tensor2D), p.bias);
+  return tf.fused.matMul({ a: x as tf.Tensor2D, b: p.kernel as tf.Tensor2D, bias: p.bias });
 }
 
 /** A 1×1 convolution ("NIN" in score_sde) as a matMul over the flattened pixels: on wasm this is much cheaper. */
