@@ -8,4 +8,5 @@ export default [
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  { files: ['bench/**/*.mjs'], languageOptions: { globals: { performance: 'readonly' } } },
 ];

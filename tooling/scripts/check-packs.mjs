@@ -56,6 +56,19 @@ if (install && !failed) {
       console.error(`✗ ${name} does not import in a fresh npm project:\n${e.stderr || e.message}`);
     }
   }
+
+  // The optional native kernels: npm ran @scorekit/native's install script (node-gyp against the local Node
+  // headers); core in the consumer project must find and use them. Required on CI, where a compiler is installed.
+  if (!failed && tarballs.some((t) => t.name === '@scorekit/native')) {
+    const status = JSON.parse(
+      run('node', ['--input-type=module', '-e', "const c = await import('@scorekit/core'); console.log(JSON.stringify(c.nativeKernelsStatus()))"], project),
+    );
+    if (status.active) console.log('✓ @scorekit/core uses @scorekit/native in a fresh npm project (built at install)');
+    else if (process.env.CI === 'true') {
+      failed = true;
+      console.error(`✗ @scorekit/core does not use @scorekit/native in a fresh npm project: ${status.reason}`);
+    } else console.warn(`! @scorekit/native not in use in a fresh npm project: ${status.reason}`);
+  }
 }
 
 fs.rmSync(out, { recursive: true, force: true });

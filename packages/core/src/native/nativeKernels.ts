@@ -64,7 +64,7 @@ function wanted(): boolean {
 /**
  * Turns the native kernels of `@scorekit/native` on or off for scorekit's wasm backend (default: on when that
  * package is installed and built, unless `SCOREKIT_NATIVE=0`). With them, matrix products and SiLU run as AVX2 + FMA
- * code on the wasm heap in place (products at 85–90 GFLOP/s per core measured here, against ~45 for the
+ * code on the wasm heap in place (products at 82–91 GFLOP/s per core measured here, against ~45 for the
  * WebAssembly SIMD kernels).
  *
  * @example
