@@ -25,6 +25,8 @@ module.exports = {
   available: binding !== null,
   reason,
   gemm: binding !== null ? binding.gemm : unavailable,
+  conv: binding !== null ? binding.conv : unavailable,
+  convFilterGrad: binding !== null ? binding.convFilterGrad : unavailable,
   silu: binding !== null ? binding.silu : unavailable,
   siluDerivative: binding !== null ? binding.siluDerivative : unavailable,
 };

@@ -32,3 +32,57 @@ export declare function gemm(
 export declare function silu(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
 /** dst[i] = SiLU'(x) = σ(x)(1 + x(1 − σ(x))), like {@link silu}. */
 export declare function siluDerivative(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
+/**
+ * A direct 2-D convolution (NHWC) of an already zero-padded input x [batch, paddedH, paddedW, inC] with a filter
+ * packed as [ceil(outC/16)][kH·kW][inC][16] (zero past outC): out[n, i, j, co] = Σ x[n, i·sH + kh·dH, j·sW + kw·dW, ci]
+ * · w[…], written at byte `out` + 4·(n·outImageStride + i·outRowStride + j·outPixelStride + co). Offsets in bytes,
+ * output strides in floats. Rows of the output go to whichever of `threads` threads is free; results do not depend
+ * on the thread count.
+ */
+export declare function conv(
+  heap: ArrayBuffer,
+  x: number,
+  batch: number,
+  paddedH: number,
+  paddedW: number,
+  inC: number,
+  w: number,
+  kH: number,
+  kW: number,
+  dH: number,
+  dW: number,
+  sH: number,
+  sW: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  out: number,
+  outPixelStride: number,
+  outRowStride: number,
+  outImageStride: number,
+  threads: number,
+): void;
+/**
+ * The filter gradient of {@link conv}: dw [kH·kW][inC][outC] (dense) = Σ over pixels of x · dy, with dy dense
+ * [batch, outH, outW, outC]. x needs 8 readable floats past its end. Results do not depend on `threads`.
+ */
+export declare function convFilterGrad(
+  heap: ArrayBuffer,
+  x: number,
+  batch: number,
+  paddedH: number,
+  paddedW: number,
+  inC: number,
+  dy: number,
+  kH: number,
+  kW: number,
+  dH: number,
+  dW: number,
+  sH: number,
+  sW: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  dw: number,
+  threads: number,
+): void;

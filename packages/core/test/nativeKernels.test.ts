@@ -10,7 +10,11 @@ import { resetWasmThreads } from '../src/parallel/wasmThreads.js';
 const rng = new Rng(5);
 const active = nativeKernelsStatus().active;
 // the module object core loaded (same resolution, same cache entry): spying on it counts core's calls
-const nativePackage = (active ? createRequire(import.meta.url)('@scorekit/native') : {}) as { gemm: () => void };
+const nativePackage = (active ? createRequire(import.meta.url)('@scorekit/native') : {}) as {
+  gemm: () => void;
+  conv: () => void;
+  convFilterGrad: () => void;
+};
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -62,6 +66,22 @@ describe.skipIf(!active && process.env.CI !== 'true')('native products on the wa
       // relaxed-SIMD FMA both sum each element in the same order and agree to the bit.)
       expect(worst).toBeLessThan(1e-4);
     });
+  });
+
+  it('run convolutions and both their gradients (values against cpu: test/wasmKernels.test.ts)', () => {
+    setNativeKernels(true);
+    const conv = vi.spyOn(nativePackage, 'conv');
+    const filter = vi.spyOn(nativePackage, 'convFilterGrad');
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 9, 9, 3]);
+      const w = tf.randomNormal([3, 3, 3, 5]);
+      tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))([x, w]);
+    });
+    // the forward pass, and the stride-2 input gradient as four sub-pixel phases (one direct convolution each)
+    expect(conv).toHaveBeenCalledTimes(5);
+    expect(filter).toHaveBeenCalledTimes(1);
+    conv.mockRestore();
+    filter.mockRestore();
   });
 
   it('give the same bits on one and on two threads', () => {

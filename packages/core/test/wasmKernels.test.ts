@@ -145,63 +145,70 @@ for (const products of ['WebAssembly', 'native'] as const) {
   });
 }
 
-describe('Conv2D and its gradients on wasm match cpu', () => {
-  type ConvCase = { x: number[]; f: number[]; s: number | [number, number]; pad: 'same' | 'valid' | number; d?: number };
-  const cases: ConvCase[] = [
-    { x: [2, 9, 9, 3], f: [3, 3, 3, 5], s: 1, pad: 'same' },
-    { x: [2, 9, 9, 3], f: [3, 3, 3, 8], s: 2, pad: 'same' },
-    { x: [1, 8, 7, 4], f: [3, 3, 4, 16], s: 2, pad: 'valid' },
-    { x: [2, 10, 11, 5], f: [3, 2, 5, 9], s: [2, 1], pad: 'same' },
-    { x: [3, 7, 7, 8], f: [1, 1, 8, 3], s: 1, pad: 'valid' },
-    { x: [1, 6, 6, 1], f: [5, 5, 1, 1], s: 1, pad: 'same' },
-    { x: [2, 13, 13, 6], f: [3, 3, 6, 12], s: 3, pad: 1 },
-    { x: [4, 14, 14, 32], f: [3, 3, 32, 64], s: 2, pad: 'same' }, // the benchmark's down-sampling layer, smaller batch
-    { x: [2, 12, 12, 2], f: [3, 3, 2, 4], s: 1, pad: 'same', d: 2 },
-  ];
-  for (const c of cases) {
-    const label = `x [${c.x}], filter [${c.f}], stride ${c.s}, pad ${c.pad}${c.d ? `, dilation ${c.d}` : ''}`;
-    it(`${label}: output, dx and dW`, async () => {
-      const x = rand(c.x);
-      const w = rand(c.f, 1 / Math.sqrt(c.f[0] * c.f[1] * c.f[2]));
-      const conv = (a: tf.Tensor, b: tf.Tensor) =>
-        tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad, 'NHWC', c.d ?? 1);
-      // Sums of ≤ 9·64 terms of size ≲ 1: float32 order differences stay below 1e-5; gradients sum over ≤ 784
-      // pixels more, 1e-4·√N scaled by their size.
-      await expectSameOnWasmAndCpu([x, w], conv, 1e-5);
-      if ((c.d ?? 1) === 1) await expectSameOnWasmAndCpu([x, w], gradsOf(conv), 2e-4);
+// Convolutions run natively when @scorekit/native is built, else as generated WebAssembly: both are checked.
+for (const code of ['WebAssembly', 'native'] as const) {
+  const suite = code === 'WebAssembly' || nativeKernelsStatus().active ? describe : describe.skip;
+  suite(`Conv2D and its gradients on wasm (${code} code) match cpu`, () => {
+    beforeAll(() => setNativeKernels(code === 'native'));
+    afterAll(() => resetNativeKernels());
+
+    type ConvCase = { x: number[]; f: number[]; s: number | [number, number]; pad: 'same' | 'valid' | number; d?: number };
+    const cases: ConvCase[] = [
+      { x: [2, 9, 9, 3], f: [3, 3, 3, 5], s: 1, pad: 'same' },
+      { x: [2, 9, 9, 3], f: [3, 3, 3, 8], s: 2, pad: 'same' },
+      { x: [1, 8, 7, 4], f: [3, 3, 4, 16], s: 2, pad: 'valid' },
+      { x: [2, 10, 11, 5], f: [3, 2, 5, 9], s: [2, 1], pad: 'same' },
+      { x: [3, 7, 7, 8], f: [1, 1, 8, 3], s: 1, pad: 'valid' },
+      { x: [1, 6, 6, 1], f: [5, 5, 1, 1], s: 1, pad: 'same' },
+      { x: [2, 13, 13, 6], f: [3, 3, 6, 12], s: 3, pad: 1 },
+      { x: [4, 14, 14, 32], f: [3, 3, 32, 64], s: 2, pad: 'same' }, // the benchmark's down-sampling layer, smaller batch
+      { x: [2, 12, 12, 2], f: [3, 3, 2, 4], s: 1, pad: 'same', d: 2 },
+    ];
+    for (const c of cases) {
+      const label = `x [${c.x}], filter [${c.f}], stride ${c.s}, pad ${c.pad}${c.d ? `, dilation ${c.d}` : ''}`;
+      it(`${label}: output, dx and dW`, async () => {
+        const x = rand(c.x);
+        const w = rand(c.f, 1 / Math.sqrt(c.f[0] * c.f[1] * c.f[2]));
+        const conv = (a: tf.Tensor, b: tf.Tensor) =>
+          tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad, 'NHWC', c.d ?? 1);
+        // Sums of ≤ 9·64 terms of size ≲ 1: float32 order differences stay below 1e-5; gradients sum over ≤ 784
+        // pixels more, 1e-4·√N scaled by their size.
+        await expectSameOnWasmAndCpu([x, w], conv, 1e-5);
+        if ((c.d ?? 1) === 1) await expectSameOnWasmAndCpu([x, w], gradsOf(conv), 2e-4);
+      });
+    }
+
+    it('conv2dTranspose (Conv2DBackpropInput used forward)', async () => {
+      const dy = rand([2, 5, 6, 7]);
+      const w = rand([3, 3, 4, 7]);
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 10, 12, 4], 2, 'same');
+      await expectSameOnWasmAndCpu([dy, w], f, 1e-5);
+      await expectSameOnWasmAndCpu([dy, w], gradsOf(f), 1e-4);
     });
-  }
 
-  it('conv2dTranspose (Conv2DBackpropInput used forward)', async () => {
-    const dy = rand([2, 5, 6, 7]);
-    const w = rand([3, 3, 4, 7]);
-    const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 10, 12, 4], 2, 'same');
-    await expectSameOnWasmAndCpu([dy, w], f, 1e-5);
-    await expectSameOnWasmAndCpu([dy, w], gradsOf(f), 1e-4);
-  });
+    it('second-order gradients through conv (input gradient differentiated again)', async () => {
+      const x = rand([2, 8, 8, 3]);
+      const w = rand([3, 3, 3, 6], 0.3);
+      const f = (a: tf.Tensor, b: tf.Tensor) => {
+        const gx = tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.conv2d(u as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))(a);
+        return tf.sum(tf.square(gx));
+      };
+      await expectSameOnWasmAndCpu([x, w], (a, b) => tf.grads(f)([a, b]), 1e-3, 1e-4);
+    });
 
-  it('second-order gradients through conv (input gradient differentiated again)', async () => {
-    const x = rand([2, 8, 8, 3]);
-    const w = rand([3, 3, 3, 6], 0.3);
-    const f = (a: tf.Tensor, b: tf.Tensor) => {
-      const gx = tf.grad((u: tf.Tensor) => tf.sum(tf.square(tf.conv2d(u as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))(a);
-      return tf.sum(tf.square(gx));
-    };
-    await expectSameOnWasmAndCpu([x, w], (a, b) => tf.grads(f)([a, b]), 1e-3, 1e-4);
+    it('rejects NCHW with a message naming the allowed format', async () => {
+      await tf.setBackend('wasm');
+      expect(() =>
+        tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.zeros([1, 2, 4, 4]), dy: tf.zeros([1, 2, 4, 4]) }, {
+          strides: 1,
+          pad: 'same',
+          dataFormat: 'NCHW',
+          filterShape: [3, 3, 2, 2],
+        }),
+      ).toThrow(/dataFormat 'NCHW'.*allowed: 'NHWC'/);
+    });
   });
-
-  it('rejects NCHW with a message naming the allowed format', async () => {
-    await tf.setBackend('wasm');
-    expect(() =>
-      tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.zeros([1, 2, 4, 4]), dy: tf.zeros([1, 2, 4, 4]) }, {
-        strides: 1,
-        pad: 'same',
-        dataFormat: 'NCHW',
-        filterShape: [3, 3, 2, 2],
-      }),
-    ).toThrow(/dataFormat 'NCHW'.*allowed: 'NHWC'/);
-  });
-});
+}
 
 describe('memory and data-movement kernels on wasm match cpu', () => {
   it('concat and split along every axis, float32, int32 and bool', async () => {

@@ -97,6 +97,7 @@ INCS_Release := \
 OBJS := \
 	$(obj).target/$(TARGET)/src/addon.o \
 	$(obj).target/$(TARGET)/src/activations.o \
+	$(obj).target/$(TARGET)/src/conv.o \
 	$(obj).target/$(TARGET)/src/gemm.o \
 	$(obj).target/$(TARGET)/src/threadPool.o
 

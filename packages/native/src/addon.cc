@@ -8,6 +8,7 @@
 #include <string>
 
 #include "activations.h"
+#include "conv.h"
 #include "gemm.h"
 
 namespace {
@@ -123,6 +124,127 @@ napi_value Activate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// conv(heap, x, batch, paddedH, paddedW, inC, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, outPixelStride,
+// outRowStride, outImageStride, threads): see conv.h; offsets in bytes, output strides in floats.
+napi_value Conv(napi_env env, napi_callback_info info) {
+  constexpr size_t kArgs = 21;
+  size_t argc = kArgs;
+  napi_value argv[kArgs];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != kArgs) {
+    throwError(env, "conv(heap, x, batch, paddedH, paddedW, inC, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, "
+                    "outPixelStride, outRowStride, outImageStride, threads) takes 21 arguments, got " +
+                        std::to_string(argc));
+    return nullptr;
+  }
+  void* data = nullptr;
+  size_t length = 0;
+  if (!heapOf(env, argv[0], "conv", data, length)) return nullptr;
+  static const char* names[] = {"x",  "batch", "paddedH", "paddedW", "inC",  "w",    "kH",
+                                "kW", "dH",    "dW",      "sH",      "sW",   "outH", "outW",
+                                "outC", "out", "outPixelStride", "outRowStride", "outImageStride", "threads"};
+  int64_t v[20];
+  for (int i = 0; i < 20; i++)
+    if (!integer(env, argv[i + 1], "conv", names[i], v[i])) return nullptr;
+  const int64_t x = v[0], w = v[5], out = v[15];
+  scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
+                        v[16], v[17], v[18]};
+  const int64_t threads = v[19];
+  const int64_t len = static_cast<int64_t>(length);
+  const int64_t limit = int64_t{1} << 40;
+  for (int i = 0; i < 19; i++) {
+    if (v[i] >= limit) {
+      throwError(env, std::string("conv: ") + names[i] + " is too large", true);
+      return nullptr;
+    }
+  }
+  if (x % 4 != 0 || w % 4 != 0 || out % 4 != 0) {
+    throwError(env, "conv: x, w and out must be multiples of 4 bytes", true);
+    return nullptr;
+  }
+  if (s.sH < 1 || s.sW < 1 || s.dH < 1 || s.dW < 1) {
+    throwError(env, "conv: strides and dilations must be at least 1", true);
+    return nullptr;
+  }
+  const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
+  if (!empty) {
+    if (s.kH < 1 || s.kW < 1 || s.inC < 1 || (s.outH - 1) * s.sH + (s.kH - 1) * s.dH >= s.paddedH ||
+        (s.outW - 1) * s.sW + (s.kW - 1) * s.dW >= s.paddedW) {
+      throwError(env, "conv: the output and taps reach past the padded input", true);
+      return nullptr;
+    }
+    const int64_t panels = (s.outC + 15) / 16;
+    const int64_t outEnd =
+        out + ((s.batch - 1) * s.outImageStride + (s.outH - 1) * s.outRowStride + (s.outW - 1) * s.outPixelStride + s.outC) * 4;
+    if (x + s.batch * s.paddedH * s.paddedW * s.inC * 4 > len || w + panels * s.kH * s.kW * s.inC * 16 * 4 > len ||
+        outEnd > len) {
+      throwError(env, "conv: an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
+      return nullptr;
+    }
+  }
+  auto* heap = static_cast<uint8_t*>(data);
+  scorekit::conv(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + w),
+                 reinterpret_cast<float*>(heap + out), static_cast<int>(threads < 1 ? 1 : threads > 64 ? 64 : threads));
+  return nullptr;
+}
+
+// convFilterGrad(heap, x, batch, paddedH, paddedW, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw, threads):
+// see conv.h; offsets in bytes; x needs 8 readable floats past its end.
+napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
+  constexpr size_t kArgs = 18;
+  size_t argc = kArgs;
+  napi_value argv[kArgs];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != kArgs) {
+    throwError(env, "convFilterGrad(heap, x, batch, paddedH, paddedW, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, "
+                    "outC, dw, threads) takes 18 arguments, got " + std::to_string(argc));
+    return nullptr;
+  }
+  void* data = nullptr;
+  size_t length = 0;
+  if (!heapOf(env, argv[0], "convFilterGrad", data, length)) return nullptr;
+  static const char* names[] = {"x", "batch", "paddedH", "paddedW", "inC", "dy", "kH", "kW", "dH",
+                                "dW", "sH", "sW", "outH", "outW", "outC", "dw", "threads"};
+  int64_t v[17];
+  for (int i = 0; i < 17; i++)
+    if (!integer(env, argv[i + 1], "convFilterGrad", names[i], v[i])) return nullptr;
+  const int64_t limit = int64_t{1} << 40;
+  for (int i = 0; i < 16; i++) {
+    if (v[i] >= limit) {
+      throwError(env, std::string("convFilterGrad: ") + names[i] + " is too large", true);
+      return nullptr;
+    }
+  }
+  const int64_t x = v[0], dy = v[5], dw = v[15], threads = v[16];
+  scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], 0, 0, 0};
+  const int64_t len = static_cast<int64_t>(length);
+  if (x % 4 != 0 || dy % 4 != 0 || dw % 4 != 0) {
+    throwError(env, "convFilterGrad: x, dy and dw must be multiples of 4 bytes", true);
+    return nullptr;
+  }
+  if (s.sH < 1 || s.sW < 1 || s.dH < 1 || s.dW < 1) {
+    throwError(env, "convFilterGrad: strides and dilations must be at least 1", true);
+    return nullptr;
+  }
+  const int64_t pixels = s.batch * s.outH * s.outW;
+  if (pixels > 0 && (s.kH < 1 || s.kW < 1 || (s.outH - 1) * s.sH + (s.kH - 1) * s.dH >= s.paddedH ||
+                     (s.outW - 1) * s.sW + (s.kW - 1) * s.dW >= s.paddedW)) {
+    throwError(env, "convFilterGrad: the output and taps reach past the padded input", true);
+    return nullptr;
+  }
+  if ((pixels > 0 && x + (s.batch * s.paddedH * s.paddedW * s.inC + 8) * 4 > len) || dy + pixels * s.outC * 4 > len ||
+      dw + s.kH * s.kW * s.inC * s.outC * 4 > len) {
+    throwError(env, "convFilterGrad: an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)",
+               true);
+    return nullptr;
+  }
+  auto* heap = static_cast<uint8_t*>(data);
+  scorekit::convFilterGrad(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + dy),
+                           reinterpret_cast<float*>(heap + dw),
+                           static_cast<int>(threads < 1 ? 1 : threads > 64 ? 64 : threads));
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -136,6 +258,12 @@ NAPI_MODULE_INIT() {
   napi_create_function(env, "siluDerivative", NAPI_AUTO_LENGTH, Activate<scorekit::Activation::SiluDerivative>,
                        nullptr, &siluDerivative);
   napi_set_named_property(env, exports, "silu", silu);
+  napi_value conv;
+  napi_create_function(env, "conv", NAPI_AUTO_LENGTH, Conv, nullptr, &conv);
+  napi_set_named_property(env, exports, "conv", conv);
+  napi_value filterGrad;
+  napi_create_function(env, "convFilterGrad", NAPI_AUTO_LENGTH, ConvFilterGrad, nullptr, &filterGrad);
+  napi_set_named_property(env, exports, "convFilterGrad", filterGrad);
   napi_set_named_property(env, exports, "siluDerivative", siluDerivative);
   return exports;
 }

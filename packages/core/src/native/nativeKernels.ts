@@ -19,6 +19,49 @@ export interface NativeKernels {
     threads: number,
   ): void;
   silu(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
+  conv(
+    heap: ArrayBuffer,
+    x: number,
+    batch: number,
+    paddedH: number,
+    paddedW: number,
+    inC: number,
+    w: number,
+    kH: number,
+    kW: number,
+    dH: number,
+    dW: number,
+    sH: number,
+    sW: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    out: number,
+    outPixelStride: number,
+    outRowStride: number,
+    outImageStride: number,
+    threads: number,
+  ): void;
+  convFilterGrad(
+    heap: ArrayBuffer,
+    x: number,
+    batch: number,
+    paddedH: number,
+    paddedW: number,
+    inC: number,
+    dy: number,
+    kH: number,
+    kW: number,
+    dH: number,
+    dW: number,
+    sH: number,
+    sW: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    dw: number,
+    threads: number,
+  ): void;
   siluDerivative(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
 }
 

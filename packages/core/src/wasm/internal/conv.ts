@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { convRowModuleBytes, filterGradModuleBytes, type ConvRowPlan, type FilterGradPlan } from './convModule.js';
 import type { WasmRuntime } from './WasmRuntime.js';
+import { nativeKernels, type NativeKernels } from '../../native/nativeKernels.js';
+import { blockJobThreads } from '../../parallel/wasmThreads.js';
 
 const ceilTo = (n: number, m: number): number => Math.ceil(n / m) * m;
 
@@ -150,6 +152,11 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const T = kH * kW;
   const Hp = (outH - 1) * sH + (kH - 1) * dH + 1;
   const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
+  const native = nativeKernels();
+  if (native !== null && rt.memory.buffer instanceof ArrayBuffer) {
+    nativeDirectConv(rt, native, job, Hp, Wp);
+    return;
+  }
   const coutPadded = ceilTo(outC, 8);
   const dense = job.outPixelStride === outC && job.outRowStride === outW * outC && job.outImageStride === outH * outW * outC;
   // The kernel writes whole 8-channel blocks: straight into the output when they tile it exactly.
@@ -234,6 +241,55 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   }
 }
 
+/**
+ * The same job through @scorekit/native: all images padded here, the filter packed in 16-channel panels
+ * [panel][tap][ci][16], then 6-pixel × 16-channel register tiles natively, rows of the output handed to whichever
+ * thread is free.
+ */
+function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectConvJob, Hp: number, Wp: number): void {
+  const [N, H, W, C] = job.inputShape;
+  const { outH, outW, outC, kH, kW, sH, sW, dH, dW } = job;
+  const T = kH * kW;
+  const panels = Math.ceil(outC / 16);
+  const [xp, wpk] = rt.scratch([N * Hp * Wp * C * 4, panels * T * C * 16 * 4]);
+  const f = rt.f32;
+  let i = wpk >>> 2;
+  for (let q = 0; q < panels; q++) {
+    for (let t = 0; t < T; t++) {
+      for (let ci = 0; ci < C; ci++) {
+        for (let l = 0; l < 16; l++) {
+          const co = q * 16 + l;
+          f[i++] = co < outC ? job.weight(f, t, ci, co) : 0;
+        }
+      }
+    }
+  }
+  copyPadded(f, job.input, xp, [N, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW);
+  native.conv(
+    rt.memory.buffer as ArrayBuffer,
+    xp,
+    N,
+    Hp,
+    Wp,
+    C,
+    wpk,
+    kH,
+    kW,
+    dH,
+    dW,
+    sH,
+    sW,
+    outH,
+    outW,
+    outC,
+    job.output,
+    job.outPixelStride,
+    job.outRowStride,
+    job.outImageStride,
+    blockJobThreads(),
+  );
+}
+
 /** Copies `count` dense images [outH, outW, coutPadded] (from `src` at float `s`) to images first… of the job's output. */
 function scatterImages(
   src: Float32Array,
@@ -264,6 +320,15 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
   const T = kH * kW;
   const Hp = (outH - 1) * sH + (kH - 1) * dH + 1;
   const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
+  const native = nativeKernels();
+  if (native !== null && rt.memory.buffer instanceof ArrayBuffer) {
+    // the padded input, with 8 floats of slack the native kernel may read (and drop) past the last channel
+    const [xpad] = rt.scratch([(N * Hp * Wp * inC + 8) * 4]);
+    copyPadded(rt.f32, x, xpad, [N, inH, inW, inC], [Hp, Wp, inC], g.padTop, g.padLeft);
+    const heap = rt.memory.buffer as ArrayBuffer;
+    native.convFilterGrad(heap, xpad, N, Hp, Wp, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw, blockJobThreads());
+    return;
+  }
   const cinPadded = ceilTo(inC, 4);
   const coutPadded = ceilTo(outC, 8);
   const dyCopy = coutPadded !== outC;

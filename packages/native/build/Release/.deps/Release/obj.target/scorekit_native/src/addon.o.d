@@ -2,11 +2,13 @@ cmd_Release/obj.target/scorekit_native/src/addon.o := g++ -o Release/obj.target/
 Release/obj.target/scorekit_native/src/addon.o: ../src/addon.cc \
  /usr/include/node/node_api.h /usr/include/node/js_native_api.h \
  /usr/include/node/js_native_api_types.h \
- /usr/include/node/node_api_types.h ../src/activations.h ../src/gemm.h
+ /usr/include/node/node_api_types.h ../src/activations.h ../src/conv.h \
+ ../src/gemm.h
 ../src/addon.cc:
 /usr/include/node/node_api.h:
 /usr/include/node/js_native_api.h:
 /usr/include/node/js_native_api_types.h:
 /usr/include/node/node_api_types.h:
 ../src/activations.h:
+../src/conv.h:
 ../src/gemm.h:
