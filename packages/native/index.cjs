@@ -25,6 +25,7 @@ module.exports = {
   available: binding !== null,
   reason,
   gemm: binding !== null ? binding.gemm : unavailable,
+  adam: binding !== null ? binding.adam : unavailable,
   conv: binding !== null ? binding.conv : unavailable,
   convFilterGrad: binding !== null ? binding.convFilterGrad : unavailable,
   silu: binding !== null ? binding.silu : unavailable,

@@ -86,3 +86,25 @@ export declare function convFilterGrad(
   dw: number,
   threads: number,
 ): void;
+/**
+ * One Adam step over `count` float32 values (byte offsets into `heap`): m' = m·β₁ + g·(1 − β₁),
+ * v' = v·β₂ + g²·(1 − β₂), w' = (m'/c₁) / (√(v'/c₂) + ε)·(−lr) + w with c₁ = oneMinusAccBeta1, c₂ = oneMinusAccBeta2 —
+ * tfjs's AdamOptimizer's float32 operations in its order, so the same bits as tf.train.adam.
+ */
+export declare function adam(
+  heap: ArrayBuffer,
+  w: number,
+  g: number,
+  m: number,
+  v: number,
+  wOut: number,
+  mOut: number,
+  vOut: number,
+  count: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+  learningRate: number,
+  oneMinusAccBeta1: number,
+  oneMinusAccBeta2: number,
+): void;

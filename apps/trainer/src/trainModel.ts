@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs/promises';
-import { Rng, ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core';
+import { Rng, adam, ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core';
 import type { JsonValue } from '@scorekit/core';
 import { ExponentialMovingAverage, listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '@scorekit/models';
 import { createObjective } from '@scorekit/objectives';
@@ -81,7 +81,8 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
   const built = buildModel(config);
   const { network, model } = built;
   const objective = createObjective(config.objective as never) as Objective;
-  const optimizer = tf.train.adam(config.lr, 0.9, 0.999, 1e-8); // score_sde optim: Adam β (0.9, 0.999), eps 1e-8
+  // score_sde optim: Adam β (0.9, 0.999), eps 1e-8; scorekit's adam is tf.train.adam with fused steps on wasm
+  const optimizer = adam(config.lr, 0.9, 0.999, 1e-8);
   const ema = new ExponentialMovingAverage(network.variables, { decay: config.emaDecay });
   let dataRng = new Rng(config.seed + DATA_STREAM);
   let noiseRng = new Rng(config.seed + NOISE_STREAM);

@@ -1,6 +1,6 @@
 // Kernel-by-kernel profile of one training step (or sampling step) of a workload: `node …/profile.js conv-train`.
 import * as tf from '@tensorflow/tfjs';
-import { Rng, selectBackend } from '../src/index.js';
+import { Rng, adam, selectBackend } from '../src/index.js';
 import { convNet, dsmStep, mlp, sampleStep } from './workloads.js';
 
 async function main(): Promise<void> {
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const conv = name === 'conv-train';
   const model = conv ? convNet(rng) : mlp(rng);
   const shape = conv ? [64, 28, 28, 1] : [1024, 2];
-  const opt = tf.train.adam(1e-3);
+  const opt = adam(1e-3);
   const x = rng.normal([10_000, 2]);
   // one step of the workload: a training step, or one sampling step of the peer's 10,000 points (of 100)
   const step = (): tf.Tensor => (name === 'mlp-sample' ? sampleStep(model, x, 50, 100, rng) : dsmStep(model, opt, rng, shape));

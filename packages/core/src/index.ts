@@ -4,6 +4,7 @@ export { Rng } from './rng.js';
 export type { RngState } from './rng.js';
 export { sigmoid } from './activations/sigmoid.js';
 export { silu } from './activations/silu.js';
+export { adam } from './optim/adam.js';
 export { tanh } from './activations/tanh.js';
 export { softplus } from './activations/softplus.js';
 export { exp } from './activations/exp.js';

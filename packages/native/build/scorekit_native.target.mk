@@ -38,7 +38,8 @@ CFLAGS_CC_Debug := \
 	-fno-exceptions \
 	-std=gnu++17 \
 	-O3 \
-	-std=c++17
+	-std=c++17 \
+	-ffp-contract=off
 
 INCS_Debug := \
 	-I/usr/include/node \
@@ -83,7 +84,8 @@ CFLAGS_CC_Release := \
 	-fno-exceptions \
 	-std=gnu++17 \
 	-O3 \
-	-std=c++17
+	-std=c++17 \
+	-ffp-contract=off
 
 INCS_Release := \
 	-I/usr/include/node \
@@ -95,6 +97,7 @@ INCS_Release := \
 	-I/usr/deps/v8/include
 
 OBJS := \
+	$(obj).target/$(TARGET)/src/adam.o \
 	$(obj).target/$(TARGET)/src/addon.o \
 	$(obj).target/$(TARGET)/src/activations.o \
 	$(obj).target/$(TARGET)/src/conv.o \

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "activations.h"
+#include "adam.h"
 #include "conv.h"
 #include "gemm.h"
 
@@ -245,6 +246,51 @@ napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// adam(heap, w, g, m, v, wOut, mOut, vOut, count, beta1, beta2, epsilon, learningRate, oneMinusAccBeta1,
+// oneMinusAccBeta2): byte offsets of float32 arrays of `count` values; scalars as numbers (rounded to float32 as
+// tfjs's scalar tensors are).
+napi_value Adam(napi_env env, napi_callback_info info) {
+  constexpr size_t kArgs = 15;
+  size_t argc = kArgs;
+  napi_value argv[kArgs];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != kArgs) {
+    throwError(env, "adam(heap, w, g, m, v, wOut, mOut, vOut, count, beta1, beta2, epsilon, learningRate, "
+                    "oneMinusAccBeta1, oneMinusAccBeta2) takes 15 arguments, got " + std::to_string(argc));
+    return nullptr;
+  }
+  void* data = nullptr;
+  size_t length = 0;
+  if (!heapOf(env, argv[0], "adam", data, length)) return nullptr;
+  static const char* names[] = {"w", "g", "m", "v", "wOut", "mOut", "vOut", "count"};
+  int64_t v[8];
+  for (int i = 0; i < 8; i++)
+    if (!integer(env, argv[i + 1], "adam", names[i], v[i])) return nullptr;
+  double x[6];
+  for (int i = 0; i < 6; i++) {
+    if (napi_get_value_double(env, argv[9 + i], &x[i]) != napi_ok || !std::isfinite(x[i])) {
+      throwError(env, "adam: beta1, beta2, epsilon, learningRate and the bias corrections must be finite numbers");
+      return nullptr;
+    }
+  }
+  const int64_t count = v[7], len = static_cast<int64_t>(length);
+  for (int i = 0; i < 7; i++) {
+    if (v[i] % 4 != 0 || v[i] + 4 * count > len) {
+      throwError(env, std::string("adam: ") + names[i] + " is not a float array inside the heap (" +
+                          std::to_string(len) + " bytes)", true);
+      return nullptr;
+    }
+  }
+  // the scalars as tfjs makes them: 1 − β in double, then float32; −lr likewise
+  const scorekit::AdamScalars s{static_cast<float>(x[0]), static_cast<float>(1 - x[0]), static_cast<float>(x[1]),
+                                static_cast<float>(1 - x[1]), static_cast<float>(x[4]), static_cast<float>(x[5]),
+                                static_cast<float>(x[2]), static_cast<float>(-x[3])};
+  auto* heap = static_cast<uint8_t*>(data);
+  auto at = [&](int i) { return reinterpret_cast<float*>(heap + v[i]); };
+  scorekit::adamStep(s, at(0), at(1), at(2), at(3), at(4), at(5), at(6), count);
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -261,6 +307,9 @@ NAPI_MODULE_INIT() {
   napi_value conv;
   napi_create_function(env, "conv", NAPI_AUTO_LENGTH, Conv, nullptr, &conv);
   napi_set_named_property(env, exports, "conv", conv);
+  napi_value adam;
+  napi_create_function(env, "adam", NAPI_AUTO_LENGTH, Adam, nullptr, &adam);
+  napi_set_named_property(env, exports, "adam", adam);
   napi_value filterGrad;
   napi_create_function(env, "convFilterGrad", NAPI_AUTO_LENGTH, ConvFilterGrad, nullptr, &filterGrad);
   napi_set_named_property(env, exports, "convFilterGrad", filterGrad);

@@ -19,6 +19,23 @@ export interface NativeKernels {
     threads: number,
   ): void;
   silu(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
+  adam(
+    heap: ArrayBuffer,
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    wOut: number,
+    mOut: number,
+    vOut: number,
+    count: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    learningRate: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+  ): void;
   conv(
     heap: ArrayBuffer,
     x: number,

@@ -11,6 +11,7 @@ import { identityConfig } from './kernels/Identity.js';
 import { resizeNearestNeighborGradConfig } from './kernels/ResizeNearestNeighborGrad.js';
 import { splitVConfig } from './kernels/SplitV.js';
 import { siluConfig, siluDerivativeConfig } from './kernels/Silu.js';
+import { adamConfig } from './kernels/Adam.js';
 import { sumConfig } from './kernels/Sum.js';
 import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
 import { rememberOriginal } from './internal/originalKernels.js';
@@ -34,6 +35,7 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
   siluConfig,
   siluDerivativeConfig,
+  adamConfig,
 ];
 
 /**
