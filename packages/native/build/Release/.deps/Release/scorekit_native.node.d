@@ -1,1 +1,0 @@
-cmd_Release/scorekit_native.node := ln -f "Release/obj.target/scorekit_native.node" "Release/scorekit_native.node" 2>/dev/null || (rm -rf "Release/scorekit_native.node" && cp -af "Release/obj.target/scorekit_native.node" "Release/scorekit_native.node")
