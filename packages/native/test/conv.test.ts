@@ -1,22 +1,11 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type * as Native from '../index.cjs';
+import { filler } from './filler.js';
 
 const native = createRequire(import.meta.url)('../index.cjs') as typeof Native;
 const suite = native.available || process.env.CI === 'true' ? describe : describe.skip;
 
-/** xorshift floats in [-1, 1): reproducible inputs. */
-function filler(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  };
-}
 
 // batch 2, 3×2 taps dilated by (2, 1), stride (2, 1), 5 input channels (not a multiple of 6), 19 output channels
 // (two panels, the second partial), 7 output columns (a 6-pixel tile and an edge of 1)

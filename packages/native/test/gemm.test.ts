@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type * as Native from '../index.cjs';
+import { filler } from './filler.js';
 
 const native = createRequire(import.meta.url)('../index.cjs') as typeof Native;
 
@@ -10,18 +11,6 @@ const required = process.env.CI === 'true';
 const suite = native.available || required ? describe : describe.skip;
 if (!native.available) console.warn(`@scorekit/native tests skipped: ${native.reason}`);
 
-/** A deterministic pseudo-random float in [-1, 1) (xorshift), so failures reproduce. */
-function filler(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  };
-}
 
 interface Case {
   M: number;
