@@ -50,7 +50,9 @@ for (const code of ['JavaScript', 'native'] as const) {
       const opt = adam();
       const step = () => opt.minimize(() => tf.sum(tf.square(w)) as tf.Scalar);
       step();
-      const info = await tf.profile(step);
+      const info = await tf.profile(() => {
+        step();
+      });
       const names = info.kernels.map((k) => k.name);
       expect(names.filter((n) => n === ADAM)).toHaveLength(1);
       expect(names).not.toContain('Sqrt');

@@ -73,6 +73,8 @@ suite('@scorekit/native gemm', () => {
     [13, 5, 300], // K over one 256 block: the Load path of the register tile
     [150, 40, 33], // M over one 144-row block
     [64, 260, 129],
+    [300, 2, 261], // at most 4 columns and a row-major A: dot products (K tail of 5 after 32-wide steps)
+    [7, 4, 3],
   ];
   for (const [M, N, K] of shapes) {
     for (const ta of [false, true]) {
@@ -101,6 +103,7 @@ suite('@scorekit/native gemm', () => {
     for (const c of [
       { M: 301, N: 70, K: 270, ta: false, tb: true, bias: true, cPad: 0 }, // split by rows
       { M: 20, N: 900, K: 260, ta: true, tb: false, bias: true, cPad: 1 }, // split by columns
+      { M: 5000, N: 2, K: 256, ta: false, tb: false, bias: true, cPad: 0 }, // narrow: chunks of rows
     ]) {
       const one = run(c, 1, 7);
       const two = run(c, 2, 7);
