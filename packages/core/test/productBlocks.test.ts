@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
-import { Rng, forEachProductBlock, getWasmThreads, setWasmThreads, wasmThreadsReady } from '../src/index.js';
+import { Rng, forEachProductBlock, getWasmThreads, setNativeKernels, setWasmThreads, wasmThreadsReady } from '../src/index.js';
+import { resetNativeKernels } from '../src/native/nativeKernels.js';
 import { blockJobThreads, resetWasmThreads } from '../src/parallel/wasmThreads.js';
 import type { ProductBlock, RowMajorMatrix } from '../src/index.js';
 import { WasmWorkerPool } from '../src/parallel/WasmWorkerPool.js';
@@ -73,9 +74,13 @@ async function workerReady(): Promise<WasmWorkerPool> {
 describe('forEachProductBlock', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
+    // the bit-for-bit comparisons are with tf.matMul through scorekit's WebAssembly GEMM, the code both share;
+    // @scorekit/native's products (narrow ones as dot products) sum in other orders
+    setNativeKernels(false);
   });
   afterAll(() => {
     setWasmThreads(1);
+    resetNativeKernels();
   });
 
   const blocks = blocksOf(x.rows, y.rows, 13, 11);
