@@ -5,7 +5,6 @@
 #include "activations.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <cstring>
 
@@ -67,16 +66,8 @@ constexpr int64_t kChunk = 1 << 16;  // 256 KiB of input per hand-out
 void activate(Activation f, const float* src, float* dst, int64_t count, int threads) {
   const int64_t chunks = (count + kChunk - 1) / kChunk;
   const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), chunks}));
-  if (parts <= 1) {
-    activateRange(f, src, dst, count);
-    return;
-  }
-  std::atomic<int64_t> next{0};
-  ThreadPool::shared().run(parts, [&](int) {
-    for (int64_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
-      const int64_t first = c * kChunk;
-      activateRange(f, src + first, dst + first, std::min(kChunk, count - first));
-    }
+  ThreadPool::shared().forEachChunk(parts, count, kChunk, [&](int64_t first, int64_t last) {
+    activateRange(f, src + first, dst + first, last - first);
   });
 }
 

@@ -125,6 +125,23 @@ napi_value Activate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Rejects integer arguments of 2^40 or more (sizes and offsets that could overflow the range arithmetic below).
+bool belowLimit(napi_env env, const char* fn, const char* const* names, const int64_t* v, int n) {
+  for (int i = 0; i < n; i++)
+    if (v[i] >= (int64_t{1} << 40)) return throwError(env, std::string(fn) + ": " + names[i] + " is too large", true);
+  return true;
+}
+
+// Strides and dilations of at least 1, and (for a non-empty output) taps that stay inside the padded input.
+bool validConvGeometry(napi_env env, const char* fn, const scorekit::ConvShape& s, bool nonEmpty) {
+  if (s.sH < 1 || s.sW < 1 || s.dH < 1 || s.dW < 1)
+    return throwError(env, std::string(fn) + ": strides and dilations must be at least 1", true);
+  if (nonEmpty && (s.kH < 1 || s.kW < 1 || (s.outH - 1) * s.sH + (s.kH - 1) * s.dH >= s.paddedH ||
+                   (s.outW - 1) * s.sW + (s.kW - 1) * s.dW >= s.paddedW))
+    return throwError(env, std::string(fn) + ": the output and taps reach past the padded input", true);
+  return true;
+}
+
 // conv(heap, x, batch, paddedH, paddedW, inC, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, outPixelStride,
 // outRowStride, outImageStride, threads): see conv.h; offsets in bytes, output strides in floats.
 napi_value Conv(napi_env env, napi_callback_info info) {
@@ -152,25 +169,15 @@ napi_value Conv(napi_env env, napi_callback_info info) {
                         v[16], v[17], v[18]};
   const int64_t threads = v[19];
   const int64_t len = static_cast<int64_t>(length);
-  const int64_t limit = int64_t{1} << 40;
-  for (int i = 0; i < 19; i++) {
-    if (v[i] >= limit) {
-      throwError(env, std::string("conv: ") + names[i] + " is too large", true);
-      return nullptr;
-    }
-  }
+  if (!belowLimit(env, "conv", names, v, 19)) return nullptr;
   if (x % 4 != 0 || w % 4 != 0 || out % 4 != 0) {
     throwError(env, "conv: x, w and out must be multiples of 4 bytes", true);
     return nullptr;
   }
-  if (s.sH < 1 || s.sW < 1 || s.dH < 1 || s.dW < 1) {
-    throwError(env, "conv: strides and dilations must be at least 1", true);
-    return nullptr;
-  }
   const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
+  if (!validConvGeometry(env, "conv", s, !empty)) return nullptr;
   if (!empty) {
-    if (s.kH < 1 || s.kW < 1 || s.inC < 1 || (s.outH - 1) * s.sH + (s.kH - 1) * s.dH >= s.paddedH ||
-        (s.outW - 1) * s.sW + (s.kW - 1) * s.dW >= s.paddedW) {
+    if (s.inC < 1) {
       throwError(env, "conv: the output and taps reach past the padded input", true);
       return nullptr;
     }
@@ -209,13 +216,7 @@ napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
   int64_t v[17];
   for (int i = 0; i < 17; i++)
     if (!integer(env, argv[i + 1], "convFilterGrad", names[i], v[i])) return nullptr;
-  const int64_t limit = int64_t{1} << 40;
-  for (int i = 0; i < 16; i++) {
-    if (v[i] >= limit) {
-      throwError(env, std::string("convFilterGrad: ") + names[i] + " is too large", true);
-      return nullptr;
-    }
-  }
+  if (!belowLimit(env, "convFilterGrad", names, v, 16)) return nullptr;
   const int64_t x = v[0], dy = v[5], dw = v[15], threads = v[16];
   scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], 0, 0, 0};
   const int64_t len = static_cast<int64_t>(length);
@@ -223,16 +224,8 @@ napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
     throwError(env, "convFilterGrad: x, dy and dw must be multiples of 4 bytes", true);
     return nullptr;
   }
-  if (s.sH < 1 || s.sW < 1 || s.dH < 1 || s.dW < 1) {
-    throwError(env, "convFilterGrad: strides and dilations must be at least 1", true);
-    return nullptr;
-  }
   const int64_t pixels = s.batch * s.outH * s.outW;
-  if (pixels > 0 && (s.kH < 1 || s.kW < 1 || (s.outH - 1) * s.sH + (s.kH - 1) * s.dH >= s.paddedH ||
-                     (s.outW - 1) * s.sW + (s.kW - 1) * s.dW >= s.paddedW)) {
-    throwError(env, "convFilterGrad: the output and taps reach past the padded input", true);
-    return nullptr;
-  }
+  if (!validConvGeometry(env, "convFilterGrad", s, pixels > 0)) return nullptr;
   if ((pixels > 0 && x + (s.batch * s.paddedH * s.paddedW * s.inC + 8) * 4 > len) || dy + pixels * s.outC * 4 > len ||
       dw + s.kH * s.kW * s.inC * s.outC * 4 > len) {
     throwError(env, "convFilterGrad: an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)",

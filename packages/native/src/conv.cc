@@ -1,7 +1,6 @@
 #include "conv.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -122,6 +121,14 @@ void convRow(const ConvShape& s, const float* x, const float* w, float* out, con
 
 constexpr int64_t KB = 256;  // pixels per block: a 16-channel dy panel of 16 KiB stays in L1
 
+// Float offsets of the taps (kh, kw) from a pixel's first input element in the padded input.
+std::vector<int64_t> tapOffsets(const ConvShape& s) {
+  std::vector<int64_t> tap;
+  for (int64_t kh = 0; kh < s.kH; kh++)
+    for (int64_t kw = 0; kw < s.kW; kw++) tap.push_back((kh * s.dH * s.paddedW + kw * s.dW) * s.inC);
+  return tap;
+}
+
 }  // namespace
 
 void convFilterGrad(const ConvShape& s, const float* x, const float* dy, float* dw, int threads) {
@@ -146,9 +153,7 @@ void convFilterGrad(const ConvShape& s, const float* x, const float* dy, float* 
       std::fill(o + cols, o + CO, 0.0f);
     }
   }
-  std::vector<int64_t> tap;
-  for (int64_t kh = 0; kh < s.kH; kh++)
-    for (int64_t kw = 0; kw < s.kW; kw++) tap.push_back((kh * s.dH * s.paddedW + kw * s.dW) * s.inC);
+  const std::vector<int64_t> tap = tapOffsets(s);
   // items: (tap, channel block) pairs, whole rows of dw
   const int64_t items = taps * blocks;
   auto work = [&](int64_t first, int64_t last) {
@@ -177,36 +182,18 @@ void convFilterGrad(const ConvShape& s, const float* x, const float* dy, float* 
     }
   };
   const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), items}));
-  if (parts <= 1) {
-    work(0, items);
-    return;
-  }
   // chunks of items, each a run over all pixels (the dy panels stay in cache across a chunk's items)
-  const int64_t per = std::max<int64_t>(1, items / (4 * parts));
-  std::atomic<int64_t> next{0};
-  ThreadPool::shared().run(parts, [&](int) {
-    for (int64_t first; (first = next.fetch_add(per, std::memory_order_relaxed)) < items;)
-      work(first, std::min(items, first + per));
-  });
+  ThreadPool::shared().forEachChunk(parts, items, std::max<int64_t>(1, items / (4 * parts)), work);
 }
 
 void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads) {
   const int64_t rows = s.batch * s.outH;
   if (rows == 0 || s.outW == 0 || s.outC == 0) return;
-  std::vector<int64_t> tap;
-  for (int64_t kh = 0; kh < s.kH; kh++)
-    for (int64_t kw = 0; kw < s.kW; kw++) tap.push_back((kh * s.dH * s.paddedW + kw * s.dW) * s.inC);
+  const std::vector<int64_t> tap = tapOffsets(s);
   const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), rows}));
-  if (parts <= 1) {
-    for (int64_t r = 0; r < rows; r++) convRow(s, x, w, out, tap, r / s.outH, r % s.outH);
-    return;
-  }
   // chunks of a few rows, so a thread the OS puts aside holds up little
-  const int64_t per = std::max<int64_t>(1, rows / (8 * parts));
-  std::atomic<int64_t> next{0};
-  ThreadPool::shared().run(parts, [&](int) {
-    for (int64_t first; (first = next.fetch_add(per, std::memory_order_relaxed)) < rows;)
-      for (int64_t r = first; r < std::min(rows, first + per); r++) convRow(s, x, w, out, tap, r / s.outH, r % s.outH);
+  ThreadPool::shared().forEachChunk(parts, rows, std::max<int64_t>(1, rows / (8 * parts)), [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; r++) convRow(s, x, w, out, tap, r / s.outH, r % s.outH);
   });
 }
 

@@ -4,7 +4,6 @@
 #include "gemm.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -174,9 +173,10 @@ const float* padBias(const float* bias, int jc, int nb, std::vector<float>& out)
   return out.data();
 }
 
-// C[i0:i1, j0:j1] computed whole (all of K) by the calling thread.
-void gemmBlock(int i0, int i1, int j0, int j1, int K, const MatrixView& A, const MatrixView& B, float* C,
-               int64_t ldc, const float* bias) {
+// For each (NC columns, KC rows) block of B within columns [j0, j1): packs it (on the calling thread) and calls
+// run(jc, nb, k0, kb, packed, init, paddedBias) — the one loop behind a whole product and a row-split one.
+template <typename Run>
+void forEachBBlock(int j0, int j1, int K, const MatrixView& B, const float* bias, Run run) {
   thread_local Scratch sb;
   thread_local std::vector<float> biasBuffer;
   float* pB = sb.get(static_cast<size_t>(std::min(NC, (j1 - j0 + NR - 1) / NR * NR)) * std::min(K, KC));
@@ -186,29 +186,21 @@ void gemmBlock(int i0, int i1, int j0, int j1, int K, const MatrixView& A, const
     for (int k0 = 0; k0 < K; k0 += KC) {
       const int kb = std::min(KC, K - k0);
       packB(B, k0, kb, jc, nb, pB);
-      const Init init = k0 > 0 ? Init::Load : bias != nullptr ? Init::Bias : Init::Zero;
-      macroBlock(i0, i1, jc, nb, k0, kb, A, pB, C, ldc, init, qb);
+      run(jc, nb, k0, kb, static_cast<const float*>(pB), k0 > 0 ? Init::Load : bias != nullptr ? Init::Bias : Init::Zero, qb);
     }
   }
 }
 
-// Chunks of C handed out one at a time to whichever thread asks next, so a thread the OS puts aside holds up at
-// most one chunk: chunk c covers tiles [c·per, (c+1)·per) of `tiles`.
-struct Chunks {
-  int tiles, per, count;
-  std::atomic<int> next{0};
-  Chunks(int tiles_, int parts) : tiles(tiles_) {
-    per = std::max(1, (tiles + 4 * parts - 1) / (4 * parts));
-    count = (tiles + per - 1) / per;
-  }
-  bool take(int& first, int& last) {
-    const int c = next.fetch_add(1, std::memory_order_relaxed);
-    if (c >= count) return false;
-    first = c * per;
-    last = std::min(tiles, first + per);
-    return true;
-  }
-};
+// C[i0:i1, j0:j1] computed whole (all of K) by the calling thread.
+void gemmBlock(int i0, int i1, int j0, int j1, int K, const MatrixView& A, const MatrixView& B, float* C,
+               int64_t ldc, const float* bias) {
+  forEachBBlock(j0, j1, K, B, bias, [&](int jc, int nb, int k0, int kb, const float* pB, Init init, const float* qb) {
+    macroBlock(i0, i1, jc, nb, k0, kb, A, pB, C, ldc, init, qb);
+  });
+}
+
+// Tiles per hand-out when `parts` threads share `tiles`: about four chunks per thread.
+int tilesPerChunk(int tiles, int parts) { return std::max(1, (tiles + 4 * parts - 1) / (4 * parts)); }
 
 // Products with at most 4 columns and a row-major A (a network's output layer): a 16-column register tile would
 // spend 75–94 % of its work on padding, so each output is a dot product of A's row with a column of B, 8 lanes and
@@ -272,15 +264,8 @@ void gemm(int M, int N, int K, const MatrixView& A, const MatrixView& B, float* 
     for (int j = 0; j < N; j++)
       for (int k = 0; k < K; k++) std::memcpy(&bt[static_cast<size_t>(j) * K + k], B.p + k * B.rs + j * B.cs, sizeof(float));
     const int parts = flops < kMinParallelFlops ? 1 : std::min(threads, ThreadPool::shared().maxParts());
-    if (parts <= 1) {
-      narrowRows(0, M, N, K, A, bt.data(), C, ldc, bias);
-      return;
-    }
-    const int chunk = 64;  // rows per hand-out
-    std::atomic<int> next{0};
-    ThreadPool::shared().run(parts, [&](int) {
-      for (int first; (first = next.fetch_add(chunk, std::memory_order_relaxed)) < M;)
-        narrowRows(first, std::min(M, first + chunk), N, K, A, bt.data(), C, ldc, bias);
+    ThreadPool::shared().forEachChunk(parts, M, 64, [&](int64_t first, int64_t last) {
+      narrowRows(static_cast<int>(first), static_cast<int>(last), N, K, A, bt.data(), C, ldc, bias);
     });
     return;
   }
@@ -295,32 +280,20 @@ void gemm(int M, int N, int K, const MatrixView& A, const MatrixView& B, float* 
     return;
   }
   ThreadPool& pool = ThreadPool::shared();
+  const int per = tilesPerChunk(tiles, parts);
   if (!byRows) {  // few rows, many columns: each chunk of columns is a whole product of its own
-    Chunks chunks(colTiles, parts);
-    pool.run(parts, [&](int) {
-      for (int first, last; chunks.take(first, last);)
-        gemmBlock(0, M, first * NR, std::min(N, last * NR), K, A, B, C, ldc, bias);
+    pool.forEachChunk(parts, colTiles, per, [&](int64_t first, int64_t last) {
+      gemmBlock(0, M, static_cast<int>(first) * NR, std::min<int>(N, static_cast<int>(last) * NR), K, A, B, C, ldc, bias);
     });
     return;
   }
   // many rows: each B block is packed once, by this thread, and shared; the threads take chunks of rows
-  thread_local Scratch sb;
-  thread_local std::vector<float> biasBuffer;
-  float* pB = sb.get(static_cast<size_t>(std::min(NC, (N + NR - 1) / NR * NR)) * std::min(K, KC));
-  for (int jc = 0; jc < N; jc += NC) {
-    const int nb = std::min(NC, N - jc);
-    const float* qb = padBias(bias, jc, nb, biasBuffer);
-    for (int k0 = 0; k0 < K; k0 += KC) {
-      const int kb = std::min(KC, K - k0);
-      packB(B, k0, kb, jc, nb, pB);
-      const Init init = k0 > 0 ? Init::Load : bias != nullptr ? Init::Bias : Init::Zero;
-      Chunks chunks(rowTiles, parts);
-      pool.run(parts, [&](int) {
-        for (int first, last; chunks.take(first, last);)
-          macroBlock(first * MR, std::min(M, last * MR), jc, nb, k0, kb, A, pB, C, ldc, init, qb);
-      });
-    }
-  }
+  forEachBBlock(0, N, K, B, bias, [&](int jc, int nb, int k0, int kb, const float* pB, Init init, const float* qb) {
+    pool.forEachChunk(parts, rowTiles, per, [&](int64_t first, int64_t last) {
+      macroBlock(static_cast<int>(first) * MR, std::min<int>(M, static_cast<int>(last) * MR), jc, nb, k0, kb, A, pB, C,
+                 ldc, init, qb);
+    });
+  });
 }
 
 }  // namespace scorekit

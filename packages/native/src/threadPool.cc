@@ -1,5 +1,8 @@
 #include "threadPool.h"
 
+#include <algorithm>
+#include <atomic>
+
 namespace scorekit {
 
 ThreadPool& ThreadPool::shared() {
@@ -51,6 +54,19 @@ void ThreadPool::run(int parts, const std::function<void(int)>& job) {
   std::unique_lock<std::mutex> lock(mutex_);
   done_.wait(lock, [&] { return pending_ == 0; });
   job_ = nullptr;
+}
+
+void ThreadPool::forEachChunk(int parts, int64_t count, int64_t per, const std::function<void(int64_t, int64_t)>& range) {
+  if (count <= 0) return;
+  if (parts <= 1) {
+    range(0, count);
+    return;
+  }
+  std::atomic<int64_t> next{0};
+  run(parts, [&](int) {
+    for (int64_t first; (first = next.fetch_add(per, std::memory_order_relaxed)) < count;)
+      range(first, std::min(count, first + per));
+  });
 }
 
 }  // namespace scorekit

@@ -3,6 +3,7 @@
 // spinning core while JavaScript runs).
 #pragma once
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -16,6 +17,10 @@ class ThreadPool {
   // Runs job(0..parts-1), part 0 on the calling thread; returns when all parts are done. Jobs run one at a time.
   void run(int parts, const std::function<void(int)>& job);
   int maxParts() const { return static_cast<int>(workers_.size()) + 1; }
+  // Calls range(first, last) over [0, count) in chunks of `per`, each chunk handed to whichever of up to `parts`
+  // threads asks next (so a thread the OS puts aside holds up at most one chunk); one call over the whole range
+  // when parts ≤ 1.
+  void forEachChunk(int parts, int64_t count, int64_t per, const std::function<void(int64_t, int64_t)>& range);
 
  private:
   explicit ThreadPool(int workers);

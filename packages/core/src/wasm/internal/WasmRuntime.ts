@@ -6,6 +6,7 @@ import type { MemoryImport } from './WasmAssembler.js';
 import { WasmWorkerPool } from '../../parallel/WasmWorkerPool.js';
 import { WorkSplit } from '../../parallel/WorkSplit.js';
 import { getWasmThreads, parallelMinFlops } from '../../parallel/wasmThreads.js';
+import { nativeKernels, type NativeKernels } from '../../native/nativeKernels.js';
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` our kernels use (it exports no type for them). */
 export interface WasmBackendLike {
@@ -47,6 +48,15 @@ export class WasmRuntime {
       throw new Error('scorekit wasm kernels: cannot reach the wasm backend memory (tfjs-backend-wasm 4.22 layout expected)');
     }
     return memory;
+  }
+
+  /**
+   * @scorekit/native's kernels when they are in use and the heap is a plain ArrayBuffer (not a threaded build's
+   * shared memory), else null. Hand them `this.memory.buffer` read at the call: an allocation may replace it.
+   */
+  native(): NativeKernels | null {
+    const kernels = nativeKernels();
+    return kernels !== null && this.memory.buffer instanceof ArrayBuffer ? kernels : null;
   }
 
   /** The heap as floats; re-read after anything that may allocate (malloc can grow and replace the buffer). */

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { convRowModuleBytes, filterGradModuleBytes, type ConvRowPlan, type FilterGradPlan } from './convModule.js';
 import type { WasmRuntime } from './WasmRuntime.js';
-import { nativeKernels, type NativeKernels } from '../../native/nativeKernels.js';
+import type { NativeKernels } from '../../native/nativeKernels.js';
 import { blockJobThreads } from '../../parallel/wasmThreads.js';
 
 const ceilTo = (n: number, m: number): number => Math.ceil(n / m) * m;
@@ -152,8 +152,8 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const T = kH * kW;
   const Hp = (outH - 1) * sH + (kH - 1) * dH + 1;
   const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
-  const native = nativeKernels();
-  if (native !== null && rt.memory.buffer instanceof ArrayBuffer) {
+  const native = rt.native();
+  if (native !== null) {
     nativeDirectConv(rt, native, job, Hp, Wp);
     return;
   }
@@ -266,7 +266,7 @@ function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectCon
   }
   copyPadded(f, job.input, xp, [N, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW);
   native.conv(
-    rt.memory.buffer as ArrayBuffer,
+    rt.memory.buffer,
     xp,
     N,
     Hp,
@@ -320,13 +320,12 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
   const T = kH * kW;
   const Hp = (outH - 1) * sH + (kH - 1) * dH + 1;
   const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
-  const native = nativeKernels();
-  if (native !== null && rt.memory.buffer instanceof ArrayBuffer) {
+  const native = rt.native();
+  if (native !== null) {
     // the padded input, with 8 floats of slack the native kernel may read (and drop) past the last channel
     const [xpad] = rt.scratch([(N * Hp * Wp * inC + 8) * 4]);
     copyPadded(rt.f32, x, xpad, [N, inH, inW, inC], [Hp, Wp, inC], g.padTop, g.padLeft);
-    const heap = rt.memory.buffer as ArrayBuffer;
-    native.convFilterGrad(heap, xpad, N, Hp, Wp, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw, blockJobThreads());
+    native.convFilterGrad(rt.memory.buffer, xpad, N, Hp, Wp, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw, blockJobThreads());
     return;
   }
   const cinPadded = ceilTo(inC, 4);

@@ -1,6 +1,5 @@
 import { MR, NR, TileInit, gemmModuleBytes, kBlock } from './gemmModule.js';
 import type { WasmRuntime } from './WasmRuntime.js';
-import { nativeKernels } from '../../native/nativeKernels.js';
 import { blockJobThreads } from '../../parallel/wasmThreads.js';
 
 /** A matrix in the heap: element (i, j) is the float at byte `ptr + i·rs + j·cs` (any transpose is a stride). */
@@ -28,12 +27,11 @@ export function gemm(
   biasPtr = 0,
 ): void {
   if (M === 0 || N === 0) return;
-  const native = nativeKernels();
-  const heap = rt.memory.buffer;
-  if (native !== null && heap instanceof ArrayBuffer) {
+  const native = rt.native();
+  if (native !== null) {
     // in place on the heap; the native side hands chunks to whichever thread is free, so like forEachProductBlock
     // it uses both cores unless one thread was asked for
-    native.gemm(heap, M, N, K, A.ptr, A.rs, A.cs, B.ptr, B.rs, B.cs, cPtr, ldc, biasPtr, blockJobThreads());
+    native.gemm(rt.memory.buffer, M, N, K, A.ptr, A.rs, A.cs, B.ptr, B.rs, B.cs, cPtr, ldc, biasPtr, blockJobThreads());
     return;
   }
   const panels = Math.ceil(N / NR);

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { runtimeFor } from '../internal/WasmRuntime.js';
-import { nativeKernels } from '../../native/nativeKernels.js';
 
 /** Kernel name of one fused Adam step (scorekit's own; used by `adam()`'s optimizer on wasm). */
 export const ADAM = 'ScorekitAdam';
@@ -35,10 +34,9 @@ export const adamConfig: tf.KernelConfig = {
     const rt = runtimeFor(backend);
     const outs = [value, m, v].map((t) => rt.backend.makeOutput(t.shape, 'float32'));
     const [w, g, m0, v0, w2, m2, v2] = [value, gradient, m, v, ...outs].map((t) => rt.offset(t));
-    const native = nativeKernels();
-    const heap = rt.memory.buffer;
-    if (native !== null && heap instanceof ArrayBuffer) {
-      native.adam(heap, w, g, m0, v0, w2, m2, v2, size, a.beta1, a.beta2, a.epsilon, a.learningRate, a.oneMinusAccBeta1, a.oneMinusAccBeta2);
+    const native = rt.native();
+    if (native !== null) {
+      native.adam(rt.memory.buffer, w, g, m0, v0, w2, m2, v2, size, a.beta1, a.beta2, a.epsilon, a.learningRate, a.oneMinusAccBeta1, a.oneMinusAccBeta2);
       return outs;
     }
     const f = rt.f32;

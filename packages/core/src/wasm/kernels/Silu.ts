@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { activationModuleBytes, type ActivationExports } from '../internal/activationModule.js';
 import { runtimeFor, type WasmRuntime } from '../internal/WasmRuntime.js';
-import { nativeKernels } from '../../native/nativeKernels.js';
 import { blockJobThreads } from '../../parallel/wasmThreads.js';
 
 /** Kernel names of the fused SiLU pair (scorekit's own: tfjs has no SiLU kernel). */
@@ -26,11 +25,10 @@ function elementwise(kernelName: string, which: keyof ActivationExports): tf.Ker
       const size = tf.util.sizeFromShape(x.shape);
       const src = rt.offset(x);
       const dst = rt.offset(out);
-      const native = nativeKernels();
-      const heap = rt.memory.buffer;
-      if (native !== null && heap instanceof ArrayBuffer) {
+      const native = rt.native();
+      if (native !== null) {
         // chunks handed to whichever thread is free, as for products
-        native[which](heap, src, dst, size, blockJobThreads());
+        native[which](rt.memory.buffer, src, dst, size, blockJobThreads());
         return out;
       }
       const wasm = rt.instantiate('activation', activationModuleBytes) as unknown as ActivationExports;
