@@ -32,14 +32,41 @@ export function findTorchPython(): string | null {
   return null;
 }
 
-/** Runs the peer with `threads` torch threads; returns its rates keyed like "mlp-train steps/s". */
-export function runPeer(python: string, script: string, threads: number): Record<string, number> {
-  const r = spawnSync(python, [script, String(threads)], { encoding: 'utf8', timeout: 600_000 });
+/** One run of the peer: its rates keyed like "mlp-train steps/s", and the cores it kept busy (CPU time ÷ wall time). */
+export interface PeerRun {
+  readonly rates: Record<string, number>;
+  readonly cores: number | null;
+}
+
+// Runs the script as __main__ and then prints the process's CPU time (all its threads) beside the wall time.
+const USAGE_WRAPPER = [
+  'import resource, runpy, sys, time',
+  'sys.argv = sys.argv[1:]',
+  't = time.perf_counter()',
+  "runpy.run_path(sys.argv[0], run_name='__main__')",
+  'u = resource.getrusage(resource.RUSAGE_SELF)',
+  "print(f'peer usage cpu={u.ru_utime + u.ru_stime:.3f} wall={time.perf_counter() - t:.3f}')",
+].join('\n');
+
+/**
+ * Runs the peer with `threads` torch threads. With `blasThreads`, OpenBLAS, OpenMP and MKL are held to that many
+ * threads as well: Debian's torch does its matrix products in OpenBLAS, whose own thread pool
+ * `torch.set_num_threads` does not govern, so `peer_torch.py 1` alone uses both cores of this machine in them.
+ */
+export function runPeer(python: string, script: string, threads: number, blasThreads?: number): PeerRun {
+  const env = { ...process.env };
+  if (blasThreads !== undefined) {
+    for (const v of ['OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS']) env[v] = String(blasThreads);
+  }
+  const r = spawnSync(python, ['-c', USAGE_WRAPPER, script, String(threads)], { encoding: 'utf8', timeout: 600_000, env });
   if (r.status !== 0) throw new Error(`peer benchmark failed (exit ${r.status}): ${r.stderr}`);
-  const out: Record<string, number> = {};
+  const rates: Record<string, number> = {};
+  let cores: number | null = null;
   for (const line of r.stdout.split('\n')) {
     const m = /^torch threads=\d+ (.+) ([0-9.eE+-]+)$/.exec(line.trim());
-    if (m) out[m[1]] = Number(m[2]);
+    if (m) rates[m[1]] = Number(m[2]);
+    const u = /^peer usage cpu=([0-9.]+) wall=([0-9.]+)$/.exec(line.trim());
+    if (u && Number(u[2]) > 0) cores = Number(u[1]) / Number(u[2]);
   }
-  return out;
+  return { rates, cores };
 }

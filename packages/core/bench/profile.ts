@@ -27,10 +27,11 @@ async function main(): Promise<void> {
       out.dispose();
     });
     for (const k of info.kernels) {
-      const e = totals.get(k.name) ?? { ms: 0, calls: 0 };
+      const key = process.env.PROFILE_SHAPES ? `${k.name} ${JSON.stringify(k.inputShapes)}` : k.name;
+      const e = totals.get(key) ?? { ms: 0, calls: 0 };
       e.ms += Number(k.kernelTimeMs);
       e.calls += 1;
-      totals.set(k.name, e);
+      totals.set(key, e);
     }
   }
   const wall = (performance.now() - t0) / steps;

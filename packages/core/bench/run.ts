@@ -1,8 +1,9 @@
 // `pnpm bench`: the peer benchmark's three workloads through scorekit on wasm, beside PyTorch when a python3 with
 // torch is present. Each repeat runs scorekit on 1 thread, then on 2 (main + worker, see setWasmThreads), then the
-// torch peer on 1 and on 2 threads, so every scorekit figure has torch figures taken under the same machine load
-// (the cores are shared): a ratio is the median over repeats of the ratios within one repeat. Prints a table and
-// the same as JSON, and writes the JSON to bench/results/ (git-ignored).
+// torch peer on 1 thread as given, on 1 thread with its BLAS pool held to one thread too (the "1 core" column; see
+// runPeer), and on 2 threads, so every scorekit figure has torch figures taken under the same machine load (the
+// cores are shared): a ratio is the median over repeats of the ratios within one repeat. Prints a table (with the
+// cores each torch run kept busy) and the same as JSON, and writes the JSON to bench/results/ (git-ignored).
 // Options: --repeats N (default 3), --workloads a,b, --threads 1,2 (default both), --no-peer.
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, setWasmThreads } from '../src/index.js';
-import { findTorchPython, peerScript, runPeer } from './peer.js';
+import { findTorchPython, peerScript, runPeer, type PeerRun } from './peer.js';
 import { WORKLOADS, runWorkload, type WorkloadName } from './workloads.js';
 
 function arg(name: string): string | undefined {
@@ -56,13 +57,19 @@ async function main(): Promise<void> {
   const loadBefore = load();
   console.log(`load average (1, 5, 15 min): ${loadBefore}`);
 
-  // [threads][workload] → one rate per repeat; torch likewise per torch thread count
-  const scorekit = new Map<number, Map<WorkloadName, number[]>>();
-  const torch = new Map<number, Map<WorkloadName, number[]>>();
-  const torchThreads = [...new Set([1, ...threadsList])];
-  const push = (m: Map<number, Map<WorkloadName, number[]>>, t: number, n: WorkloadName, v: number) => {
-    const byName = m.get(t) ?? new Map<WorkloadName, number[]>();
-    m.set(t, byName);
+  // [run][workload] → one rate per repeat. scorekit runs are keyed by thread count; torch runs by thread count, and
+  // '1-one-core' for the one-thread peer with its BLAS pool held to one thread as well (see runPeer)
+  const scorekit = new Map<string, Map<WorkloadName, number[]>>();
+  const torch = new Map<string, Map<WorkloadName, number[]>>();
+  const torchCores = new Map<string, (number | null)[]>();
+  const torchRuns: { key: string; threads: number; blasThreads?: number }[] = [
+    { key: '1', threads: 1 },
+    { key: '1-one-core', threads: 1, blasThreads: 1 },
+    ...(threadsList.includes(2) ? [{ key: '2', threads: 2 }] : []),
+  ];
+  const push = (m: Map<string, Map<WorkloadName, number[]>>, key: string, n: WorkloadName, v: number) => {
+    const byName = m.get(key) ?? new Map<WorkloadName, number[]>();
+    m.set(key, byName);
     byName.set(n, [...(byName.get(n) ?? []), v]);
   };
   for (let r = 0; r < repeats; r++) {
@@ -70,58 +77,72 @@ async function main(): Promise<void> {
       setWasmThreads(t);
       for (const name of names) {
         const rate = await runWorkload(name, r);
-        push(scorekit, t, name, rate);
+        push(scorekit, String(t), name, rate);
         console.log(`[${r + 1}/${repeats}] scorekit ${backend.name} ${t}t ${name}: ${rate.toFixed(3)} ${WORKLOADS[name].unit}`);
       }
     }
     if (python !== null) {
-      for (const t of torchThreads) {
-        let peer: Record<string, number>;
+      for (const run of torchRuns) {
+        let peer: PeerRun;
         try {
-          peer = runPeer(python, script, t);
+          peer = runPeer(python, script, run.threads, run.blasThreads);
         } catch (e) {
-          console.log(`torch ${t}t: peer failed, left out of this repeat: ${(e as Error).message}`);
-          peer = {};
+          console.log(`torch ${run.key}: peer failed, left out of this repeat: ${(e as Error).message}`);
+          peer = { rates: {}, cores: null };
         }
         for (const name of names) {
           // NaN keeps the repeats aligned with scorekit's; medians skip it
-          push(torch, t, name, peer[WORKLOADS[name].peerKey] ?? Number.NaN);
+          push(torch, run.key, name, peer.rates[WORKLOADS[name].peerKey] ?? Number.NaN);
         }
-        console.log(`[${r + 1}/${repeats}] torch ${t}t: ${names.map((n) => `${n} ${fmt(peer[WORKLOADS[n].peerKey] ?? null)}`).join(', ')}`);
+        torchCores.set(run.key, [...(torchCores.get(run.key) ?? []), peer.cores]);
+        console.log(
+          `[${r + 1}/${repeats}] torch ${run.key === '1-one-core' ? '1t, BLAS on one thread' : `${run.threads}t`}: ` +
+            `${names.map((n) => `${n} ${fmt(peer.rates[WORKLOADS[n].peerKey] ?? null)}`).join(', ')} ` +
+            `(cores busy: ${fmt(peer.cores, 2)})`,
+        );
       }
     }
   }
 
-  /** Median over repeats of scorekit(threads)/torch(tt) within each repeat. */
-  const ratio = (t: number, tt: number, name: WorkloadName): number | null => {
-    const s = scorekit.get(t)?.get(name) ?? [];
-    const p = torch.get(tt)?.get(name) ?? [];
+  /** Median over repeats of scorekit(threads)/torch(run) within each repeat. */
+  const ratio = (t: number, key: string, name: WorkloadName): number | null => {
+    const s = scorekit.get(String(t))?.get(name) ?? [];
+    const p = torch.get(key)?.get(name) ?? [];
     return median(p.map((v, i) => s[i] / v));
   };
+  const torchMedian = (key: string, name: WorkloadName) => median(torch.get(key)?.get(name) ?? []);
   const rows = threadsList.flatMap((t) =>
     names.map((name) => ({
       workload: name,
       unit: WORKLOADS[name].unit,
       threads: t,
-      scorekit: median(scorekit.get(t)?.get(name) ?? []),
-      runs: scorekit.get(t)?.get(name) ?? [],
-      torch1: median(torch.get(1)?.get(name) ?? []),
-      torchSame: median(torch.get(t)?.get(name) ?? []),
-      ratioVsTorch1: ratio(t, 1, name),
-      ratioVsTorchSame: ratio(t, t, name),
+      scorekit: median(scorekit.get(String(t))?.get(name) ?? []),
+      runs: scorekit.get(String(t))?.get(name) ?? [],
+      torch1: torchMedian('1', name),
+      torch1OneCore: torchMedian('1-one-core', name),
+      torchSame: torchMedian(String(t), name),
+      ratioVsTorch1: ratio(t, '1', name),
+      ratioVsTorch1OneCore: ratio(t, '1-one-core', name),
+      ratioVsTorchSame: ratio(t, String(t), name),
     })),
   );
   console.log('');
   console.log(
     `${'workload'.padEnd(11)} ${'unit'.padEnd(14)} thr ${'scorekit'.padStart(11)} ${'torch 1t'.padStart(11)} ` +
-      `${'÷torch 1t'.padStart(9)} ${'torch same'.padStart(11)} ${'÷same'.padStart(6)}`,
+      `${'÷torch 1t'.padStart(9)} ${'1t, 1 core'.padStart(11)} ${'÷1 core'.padStart(8)} ${'torch same'.padStart(11)} ` +
+      `${'÷same'.padStart(6)}`,
   );
   for (const r of rows) {
     console.log(
       `${r.workload.padEnd(11)} ${r.unit.padEnd(14)} ${String(r.threads).padStart(3)} ${fmt(r.scorekit).padStart(11)} ` +
-        `${fmt(r.torch1).padStart(11)} ${times(r.ratioVsTorch1).padStart(9)} ${fmt(r.torchSame).padStart(11)} ` +
-        `${times(r.ratioVsTorchSame).padStart(6)}`,
+        `${fmt(r.torch1).padStart(11)} ${times(r.ratioVsTorch1).padStart(9)} ${fmt(r.torch1OneCore).padStart(11)} ` +
+        `${times(r.ratioVsTorch1OneCore).padStart(8)} ${fmt(r.torchSame).padStart(11)} ${times(r.ratioVsTorchSame).padStart(6)}`,
     );
+  }
+  if (python !== null) {
+    const cores = torchRuns.map((run) => `${run.key} ${fmt(median((torchCores.get(run.key) ?? []).filter((c) => c !== null)), 2)}`);
+    console.log(`torch cores busy (CPU time ÷ wall time, median): ${cores.join(', ')}`);
+    console.log("'1t, 1 core': peer_torch.py 1 with OPENBLAS/OMP/MKL_NUM_THREADS=1 (torch.set_num_threads does not hold OpenBLAS)");
   }
   const result = {
     date: new Date().toISOString(),
@@ -133,7 +154,8 @@ async function main(): Promise<void> {
     loadAverageAfter: load(),
     torchPython: python,
     peerScript: python === null ? null : script,
-    torchRuns: Object.fromEntries([...torch].map(([t, m]) => [`${t}`, Object.fromEntries(m)])),
+    torchRuns: Object.fromEntries([...torch].map(([k, m]) => [k, Object.fromEntries(m)])),
+    torchCoresBusy: Object.fromEntries(torchCores),
     rows,
   };
   const json = JSON.stringify(result, null, 2);
