@@ -1,4 +1,5 @@
 // Kernel-by-kernel profile of one training step (or sampling step) of a workload: `node …/profile.js conv-train`.
+// PROFILE_SHAPES=1 splits each kernel by its input shapes.
 import * as tf from '@tensorflow/tfjs';
 import { Rng, adam, selectBackend } from '../src/index.js';
 import { convNet, dsmStep, mlp, sampleStep } from './workloads.js';
