@@ -12,6 +12,31 @@ describe('Rng', () => {
     expect(Array.from(a)).not.toEqual(Array.from(c));
   });
 
+  it('is xoshiro128** word for word, also with the high bit set in every state word', () => {
+    // outputs and states of Blackman & Vigna's reference C code (xoshiro128starstar.c), compiled and run here
+    const cases = [
+      {
+        from: [1, 2, 3, 4],
+        first: [11520, 0, 5927040, 70819200, 2031721883, 1637235492],
+        after1000: 136054147,
+        state: [2168815506, 997325732, 936722060, 3562051978],
+      },
+      {
+        from: [0xffffffff, 0x80000000, 0xdeadbeef, 0x7fffffff],
+        first: [576, 3132614827, 576, 2419059972, 2050771200, 4062366679],
+        after1000: 21271396,
+        state: [1684664873, 17422304, 4226802442, 3522617309],
+      },
+    ];
+    for (const c of cases) {
+      const rng = Rng.fromState({ words: c.from as [number, number, number, number] });
+      expect(Array.from({ length: 6 }, () => rng.nextUint32())).toEqual(c.first);
+      for (let i = 0; i < 994; i++) rng.nextUint32();
+      expect(rng.nextUint32()).toBe(c.after1000); // the 1001st word
+      expect(rng.state().words).toEqual(c.state);
+    }
+  });
+
   it('resumes exactly from a saved state', () => {
     const rng = new Rng(123);
     rng.normalArray(37);
