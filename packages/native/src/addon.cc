@@ -33,13 +33,34 @@ bool integer(napi_env env, napi_value value, const char* fn, const char* name, i
   return true;
 }
 
-bool heapOf(napi_env env, napi_value value, const char* fn, void*& data, size_t& length) {
+// The heap (first argument) and the call's arguments into argv, when there are exactly `expected` of them; else a
+// TypeError naming `signature` ("fn(heap, …)") and false.
+bool readCall(napi_env env, napi_callback_info info, const char* fn, const std::string& signature, size_t expected,
+              napi_value* argv, uint8_t*& heap, int64_t& length) {
+  size_t argc = expected;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != expected)
+    return throwError(env, signature + " takes " + std::to_string(expected) + " arguments, got " + std::to_string(argc));
   bool isBuffer = false;
-  napi_is_arraybuffer(env, value, &isBuffer);
-  if (!isBuffer || napi_get_arraybuffer_info(env, value, &data, &length) != napi_ok)
+  void* data = nullptr;
+  size_t bytes = 0;
+  napi_is_arraybuffer(env, argv[0], &isBuffer);
+  if (!isBuffer || napi_get_arraybuffer_info(env, argv[0], &data, &bytes) != napi_ok)
     return throwError(env, std::string(fn) + ": heap must be an ArrayBuffer");
+  heap = static_cast<uint8_t*>(data);
+  length = static_cast<int64_t>(bytes);
   return true;
 }
+
+// n integer arguments (see `integer`) named by `names`.
+bool integers(napi_env env, const napi_value* args, const char* fn, const char* const* names, int n, int64_t* out) {
+  for (int i = 0; i < n; i++)
+    if (!integer(env, args[i], fn, names[i], out[i])) return false;
+  return true;
+}
+
+// The thread count a kernel is given: 1 … 64.
+int threadCount(int64_t threads) { return static_cast<int>(threads < 1 ? 1 : threads > 64 ? 64 : threads); }
 
 // The last byte + 1 of a rows×cols view at `offset` with strides rs, cs (0 for an empty view).
 int64_t extent(int64_t offset, int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
@@ -48,23 +69,17 @@ int64_t extent(int64_t offset, int64_t rows, int64_t cols, int64_t rs, int64_t c
 }
 
 napi_value Gemm(napi_env env, napi_callback_info info) {
-  constexpr size_t kArgs = 14;
-  size_t argc = kArgs;
-  napi_value argv[kArgs];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != kArgs) {
-    throwError(env, "gemm(heap, M, N, K, a, aRowStride, aColStride, b, bRowStride, bColStride, c, cRowStride, bias, "
-                    "threads) takes 14 arguments, got " + std::to_string(argc));
+  napi_value argv[14];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "gemm",
+                "gemm(heap, M, N, K, a, aRowStride, aColStride, b, bRowStride, bColStride, c, cRowStride, bias, threads)",
+                14, argv, heap, len))
     return nullptr;
-  }
-  void* data = nullptr;
-  size_t length = 0;
-  if (!heapOf(env, argv[0], "gemm", data, length)) return nullptr;
   static const char* names[] = {"M", "N", "K", "a", "aRowStride", "aColStride", "b", "bRowStride", "bColStride",
                                 "c", "cRowStride", "bias", "threads"};
   int64_t v[13];
-  for (int i = 0; i < 13; i++)
-    if (!integer(env, argv[i + 1], "gemm", names[i], v[i])) return nullptr;
+  if (!integers(env, argv + 1, "gemm", names, 13, v)) return nullptr;
   const int64_t M = v[0], N = v[1], K = v[2], a = v[3], ars = v[4], acs = v[5], b = v[6], brs = v[7], bcs = v[8],
                 c = v[9], ldc = v[10], bias = v[11], threads = v[12];
   if (M > INT32_MAX || N > INT32_MAX || K > INT32_MAX) {
@@ -75,19 +90,17 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     throwError(env, "gemm: c, cRowStride and bias must be multiples of 4 bytes, and cRowStride ≥ 4·N", true);
     return nullptr;
   }
-  const int64_t len = static_cast<int64_t>(length);
   if (extent(a, M, K, ars, acs) > len || extent(b, K, N, brs, bcs) > len || extent(c, M, N, ldc, 4) > len ||
       (bias != 0 && bias + 4 * N > len)) {
     throwError(env, "gemm: an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
     return nullptr;
   }
-  auto* heap = static_cast<uint8_t*>(data);
   const scorekit::MatrixView A{heap + a, ars, acs};
   const scorekit::MatrixView B{heap + b, brs, bcs};
   scorekit::gemm(static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), A, B,
                  reinterpret_cast<float*>(heap + c), ldc / 4,
                  bias != 0 ? reinterpret_cast<const float*>(heap + bias) : nullptr,
-                 static_cast<int>(threads < 1 ? 1 : threads > 64 ? 64 : threads));
+                 threadCount(threads));
   return nullptr;
 }
 
@@ -95,22 +108,14 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 template <scorekit::Activation f>
 napi_value Activate(napi_env env, napi_callback_info info) {
   const char* fn = f == scorekit::Activation::Silu ? "silu" : "siluDerivative";
-  size_t argc = 5;
   napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 5) {
-    throwError(env, std::string(fn) + "(heap, src, dst, count, threads) takes 5 arguments, got " + std::to_string(argc));
-    return nullptr;
-  }
-  void* data = nullptr;
-  size_t length = 0;
-  if (!heapOf(env, argv[0], fn, data, length)) return nullptr;
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, fn, std::string(fn) + "(heap, src, dst, count, threads)", 5, argv, heap, len)) return nullptr;
   static const char* names[] = {"src", "dst", "count", "threads"};
   int64_t v[4];
-  for (int i = 0; i < 4; i++)
-    if (!integer(env, argv[i + 1], fn, names[i], v[i])) return nullptr;
+  if (!integers(env, argv + 1, fn, names, 4, v)) return nullptr;
   const int64_t src = v[0], dst = v[1], count = v[2], threads = v[3];
-  const int64_t len = static_cast<int64_t>(length);
   if (src % 4 != 0 || dst % 4 != 0) {
     throwError(env, std::string(fn) + ": src and dst must be multiples of 4 bytes", true);
     return nullptr;
@@ -119,9 +124,8 @@ napi_value Activate(napi_env env, napi_callback_info info) {
     throwError(env, std::string(fn) + ": a range reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
     return nullptr;
   }
-  auto* heap = static_cast<uint8_t*>(data);
   scorekit::activate(f, reinterpret_cast<const float*>(heap + src), reinterpret_cast<float*>(heap + dst), count,
-                     static_cast<int>(threads < 1 ? 1 : threads > 64 ? 64 : threads));
+                     threadCount(threads));
   return nullptr;
 }
 
@@ -145,30 +149,23 @@ bool validConvGeometry(napi_env env, const char* fn, const scorekit::ConvShape& 
 // conv(heap, x, batch, paddedH, paddedW, inC, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, outPixelStride,
 // outRowStride, outImageStride, threads): see conv.h; offsets in bytes, output strides in floats.
 napi_value Conv(napi_env env, napi_callback_info info) {
-  constexpr size_t kArgs = 21;
-  size_t argc = kArgs;
-  napi_value argv[kArgs];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != kArgs) {
-    throwError(env, "conv(heap, x, batch, paddedH, paddedW, inC, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, "
-                    "outPixelStride, outRowStride, outImageStride, threads) takes 21 arguments, got " +
-                        std::to_string(argc));
+  napi_value argv[21];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "conv",
+                "conv(heap, x, batch, paddedH, paddedW, inC, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, "
+                "outPixelStride, outRowStride, outImageStride, threads)",
+                21, argv, heap, len))
     return nullptr;
-  }
-  void* data = nullptr;
-  size_t length = 0;
-  if (!heapOf(env, argv[0], "conv", data, length)) return nullptr;
   static const char* names[] = {"x",  "batch", "paddedH", "paddedW", "inC",  "w",    "kH",
                                 "kW", "dH",    "dW",      "sH",      "sW",   "outH", "outW",
                                 "outC", "out", "outPixelStride", "outRowStride", "outImageStride", "threads"};
   int64_t v[20];
-  for (int i = 0; i < 20; i++)
-    if (!integer(env, argv[i + 1], "conv", names[i], v[i])) return nullptr;
+  if (!integers(env, argv + 1, "conv", names, 20, v)) return nullptr;
   const int64_t x = v[0], w = v[5], out = v[15];
   scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
                         v[16], v[17], v[18]};
   const int64_t threads = v[19];
-  const int64_t len = static_cast<int64_t>(length);
   if (!belowLimit(env, "conv", names, v, 19)) return nullptr;
   if (x % 4 != 0 || w % 4 != 0 || out % 4 != 0) {
     throwError(env, "conv: x, w and out must be multiples of 4 bytes", true);
@@ -190,36 +187,29 @@ napi_value Conv(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
-  auto* heap = static_cast<uint8_t*>(data);
   scorekit::conv(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + w),
-                 reinterpret_cast<float*>(heap + out), static_cast<int>(threads < 1 ? 1 : threads > 64 ? 64 : threads));
+                 reinterpret_cast<float*>(heap + out), threadCount(threads));
   return nullptr;
 }
 
 // convFilterGrad(heap, x, batch, paddedH, paddedW, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw, threads):
 // see conv.h; offsets in bytes; x needs 8 readable floats past its end.
 napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
-  constexpr size_t kArgs = 18;
-  size_t argc = kArgs;
-  napi_value argv[kArgs];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != kArgs) {
-    throwError(env, "convFilterGrad(heap, x, batch, paddedH, paddedW, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, "
-                    "outC, dw, threads) takes 18 arguments, got " + std::to_string(argc));
+  napi_value argv[18];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "convFilterGrad",
+                "convFilterGrad(heap, x, batch, paddedH, paddedW, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, "
+                "dw, threads)",
+                18, argv, heap, len))
     return nullptr;
-  }
-  void* data = nullptr;
-  size_t length = 0;
-  if (!heapOf(env, argv[0], "convFilterGrad", data, length)) return nullptr;
   static const char* names[] = {"x", "batch", "paddedH", "paddedW", "inC", "dy", "kH", "kW", "dH",
                                 "dW", "sH", "sW", "outH", "outW", "outC", "dw", "threads"};
   int64_t v[17];
-  for (int i = 0; i < 17; i++)
-    if (!integer(env, argv[i + 1], "convFilterGrad", names[i], v[i])) return nullptr;
+  if (!integers(env, argv + 1, "convFilterGrad", names, 17, v)) return nullptr;
   if (!belowLimit(env, "convFilterGrad", names, v, 16)) return nullptr;
   const int64_t x = v[0], dy = v[5], dw = v[15], threads = v[16];
   scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], 0, 0, 0};
-  const int64_t len = static_cast<int64_t>(length);
   if (x % 4 != 0 || dy % 4 != 0 || dw % 4 != 0) {
     throwError(env, "convFilterGrad: x, dy and dw must be multiples of 4 bytes", true);
     return nullptr;
@@ -232,10 +222,9 @@ napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
                true);
     return nullptr;
   }
-  auto* heap = static_cast<uint8_t*>(data);
   scorekit::convFilterGrad(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + dy),
                            reinterpret_cast<float*>(heap + dw),
-                           static_cast<int>(threads < 1 ? 1 : threads > 64 ? 64 : threads));
+                           threadCount(threads));
   return nullptr;
 }
 
@@ -243,22 +232,17 @@ napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
 // oneMinusAccBeta2): byte offsets of float32 arrays of `count` values; scalars as numbers (rounded to float32 as
 // tfjs's scalar tensors are).
 napi_value Adam(napi_env env, napi_callback_info info) {
-  constexpr size_t kArgs = 15;
-  size_t argc = kArgs;
-  napi_value argv[kArgs];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != kArgs) {
-    throwError(env, "adam(heap, w, g, m, v, wOut, mOut, vOut, count, beta1, beta2, epsilon, learningRate, "
-                    "oneMinusAccBeta1, oneMinusAccBeta2) takes 15 arguments, got " + std::to_string(argc));
+  napi_value argv[15];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "adam",
+                "adam(heap, w, g, m, v, wOut, mOut, vOut, count, beta1, beta2, epsilon, learningRate, "
+                "oneMinusAccBeta1, oneMinusAccBeta2)",
+                15, argv, heap, len))
     return nullptr;
-  }
-  void* data = nullptr;
-  size_t length = 0;
-  if (!heapOf(env, argv[0], "adam", data, length)) return nullptr;
   static const char* names[] = {"w", "g", "m", "v", "wOut", "mOut", "vOut", "count"};
   int64_t v[8];
-  for (int i = 0; i < 8; i++)
-    if (!integer(env, argv[i + 1], "adam", names[i], v[i])) return nullptr;
+  if (!integers(env, argv + 1, "adam", names, 8, v)) return nullptr;
   double x[6];
   for (int i = 0; i < 6; i++) {
     if (napi_get_value_double(env, argv[9 + i], &x[i]) != napi_ok || !std::isfinite(x[i])) {
@@ -266,7 +250,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
-  const int64_t count = v[7], len = static_cast<int64_t>(length);
+  const int64_t count = v[7];
   for (int i = 0; i < 7; i++) {
     if (v[i] % 4 != 0 || v[i] + 4 * count > len) {
       throwError(env, std::string("adam: ") + names[i] + " is not a float array inside the heap (" +
@@ -278,7 +262,6 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   const scorekit::AdamScalars s{static_cast<float>(x[0]), static_cast<float>(1 - x[0]), static_cast<float>(x[1]),
                                 static_cast<float>(1 - x[1]), static_cast<float>(x[4]), static_cast<float>(x[5]),
                                 static_cast<float>(x[2]), static_cast<float>(-x[3])};
-  auto* heap = static_cast<uint8_t*>(data);
   auto at = [&](int i) { return reinterpret_cast<float*>(heap + v[i]); };
   scorekit::adamStep(s, at(0), at(1), at(2), at(3), at(4), at(5), at(6), count);
   return nullptr;

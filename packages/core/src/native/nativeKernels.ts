@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 
-/** The part of `@scorekit/native` that scorekit's wasm kernels call (see that package's index.d.ts). */
+/**
+ * The part of `@scorekit/native` that scorekit's wasm kernels call (documented in that package's index.d.cts),
+ * declared here rather than imported so that core's published types do not need the optional package installed.
+ */
 export interface NativeKernels {
   gemm(
     heap: ArrayBuffer,
