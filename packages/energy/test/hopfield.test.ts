@@ -130,7 +130,7 @@ describeOnBackends('Hopfield network', () => {
       }
       const q = exactUnstableProbability(n, p);
       // Bits within a pattern are nearly independent; 4 binomial standard deviations (plus one bit) allow for the
-      // weak correlations through the shared weights. A Gaussian approximation would be off by ~10% here.
+      // weak correlations through the shared weights.
       const sd = Math.sqrt(bits * q * (1 - q));
       expect(Math.abs(unstable - bits * q), `P = ${p}: ${unstable} unstable of ${bits}, expected ${bits * q}`).toBeLessThanOrEqual(4 * sd + 1);
     }

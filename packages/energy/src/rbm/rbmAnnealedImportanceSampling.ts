@@ -36,7 +36,7 @@ export interface RbmAisResult {
  * Annealed importance sampling (Neal 2001) estimate of an RBM's log partition function, as in Salakhutdinov &
  * Murray 2008, "On the quantitative analysis of deep belief networks": intermediate models
  * p*_β(v) = exp((1−β)vᵀb_A + βvᵀb) Πⱼ(1 + exp(β(cⱼ + vᵀW₋ⱼ))) bridge the base model (W = 0, visible biases b_A,
- * Z_A = Πᵢ(1 + e^{b_A,i})) to the RBM; each run draws v from the base, alternates one Gibbs step at each βₖ with
+ * Z_A = 2^H Πᵢ(1 + e^{b_A,i})) to the RBM; each run draws v from the base, alternates one Gibbs step at each βₖ with
  * the weight update log w += log p*_{βₖ}(v) − log p*_{βₖ₋₁}(v), and log Ẑ = log Z_A + log mean w. Ẑ is unbiased,
  * so log Ẑ tends to underestimate log Z; its spread says how far to trust it.
  *
@@ -54,7 +54,8 @@ export function rbmAnnealedImportanceSampling(rbm: Rbm, options: RbmAisOptions):
   }
   const { rng } = options;
   const bA = base ? tf.clone(base) : tf.clone(rbm.visibleBias);
-  const baseLogZ = tf.tidy(() => tf.sum(softplus(bA)).dataSync()[0]);
+  // At β = 0 each hidden unit still sums over {0, 1}: Z₀ = 2^H Πᵢ(1 + e^{b_A,i}).
+  const baseLogZ = tf.tidy(() => tf.sum(softplus(bA)).dataSync()[0]) + rbm.hiddenUnits * Math.LN2;
   // log p*_β(v) from the precomputed visible terms and hidden inputs x = c + vW.
   const logUnnormalised = (vbA: tf.Tensor, vb: tf.Tensor, x: tf.Tensor, beta: number) =>
     tf.add(tf.add(tf.mul(vbA, 1 - beta), tf.mul(vb, beta)), tf.sum(softplus(tf.mul(x, beta)), 1));
