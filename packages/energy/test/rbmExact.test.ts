@@ -69,7 +69,7 @@ describeOnBackends('RBM, exactly', () => {
     expectClose(tf.logSumExp(logP).dataSync()[0], 0, 1e-5, 0, 'log Σ p(v)');
     const batch = tf.tensor2d([[1, 0, 1, 1, 0], [0, 0, 0, 1, 1], [1, 1, 1, 1, 1]]);
     const ll = rbmExactLogLikelihood(rbm, batch).dataSync()[0];
-    const lp = logP.arraySync();
+    const lp = logP.arraySync() as number[];
     expectClose(ll, (lp[0b10110] + lp[0b00011] + lp[0b11111]) / 3, 1e-5, 0, 'mean log p');
     tf.dispose([all, logP, batch]);
     rbm.dispose();

@@ -100,7 +100,7 @@ function expectedCdWeightGradient(rbm: Rbm, data: number[][], k: number): number
   };
   const out = new Array<number>(nv * nh).fill(0);
   for (const d of data) {
-    let dist = vs.map((v) => (v.every((x, i) => x === d[i]) ? 1 : 0));
+    let dist: number[] = vs.map((v) => (v.every((x, i) => x === d[i]) ? 1 : 0));
     for (let s = 0; s < k; s++) dist = vs.map((_, z) => dist.reduce((acc, pa, a) => acc + pa * T[a][z], 0));
     const pos = stat(d);
     const neg = new Array<number>(nv * nh).fill(0);
