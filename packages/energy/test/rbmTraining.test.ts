@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { Rng } from '@scorekit/core';
-import { describeOnBackends, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
+import { describeOnBackends, expectAllClose, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import {
   Rbm,
   RbmTrainer,
@@ -212,6 +212,25 @@ describeOnBackends('RBM sampling and training', () => {
     expectClose(ais.logZ, exact.dataSync()[0], 3 * ais.standardError + 1e-3, 0, 'AIS log Z');
     exact.dispose();
     rbm.dispose();
+  });
+
+  it('applies the CD step as gradient ascent: plain, with weight decay, and through a tfjs optimiser alike', () => {
+    const data = tf.tensor2d(allBinary(6).slice(20, 36));
+    const w0 = () => randomRbm(6, 4, 1, 81);
+    // Reference: W + lr·(ĝ − λW) from the same Gibbs draws (same seed).
+    const reference = w0();
+    const { gradients, chains } = contrastiveDivergenceGradients(reference, data, { k: 2, rng: new Rng(9) });
+    const expected = tf.tidy(() => tf.add(reference.weights, tf.mul(tf.sub(gradients.weights, tf.mul(reference.weights, 0.01)), 0.1)));
+    const plain = w0();
+    new RbmTrainer(plain, { rng: new Rng(9), k: 2, learningRate: 0.1, weightDecay: 0.01 }).step(data);
+    const viaSgd = w0();
+    const sgd = tf.train.sgd(0.1);
+    new RbmTrainer(viaSgd, { rng: new Rng(9), k: 2, optimizer: sgd, weightDecay: 0.01 }).step(data);
+    expectAllClose(plain.weights, expected, 1e-6);
+    expectAllClose(viaSgd.weights, expected, 1e-6);
+    tf.dispose([data, gradients.weights, gradients.visibleBias, gradients.hiddenBias, chains, expected]);
+    sgd.dispose();
+    for (const r of [reference, plain, viaSgd]) r.dispose();
   });
 
   it('frees every intermediate tensor in CD, PCD and AIS', async () => {
