@@ -42,7 +42,10 @@ function energyDistance(x: Float32Array, y: Float32Array): number {
 function quality(samples: tf.Tensor, reference: Float32Array) {
   const s = samples.dataSync() as Float32Array;
   const logp = tf.tidy(() => tf.mean(mixture.logProb(samples)).dataSync()[0]);
-  return { ed: energyDistance(s, reference), logp };
+  // Share of samples per quadrant, in the order of the mixture's components (weights 0.4/0.3/0.2/0.1).
+  const quadrants = [0, 0, 0, 0];
+  for (let i = 0; i < s.length; i += 2) quadrants[(s[i] > 0 ? 1 : 0) + (s[i + 1] > 0 ? 2 : 0)] += 2 / s.length;
+  return { ed: energyDistance(s, reference), logp, quadrants };
 }
 
 /** Mean log-likelihood of `x` under e^{−E}/Z with Z = ∫_box e^{−E} by the midpoint rule on a G×G grid. */
@@ -76,8 +79,11 @@ const reference = mixture.sample(N, new Rng(1));
 const referenceValues = reference.dataSync() as Float32Array;
 const rows: string[] = [];
 const heldOut = mixture.sample(N, new Rng(5));
-const row = (label: string, ll: number | null, q: { ed: number; logp: number }, seconds: number) =>
-  rows.push(`| ${label} | ${ll === null ? '—' : ll.toFixed(3)} | ${q.ed.toFixed(4)} | ${q.logp.toFixed(3)} | ${seconds.toFixed(0)} |`);
+const row = (label: string, ll: number | null, q: ReturnType<typeof quality>, seconds: number) =>
+  rows.push(
+    `| ${label} | ${ll === null ? '—' : ll.toFixed(3)} | ${q.ed.toFixed(4)} | ${q.logp.toFixed(3)} | ` +
+      `${q.quadrants.map((w) => w.toFixed(2)).join(' / ')} | ${seconds.toFixed(0)} |`,
+  );
 
 // Floors: a second exact sample, and the same Langevin sampler run on the exact energy −log p.
 {
@@ -133,6 +139,6 @@ for (const method of ['cd', 'sm'] as const) {
 tf.dispose([reference, heldOut]);
 
 console.log(`backend ${tf.getBackend()}, n = ${N}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-console.log('| energy | held-out log-likelihood (nats) | energy distance of samples | mean log p(samples) | train s |');
-console.log('| --- | --- | --- | --- | --- |');
+console.log('| energy | held-out log-likelihood (nats) | energy distance of samples | mean log p(samples) | samples per mode | train s |');
+console.log('| --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
