@@ -1,6 +1,7 @@
 import type { FeatureInput } from './FeatureInput.js';
 import { toFeatureMatrix } from './internal/featureMatrix.js';
 import { choiceOption, integerOption } from './internal/options.js';
+import { checkProbabilities } from './internal/probabilities.js';
 
 export interface InceptionScoreOptions {
   /** Number of contiguous splits (the original `inception_score.py` default). Default 10. */
@@ -30,17 +31,7 @@ export function inceptionScore(probabilities: FeatureInput, options: InceptionSc
   const { n, d: c, data } = p;
   if (n < splits) throw new Error(`probabilities needs at least splits = ${splits} rows; got ${n}`);
   if (ddof === 1 && splits < 2) throw new Error('ddof 1 needs splits ≥ 2');
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < c; j++) {
-      const v = data[i * c + j];
-      if (v < 0) throw new Error(`probabilities[${i}][${j}] is ${v}; probabilities must be ≥ 0 (pass softmax outputs)`);
-      s += v;
-    }
-    if (Math.abs(s - 1) > 1e-3) {
-      throw new Error(`probabilities row ${i} sums to ${s}; each row must sum to 1 (± 1e-3): pass softmax outputs, not logits`);
-    }
-  }
+  checkProbabilities(p);
   const scores = new Float64Array(splits);
   const marginal = new Float64Array(c);
   for (let k = 0; k < splits; k++) {
