@@ -12,6 +12,8 @@ import { runTask, writeFileTask } from '../io.js';
 import { createEvalProgress } from './evalProgress.js';
 import { createEvalExtractor, EVAL_FEATURE_FORMS, parseFeatureSpec, readEvalArray, toFeatures } from './evalSources.js';
 import type { EvalArray, EvalFeatureSpec } from './evalSources.js';
+import { runEvalShards } from './evalShards.js';
+import type { EvalShardOptions } from './evalShards.js';
 
 /** The metrics `scorekit eval --metric` accepts. */
 export const EVAL_METRICS = ['fid', 'kid', 'pr', 'prdc', 'is', 'clip'] as const;
@@ -220,7 +222,8 @@ export async function runEval(options: EvalCommandOptions, io: EvalIo = {}): Pro
   }
 }
 
-function computeMetric(
+/** The metric's numbers from validated settings and features (real is undefined only for is and clip). */
+export function computeMetric(
   s: EvalSettings,
   real: FlatFeatures | undefined,
   fake: FlatFeatures,
@@ -355,7 +358,17 @@ export function registerEvalCommand(program: Command): void {
     .option('--threads <n>', 'threads of the wasm kernels: 1, or 2 (a worker on the second core; default SCOREKIT_WASM_THREADS or 1)')
     .option('--json', 'print the result as JSON on stdout')
     .option('--out <file>', 'also write the JSON result to this file (atomically)')
-    .action(async (options: EvalCommandOptions) => {
+    .option('--stats-out <file>', 'one shard: write its mergeable sums (.json: fid, is, clip) or features (.npy: kid, pr, prdc) instead of a metric')
+    .option('--merge <files...>', 'the metric of all shards from their --stats-out files (in place of --fake)')
+    .action(async (options: EvalShardOptions) => {
+      if (options.statsOut !== undefined || options.merge !== undefined) {
+        await useBackend(options.backend);
+        const result = await runEvalShards(options);
+        const json = JSON.stringify(result, null, 2);
+        process.stdout.write(`${options.json === true || !('values' in result) ? json : formatEvalResult(result)}\n`);
+        if (options.out !== undefined) await runTask(writeFileTask(options.out, `${json}\n`));
+        return;
+      }
       const parsed = parseEvalOptions(options);
       if (E.isLeft(parsed)) throw CliError.fromProblems('Invalid eval options', parsed.left);
       await useBackend(options.backend);

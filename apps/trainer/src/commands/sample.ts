@@ -10,6 +10,8 @@ import { openScoreSource } from '../scoreSource.js';
 import type { ScoreSourceFlags } from '../scoreSource.js';
 import { saveTrajectory } from '../trainModel.js';
 import { runFolder } from '../runFolder.js';
+import { shardFromFlags, shardRange } from '../shard.js';
+import { sampleByIndex } from './sampleShard.js';
 
 interface SampleFlags extends ScoreSourceFlags {
   readonly n: string;
@@ -18,6 +20,8 @@ interface SampleFlags extends ScoreSourceFlags {
   readonly trajectory?: string;
   readonly label?: string;
   readonly backend?: string;
+  readonly shard?: string;
+  readonly shards?: string;
   readonly [key: string]: unknown;
 }
 
@@ -42,7 +46,9 @@ export function registerSampleCommand(program: Command): void {
     .option('--out <file>', 'output: .npy (samples) or .png (grid / scatter)')
     .option('--label <k|cycle>', 'class-conditional checkpoints: every sample of class k, or classes 0, 1, … in turn')
     .option('--trajectory <every=k>', 'also save the trajectory every k steps (<out>.trajectory.npy + index)')
-    .option('--backend <name>', 'auto, tensorflow, wasm or cpu');
+    .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--shard <i/N>', 'draw only shard i of N of the --n samples, each from its own seed (seed, index): N shards = one run')
+    .option('--shards <N>', 'as --shard, with i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)');
   addSamplerFlags(command);
   command.action(async (flags: SampleFlags) => {
     await runSample(flags);
@@ -62,6 +68,9 @@ async function runSample(flags: SampleFlags): Promise<void> {
     if (m == null || Number(m[1]) < 1) throw new CliError(`--trajectory must be every=<k> with k ≥ 1, got '${flags.trajectory}'`);
     every = Number(m[1]);
   }
+  const shard = shardFromFlags(flags);
+  if (shard !== undefined && every > 0) throw new CliError('--trajectory cannot be combined with --shard/--shards');
+  if (shard !== undefined && !out.toLowerCase().endsWith('.npy')) throw new CliError(`--shard/--shards write .npy (to be concatenated); got --out '${out}'`);
   const sampler = samplerFromFlags(flags);
   await useBackend(flags.backend);
   const source = await openScoreSource(flags);
@@ -72,6 +81,20 @@ async function runSample(flags: SampleFlags): Promise<void> {
       throw new CliError(`--out ${out}: PNG output needs 2D points or images; these are ${source.pointShape.join('×')} — use .npy`);
     }
     const labels = labelTensor(flags.label, n, source.numClasses);
+    if (shard !== undefined) {
+      const [start, end] = shardRange(n, shard);
+      const labelValues = labels !== undefined ? Int32Array.from(labels.dataSync()) : undefined;
+      labels?.dispose();
+      const drawn = await sampleByIndex({ sampler, source, seed, start, end, ...(labelValues !== undefined ? { labels: labelValues } : {}) });
+      try {
+        await ensureDir(nodePath.dirname(nodePath.resolve(out)));
+        await saveNpy(out, drawn.samples);
+        process.stdout.write(`${JSON.stringify({ out, n: end - start, shard: `${shard.index}/${shard.count}`, indices: [start, end], sampler: sampler.name, nfe: drawn.nfe, source: source.description })}\n`);
+      } finally {
+        drawn.samples.dispose();
+      }
+      return;
+    }
     const result = await sampler.run({
       score: labels != null ? source.scoreFor(labels) : source.score,
       sde: source.sde,
