@@ -70,6 +70,7 @@ async function runSample(flags: SampleFlags): Promise<void> {
   }
   const shard = shardFromFlags(flags);
   if (shard !== undefined && every > 0) throw new CliError('--trajectory cannot be combined with --shard/--shards');
+  if (shard !== undefined && n < shard.count) throw new CliError(`--n ${n} is fewer samples than the ${shard.count} shards; every shard needs at least one`);
   if (shard !== undefined && !out.toLowerCase().endsWith('.npy')) throw new CliError(`--shard/--shards write .npy (to be concatenated); got --out '${out}'`);
   const sampler = samplerFromFlags(flags);
   await useBackend(flags.backend);
