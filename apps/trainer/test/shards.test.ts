@@ -124,6 +124,15 @@ describe('sample and FID over 3 local processes, as a Kubernetes Indexed Job run
     expectClose(a.values.fid, b.values.fid, 1e-12, 1e-9, 'merged vs one-process FID');
   }, 240_000); // 6 process starts from source (tsx): ~90 s at load average 25 on 2 cores
 
+  it('sampling by index leaves no tensors behind', async () => {
+    const out = nodePath.join(dir, 'leak.npy');
+    await cli('sample', ...common(mixture), '--shard', '1/3', '--out', out); // warm-up: backend and kernels
+    const before = tf.memory().numTensors;
+    const r = await cli('sample', ...common(mixture), '--shard', '1/3', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   function analyticScore() {
     const sde = createSde({ name: 'vp' });
     return { score: GaussianMixture.fromJSON(MIXTURE).scoreFn(sde), sde };
