@@ -2,7 +2,7 @@
 // network, the VP/sub-VP/VE SDE coefficients and two samplers (Euler–Maruyama on the reverse SDE, DDIM η = 0).
 // It stands in until the @scorekit packages load in browsers (issue 15, item 1); it follows their definitions
 // (packages/models MlpNetwork.ts and ScoreModel.ts, packages/sde) and test/browserSampler.test.ts checks it
-// against them. `tf` is passed in: the page hands over the global from /vendor/tf.min.js, the test Node's tfjs.
+// against them. `tf` is passed in: the page hands over the global from /vendor/tf.es2017.min.js, the test Node's tfjs.
 
 /**
  * Reads a safetensors file (8-byte little-endian header length, JSON header, raw little-endian data) into

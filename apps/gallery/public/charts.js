@@ -23,6 +23,16 @@ export function niceTicks(lo, hi, count = 5) {
   return ticks;
 }
 
+/** Ticks for a log axis spanning [10^lo, 10^hi]: the decades, or 1-2-5 steps when fewer than two decades show. */
+function logTicks(lo, hi) {
+  const decades = [];
+  for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) decades.push(10 ** e);
+  if (decades.length >= 2) return decades;
+  const ticks = [];
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) for (const m of [1, 2, 5]) ticks.push(m * 10 ** e);
+  return ticks.filter((t) => Math.log10(t) >= lo && Math.log10(t) <= hi);
+}
+
 function formatTick(v) {
   if (v === 0) return '0';
   const a = Math.abs(v);
@@ -61,7 +71,7 @@ export function lineChart({ series, xLabel, yLabel, title, logY = false, markers
     axes.append(svgEl('line', { x1: x, y1: height - m.bottom, x2: x, y2: height - m.bottom + 4 }));
     axes.append(svgEl('text', { x, y: height - m.bottom + 16, 'text-anchor': 'middle' }, formatTick(t)));
   }
-  const yTicks = logY ? niceTicks(Math.floor(y0), Math.ceil(y1), 4).filter((e) => Number.isInteger(e)).map((e) => 10 ** e) : niceTicks(y0, y1);
+  const yTicks = logY ? logTicks(y0, y1) : niceTicks(y0, y1);
   for (const t of yTicks) {
     const y = py(t);
     if (y < m.top - 1 || y > height - m.bottom + 1) continue;
@@ -113,7 +123,7 @@ export function scatterPlot(points, { view = [-10, 10, -10, 10], size = 320, arr
   ctx.lineTo(px(0), py(yb));
   ctx.stroke();
   for (const t of niceTicks(xa, xb, 4)) {
-    if (t === 0) continue;
+    if (t === 0 || t <= xa || t >= xb) continue; // no labels cut by the edge
     ctx.fillRect(px(t), py(0) - 2, 1, 4);
     ctx.fillText(String(t), px(t) - 4, py(0) + 12);
     ctx.fillRect(px(0) - 2, py(t), 4, 1);
@@ -181,10 +191,13 @@ export function drawSamples(slice, options = {}) {
   return slice.shape.length === 2 ? scatterPlot(slice.data, options) : imageGrid(slice.shape, slice.data, options);
 }
 
-/** A square view [−r, r]² holding nearly all points (the 99.5th percentile of |coordinate|, rounded up to 5). */
+/**
+ * A square view [−r, r]² around the bulk of the points: 1.4 × the 95th percentile of |coordinate|, rounded up to
+ * a multiple of 5 — a young model's few far outliers (|x| ≈ 100) must not shrink everything else to a dot.
+ */
 export function viewFor(...pointSets) {
   const abs = pointSets.flatMap((p) => Array.from(p, Math.abs)).filter(Number.isFinite).sort((a, b) => a - b);
-  const q = abs.length ? abs[Math.min(abs.length - 1, Math.floor(abs.length * 0.995))] : 1;
-  const r = Math.max(1, Math.ceil((q * 1.1) / 5) * 5);
+  const q = abs.length ? abs[Math.min(abs.length - 1, Math.floor(abs.length * 0.95))] : 1;
+  const r = Math.max(1, Math.ceil((q * 1.4) / 5) * 5);
   return [-r, r, -r, r];
 }

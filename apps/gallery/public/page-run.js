@@ -56,7 +56,7 @@ async function trajectoryView(name, trajectories, kind) {
   const pick = h('select', { 'aria-label': 'trajectory' }, trajectories.map((t, i) => h('option', { value: i }, `step ${t.step} (${t.sampler})`)));
   const slider = h('input', { type: 'range', min: 0, max: 0, value: 0, id: 'trajectory-slider', 'aria-label': 'trajectory state' });
   const label = h('span', { class: 'muted' });
-  const holder = h('div', { class: 'card' });
+  const holder = h('div', { class: 'card inline' });
   let slice = null;
   let view = null;
   const draw = () => {

@@ -22,7 +22,7 @@ function loadScript(src) {
 
 /** Loads TensorFlow.js and switches to `wanted`, or to the first of WebGPU, WebGL, wasm, cpu that starts. */
 async function startBackend(wanted) {
-  await loadScript('/vendor/tf.min.js');
+  await loadScript('/vendor/tf.es2017.min.js');
   const tf = window.tf;
   const order = wanted === 'auto' ? BACKENDS : [wanted];
   const tried = [];
@@ -30,10 +30,10 @@ async function startBackend(wanted) {
     try {
       if (name === 'webgpu') {
         if (!('gpu' in navigator)) throw new Error('navigator.gpu is absent');
-        await loadScript('/vendor/tf-backend-webgpu.min.js');
+        await loadScript('/vendor/tf-backend-webgpu.es2017.min.js');
       }
       if (name === 'wasm') {
-        await loadScript('/vendor/tf-backend-wasm.min.js');
+        await loadScript('/vendor/tf-backend-wasm.es2017.min.js');
         tf.wasm.setWasmPaths('/vendor/');
       }
       if (await tf.setBackend(name)) {

@@ -20,7 +20,8 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
 /**
  * The gallery's own files, by URL path: everything in `public/` under `/assets/`, and the browser builds of
  * TensorFlow.js (union package, WebGPU and wasm backends with their .wasm binaries) under `/vendor/` — taken from
- * the installed npm packages, so the gallery works offline with no CDN. The table is fixed at start-up: a request
+ * the installed npm packages, so the gallery works offline with no CDN. The ES2017 builds: the ES5 ones carry a
+ * polyfill that calls `Function('return this')`, which the gallery's Content-Security-Policy (no eval) refuses. The table is fixed at start-up: a request
  * can only ever name one of these files, never a path.
  */
 export async function loadAssetTable(): Promise<Map<string, string>> {
@@ -30,11 +31,11 @@ export async function loadAssetTable(): Promise<Map<string, string>> {
   table.set('/', nodePath.join(publicDir, 'index.html'));
   const require = createRequire(import.meta.url);
   const vendor: [string, string[]][] = [
-    ['@tensorflow/tfjs', ['tf.min.js']],
-    ['@tensorflow/tfjs-backend-webgpu', ['tf-backend-webgpu.min.js']],
+    ['@tensorflow/tfjs', ['tf.es2017.min.js']],
+    ['@tensorflow/tfjs-backend-webgpu', ['tf-backend-webgpu.es2017.min.js']],
     [
       '@tensorflow/tfjs-backend-wasm',
-      ['tf-backend-wasm.min.js', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'],
+      ['tf-backend-wasm.es2017.min.js', 'tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'],
     ],
   ];
   for (const [pkg, files] of vendor) {

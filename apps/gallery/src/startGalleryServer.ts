@@ -98,6 +98,10 @@ export async function startGalleryServer(options: GalleryServerOptions): Promise
     }
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `method ${method} is not allowed (GET, HEAD, POST)`);
 
+    if (rawPath === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     const asset = assets.get(rawPath);
     if (asset != null) return sendFile(req, res, asset);
     if (rawPath === '/api/runs') return sendJson(res, 200, await listRuns(root));
