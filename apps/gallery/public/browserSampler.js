@@ -146,7 +146,7 @@ export async function sampleInBrowser(tf, model, { sampler = 'euler-maruyama', s
   const { sde } = model;
   const times = Array.from({ length: steps + 1 }, (_, i) => sde.T + ((sde.eps - sde.T) * i) / steps);
   // The prior: N(0, σ(T)²) for VE, N(0, I) for VP-type SDEs (α(T)² + σ(T)² ≈ 1).
-  let x = init ? tf.clone(init) : tf.mul(tf.randomNormal([n, model.dim], 0, 1, 'float32', seed * 7919 + 1), sde.name === 've' ? sde.sigma(sde.T) : 1);
+  let x = tf.tidy(() => (init ? tf.clone(init) : tf.mul(tf.randomNormal([n, model.dim], 0, 1, 'float32', seed * 7919 + 1), sde.name === 've' ? sde.sigma(sde.T) : 1)));
   for (let i = 0; i < steps; i++) {
     const [t, s] = [times[i], times[i + 1]];
     const next = tf.tidy(() => {
