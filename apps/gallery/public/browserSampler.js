@@ -7,6 +7,10 @@
 /**
  * Reads a safetensors file (8-byte little-endian header length, JSON header, raw little-endian data) into
  * tensors: { tensors: { name: tf.Tensor }, metadata }. Only F32 is read (all the trainer writes for weights).
+ *
+ * @param {any} tf the TensorFlow.js module
+ * @param {ArrayBuffer | Uint8Array} buffer the file's bytes
+ * @returns {{ tensors: Record<string, any>, metadata: Record<string, string> }}
  */
 export function readSafetensors(tf, buffer) {
   const bytes = new Uint8Array(buffer);
@@ -30,7 +34,11 @@ export function readSafetensors(tf, buffer) {
   return { tensors, metadata: header.__metadata__ ?? {} };
 }
 
-/** The SDE's marginal coefficients α(t), σ(t) and drift/diffusion f(x, t) = a(t)·x, g(t), from a config `{ name, ...options }`. */
+/**
+ * The SDE's marginal coefficients α(t), σ(t) and drift/diffusion f(x, t) = a(t)·x, g(t), from a config `{ name, ...options }`.
+ *
+ * @param {string | { name: string, [option: string]: unknown }} config
+ */
 export function createSde(config) {
   const c = typeof config === 'string' ? { name: config } : config;
   if (c.name === 'vp' || c.name === 'subvp') {
@@ -64,6 +72,10 @@ export function createSde(config) {
  * for x [n, dim] and a scalar t. Mirrors createMlp (sinusoidal or Fourier embedding of c_noise, concatenated with
  * x, `depth` dense layers with silu/softplus/tanh, a dense output) and createScoreModel (parameterisations score,
  * eps, x0, v; conditionings time, time999, sigma, logSigma).
+ *
+ * @param {any} tf the TensorFlow.js module
+ * @param {{ network: any, sde: any, scoreModel?: any }} config the checkpoint's network config and the run's sde / scoreModel
+ * @param {Record<string, any>} weights tensors by name (see readSafetensors)
  */
 export function createMlpScoreModel(tf, { network, sde: sdeConfig, scoreModel = {} }, weights) {
   if (network.kind !== 'mlp') throw new Error(`the browser sampler runs MLP checkpoints only (2D runs), not '${network.kind}' — image runs wait for @scorekit/models in the browser`);
@@ -138,6 +150,10 @@ export const BROWSER_SAMPLERS = ['euler-maruyama', 'ddim'];
  * x̂₀ and ε̂ between the same times (Song et al. 2021). Noise comes from tf.randomNormal seeded with `seed` and the
  * step number. `onProgress(step, steps)` is awaited after every step so the page can repaint. Returns a
  * tf.Tensor [n, dim]; every intermediate is disposed.
+ *
+ * @param {any} tf the TensorFlow.js module
+ * @param {{ sde: any, dim: number, eps: Function, score: Function }} model from createMlpScoreModel (or any model with exact eps/score)
+ * @param {{ sampler?: string, steps?: number, n?: number, seed?: number, onProgress?: (step: number, total: number) => unknown, init?: any }} [options]
  */
 export async function sampleInBrowser(tf, model, { sampler = 'euler-maruyama', steps = 10, n = 500, seed = 0, onProgress, init } = {}) {
   if (!BROWSER_SAMPLERS.includes(sampler)) throw new Error(`unknown sampler '${sampler}' (allowed: ${BROWSER_SAMPLERS.join(', ')})`);

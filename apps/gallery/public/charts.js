@@ -65,7 +65,7 @@ export function lineChart({ series, xLabel, yLabel, title, logY = false, markers
   const axes = svgEl('g', { class: 'axes' });
   axes.append(svgEl('line', { x1: m.left, y1: height - m.bottom, x2: width - m.right, y2: height - m.bottom }));
   axes.append(svgEl('line', { x1: m.left, y1: m.top, x2: m.left, y2: height - m.bottom }));
-  const xTicks = logX ? niceTicks(Math.ceil(x0), Math.floor(x1), 4).map((e) => 10 ** e) : niceTicks(x0, x1);
+  const xTicks = logX ? logTicks(x0, x1) : niceTicks(x0, x1);
   for (const t of xTicks) {
     const x = px(t);
     axes.append(svgEl('line', { x1: x, y1: height - m.bottom, x2: x, y2: height - m.bottom + 4 }));

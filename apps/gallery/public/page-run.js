@@ -27,18 +27,19 @@ export async function runPage(name) {
 
   page.append(h('h2', {}, 'Samples'));
   const grids = h('div', { class: 'row', id: 'samples' });
+  // Sets with a PNG (the trainer's) show it; the others (sampler outputs) are drawn from their arrays, all 2D sets
+  // on one common view so that they compare.
+  const drawn = await Promise.all(
+    run.sampleSets
+      .filter((set) => set.png == null)
+      .map((set) => api(`/api/runs/${encodeURIComponent(name)}/samples/${encodeURIComponent(set.file)}?count=${s.kind === 'points' ? 2000 : 36}`).then((slice) => [set.file, slice])),
+  );
+  const slices = new Map(drawn);
+  const view = s.kind === 'points' && drawn.length > 0 ? viewFor(...drawn.map(([, slice]) => slice.data)) : undefined;
   for (const set of run.sampleSets) {
     const caption = set.step != null ? `step ${set.step}` : set.file.replace(/\.npy$/, '');
-    if (set.png != null) {
-      grids.append(h('figure', { class: 'card' }, h('img', { src: fileUrl(name, 'samples', set.png), alt: `samples at ${caption}`, class: 'sample-grid' }), h('figcaption', {}, caption)));
-    } else {
-      const fig = h('figure', { class: 'card' }, h('figcaption', {}, caption));
-      grids.append(fig);
-      api(`/api/runs/${encodeURIComponent(name)}/samples/${encodeURIComponent(set.file)}?count=${s.kind === 'points' ? 2000 : 36}`).then(
-        (slice) => fig.prepend(drawSamples(slice, s.kind === 'points' ? { view: viewFor(slice.data) } : {})),
-        (e) => fig.append(h('p', { class: 'error' }, e.message)),
-      );
-    }
+    const picture = set.png != null ? h('img', { src: fileUrl(name, 'samples', set.png), alt: `samples at ${caption}`, class: 'sample-grid' }) : drawSamples(slices.get(set.file), { view });
+    grids.append(h('figure', { class: 'card' }, picture, h('figcaption', {}, caption)));
   }
   if (run.sampleSets.length === 0) grids.append(h('p', { class: 'muted' }, 'No samples yet.'));
   page.append(grids);

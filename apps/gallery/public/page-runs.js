@@ -9,7 +9,7 @@ export async function runsPage() {
     h(
       'tr',
       { 'data-run': r.name },
-      h('td', {}, h('input', { type: 'checkbox', 'aria-label': `select ${r.name}`, onchange: (e) => { e.target.checked ? selected.add(r.name) : selected.delete(r.name); compare.disabled = selected.size < 2; } })),
+      h('td', {}, h('input', { type: 'checkbox', 'aria-label': `select ${r.name}`, onchange: (e) => { if (e.target.checked) selected.add(r.name); else selected.delete(r.name); compare.disabled = selected.size < 2; } })),
       h('td', {}, h('a', { href: `#/run/${encodeURIComponent(r.name)}` }, r.name)),
       h('td', {}, r.dataset),
       h('td', {}, r.model),

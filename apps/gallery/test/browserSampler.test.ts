@@ -85,7 +85,7 @@ describe('browser sampler', () => {
       return { sde, dim: 2, score, eps: (x: tf.Tensor, t: number) => tf.tidy(() => tf.mul(score(x, t), -sde.sigma(t))) };
     };
     const moments = (x: tf.Tensor) => {
-      const v = x.dataSync();
+      const v = Array.from(x.dataSync());
       const n = v.length / 2;
       const m = [0, 1].map((d) => v.filter((_, i) => i % 2 === d).reduce((p, q) => p + q, 0) / n);
       const sd = [0, 1].map((d) => Math.sqrt(v.filter((_, i) => i % 2 === d).reduce((p, q) => p + (q - m[d]) ** 2, 0) / (n - 1)));

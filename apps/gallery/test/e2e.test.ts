@@ -81,7 +81,7 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     expect(d?.split(/[ML]/).filter(Boolean).length).toBe(16);
     const grids = page.locator('#samples img.sample-grid');
     expect(await grids.count()).toBe(2);
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('#samples img.sample-grid')].every((i) => i.complete && i.naturalWidth === 512));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('#samples img.sample-grid')).every((i) => i.complete && i.naturalWidth === 512));
     // Sampler outputs without a PNG are drawn from their arrays.
     await page.waitForFunction(() => document.querySelectorAll('#samples canvas').length === 3);
     // The trajectory slider moves from noise to the samples.
