@@ -195,3 +195,66 @@ export function scoreField(tf, model, t, view, count = 15) {
   s.dispose();
   return Array.from({ length: count * count }, (_, k) => ({ x: pts[2 * k], y: pts[2 * k + 1], dx: v[2 * k], dy: v[2 * k + 1] }));
 }
+
+/**
+ * Maps data x₀ [n, dim] to latents x_T along the probability-flow ODE, by DDIM (η = 0) run from eps up to T in
+ * `steps` equal steps — DDIM is the ODE's first-order solver in (α, σ), so decoding with the same steps inverts it
+ * up to O(1/steps) (Song et al. 2021, §4.3 "encoding"). Returns a new tensor; intermediates are disposed.
+ *
+ * @param {any} tf the TensorFlow.js module
+ * @param {{ sde: any, eps: Function }} model
+ * @param {any} x0 data points [n, dim]
+ * @param {number} [steps]
+ */
+export function encodeOde(tf, model, x0, steps = 100) {
+  const { sde } = model;
+  let x = tf.clone(x0);
+  for (let i = 0; i < steps; i++) {
+    const t = sde.eps + ((sde.T - sde.eps) * i) / steps;
+    const s = sde.eps + ((sde.T - sde.eps) * (i + 1)) / steps;
+    const next = tf.tidy(() => {
+      const e = model.eps(x, t);
+      const xHat = tf.div(tf.sub(x, tf.mul(e, sde.sigma(t))), sde.alpha(t));
+      return tf.add(tf.mul(xHat, sde.alpha(s)), tf.mul(e, sde.sigma(s)));
+    });
+    x.dispose();
+    x = next;
+  }
+  return x;
+}
+
+/** Spherical interpolation between latents a and b ([dim] arrays) at λ ∈ [0, 1] — keeps the prior's norm. */
+export function slerp(a, b, lambda) {
+  const dot = a.reduce((p, v, i) => p + v * b[i], 0);
+  const na = Math.hypot(...a);
+  const nb = Math.hypot(...b);
+  const omega = Math.acos(Math.min(1, Math.max(-1, dot / (na * nb))));
+  if (omega < 1e-6) return a.map((v, i) => v + lambda * (b[i] - v));
+  const [wa, wb] = [Math.sin((1 - lambda) * omega) / Math.sin(omega), Math.sin(lambda * omega) / Math.sin(omega)];
+  return a.map((v, i) => wa * v + wb * b[i]);
+}
+
+/**
+ * Interpolates between two data points through the probability-flow ODE: encode both, slerp their latents at
+ * `count` evenly spaced λ, decode every one with DDIM. Returns `count` points as arrays (first ≈ a, last ≈ b).
+ *
+ * @param {any} tf the TensorFlow.js module
+ * @param {{ sde: any, dim: number, eps: Function, score: Function }} model
+ * @param {number[]} a
+ * @param {number[]} b
+ * @param {{ count?: number, steps?: number }} [options]
+ */
+export async function interpolateOde(tf, model, a, b, { count = 9, steps = 100 } = {}) {
+  const ends = tf.tensor2d([a, b]);
+  const latents = encodeOde(tf, model, ends, steps);
+  ends.dispose();
+  const [za, zb] = (await latents.array());
+  latents.dispose();
+  const path = Array.from({ length: count }, (_, k) => slerp(za, zb, count === 1 ? 0 : k / (count - 1)));
+  const init = tf.tensor2d(path);
+  const decoded = await sampleInBrowser(tf, model, { sampler: 'ddim', steps, n: count, init });
+  init.dispose();
+  const out = await decoded.array();
+  decoded.dispose();
+  return out;
+}

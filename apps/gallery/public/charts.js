@@ -101,7 +101,7 @@ export function lineChart({ series, xLabel, yLabel, title, logY = false, markers
  * the fixed view `view` = [xmin, xmax, ymin, ymax] so that plots of different sets compare. `arrows` optionally
  * draws a vector field: [{ x, y, dx, dy }] in data units, scaled to fit the grid spacing.
  */
-export function scatterPlot(points, { view = [-10, 10, -10, 10], size = 320, arrows = null, colour = 'rgba(31,119,180,0.55)', label } = {}) {
+export function scatterPlot(points, { view = [-10, 10, -10, 10], size = 320, arrows = null, colour = 'rgba(31,119,180,0.55)', label, marks = [] } = {}) {
   const canvas = document.createElement('canvas');
   canvas.width = size;
   canvas.height = size;
@@ -148,6 +148,14 @@ export function scatterPlot(points, { view = [-10, 10, -10, 10], size = 320, arr
   }
   ctx.fillStyle = colour;
   for (let i = 0; i + 1 < points.length; i += 2) ctx.fillRect(px(points[i]) - 1.5, py(points[i + 1]) - 1.5, 3, 3);
+  // Highlighted points (an interpolation's current point) as red rings on top.
+  ctx.strokeStyle = '#d62728';
+  ctx.lineWidth = 2;
+  for (const [x, y] of marks) {
+    ctx.beginPath();
+    ctx.arc(px(x), py(y), 5, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
   return canvas;
 }
 

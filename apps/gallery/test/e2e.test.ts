@@ -137,7 +137,7 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     await page.click('#sample-button');
     const status = page.locator('#sample-status');
     await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/^(Done|Error)/);
-    expect(await status.textContent()).toMatch(/^Done on (webgpu|webgl|wasm|cpu)/);
+    expect(await status.textContent()).toMatch(/^Done on (webgpu|webgl|wasm|cpu):/);
     // Pixels: the scatter canvas is white with grey axes; samples are blue. Count clearly blue pixels on each side
     // of the diagonal: the fixture's mixture puts 80% of the mass at (5, 5) and 20% at (−5, −5).
     const counts = await page.evaluate(() => {
@@ -160,6 +160,9 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     expect(counts!.upperRight).toBeGreaterThan(500);
     expect(counts!.lowerLeft).toBeGreaterThan(100);
     expect(counts!.upperRight).toBeGreaterThan(counts!.lowerLeft);
+    // The interpolation strip through the probability-flow ODE: 9 panels, λ from 0 to 1.
+    expect(await page.locator('#interpolation canvas').count()).toBe(9);
+    expect(await page.locator('#interpolation figcaption').last().textContent()).toBe('λ = 1.000');
     const ms = await status.getAttribute('data-ms');
     const backend = await status.getAttribute('data-backend');
     console.log(`e2e: time to first sample ${ms} ms on ${backend} (10 steps, 500 samples, including backend start and checkpoint load)`);
