@@ -55,22 +55,29 @@ async function fetchBytes(url) {
 }
 
 /**
- * Interpolation through the probability-flow ODE between the first sample and the sample farthest from it:
- * encode both, slerp the latents, decode (DDIM, 50 steps), drawn as a strip of panels with the current point ringed.
+ * Interpolation through the probability-flow ODE between the first sample and the sample farthest from it within
+ * the central 60% of the view (so that a stray outlier is not an end): encode both, slerp the latents, decode
+ * (DDIM, 50 steps), drawn as a strip of panels with the current point ringed and its coordinates below — a young
+ * model can send the in-between latents far outside the view, and the caption says so.
  */
 async function interpolationStrip(tf, model, points, view) {
   const a = [points[0], points[1]];
+  const inner = 0.6 * view[1];
   let far = 0;
-  for (let i = 0; i < points.length; i += 2) if (Math.hypot(points[i] - a[0], points[i + 1] - a[1]) > Math.hypot(points[far] - a[0], points[far + 1] - a[1])) far = i;
+  for (let i = 0; i < points.length; i += 2) {
+    if (Math.abs(points[i]) > inner || Math.abs(points[i + 1]) > inner) continue;
+    if (Math.hypot(points[i] - a[0], points[i + 1] - a[1]) > Math.hypot(points[far] - a[0], points[far + 1] - a[1])) far = i;
+  }
   const b = [points[far], points[far + 1]];
   const path = await interpolateOde(tf, model, a, b, { count: 9, steps: 50 });
   const fmt = (p) => `(${p.map((v) => v.toFixed(2)).join(', ')})`;
+  const outside = (p) => p[0] < view[0] || p[0] > view[1] || p[1] < view[2] || p[1] > view[3];
   return h(
     'div',
     { id: 'interpolation' },
     h('h2', {}, 'Interpolation through the probability-flow ODE'),
     h('p', { class: 'muted' }, `From ${fmt(a)} to ${fmt(b)}: both encoded to latents, slerped, decoded (DDIM, 50 steps).`),
-    h('div', { class: 'row' }, path.map((p, k) => h('figure', { class: 'card' }, scatterPlot(points, { view, size: 120, colour: 'rgba(31,119,180,0.2)', marks: [p] }), h('figcaption', {}, `λ = ${(k / (path.length - 1)).toFixed(3)}`)))),
+    h('div', { class: 'row' }, path.map((p, k) => h('figure', { class: 'card' }, scatterPlot(points, { view, size: 120, colour: 'rgba(31,119,180,0.2)', marks: [p] }), h('figcaption', {}, `λ = ${(k / (path.length - 1)).toFixed(3)}`, h('br'), `${fmt(p)}${outside(p) ? ' off view' : ''}`)))),
   );
 }
 
