@@ -46,6 +46,7 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
   beforeAll(async () => {
     await fs.mkdir(RESULTS, { recursive: true });
     fixture = await copyFixtureRuns();
+    await fs.mkdir(nodePath.join(fixture.root, 'not-a-run')); // listed with its reason, not breaking the page
     server = await startCli(fixture.root);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -70,6 +71,7 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     const cells = await row.locator('td').allTextContents();
     expect(cells.slice(1, 8)).toEqual(['mixture-400', 'ncsn-mixture', 'mlp 64×2', 'vp', 'continuous-dsm', '400 / 400', 'completed']);
     expect(await page.locator('#runs tbody tr').count()).toBe(2);
+    expect(await page.locator('#malformed li').allTextContents()).toEqual(['not-a-run: no config.json (not a scorekit run folder)']);
     await shot('runs');
   });
 
