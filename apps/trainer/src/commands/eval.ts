@@ -360,10 +360,10 @@ export function registerEvalCommand(program: Command): void {
     .option('--out <file>', 'also write the JSON result to this file (atomically)')
     .option('--stats-out <file>', 'one shard: write its mergeable sums (.json: fid, is, clip) or features (.npy: kid, pr, prdc) instead of a metric')
     .option('--merge <files...>', 'the metric of all shards from their --stats-out files (in place of --fake)')
-    .action(async (options: EvalShardOptions) => {
+    .action(async (options: EvalCommandOptions & EvalShardOptions) => {
       if (options.statsOut !== undefined || options.merge !== undefined) {
         await useBackend(options.backend);
-        const result = await runEvalShards(options);
+        const result = await runEvalShards(options, { parseEvalOptions, computeMetric });
         const json = JSON.stringify(result, null, 2);
         process.stdout.write(`${options.json === true || !('values' in result) ? json : formatEvalResult(result)}\n`);
         if (options.out !== undefined) await runTask(writeFileTask(options.out, `${json}\n`));

@@ -19,12 +19,18 @@ import * as tf from '@tensorflow/tfjs';
 import * as nodePath from 'node:path';
 import { CliError } from '../errors.js';
 import { runTask, readNpyFile } from '../io.js';
-import { computeMetric, parseEvalOptions } from './eval.js';
-import type { EvalCommandOptions, EvalResult, EvalSettings } from './eval.js';
+import type { ConfigProblem } from '../errors.js';
+import type { EvalArray, EvalFeatureSpec } from './evalSources.js';
 import { createEvalExtractor, readEvalArray, toFeatures } from './evalSources.js';
 
-/** The `eval` flags of sharded evaluation. */
-export interface EvalShardOptions extends EvalCommandOptions {
+/** The `eval` flags sharded evaluation reads (the rest go to eval's own validation). */
+export interface EvalShardOptions {
+  readonly metric?: string;
+  readonly real?: string;
+  readonly fake?: string;
+  readonly texts?: string;
+  readonly features?: string;
+  readonly out?: string;
   /** Write this shard's mergeable result instead of a metric: sums (.json: fid, is, clip) or features (.npy: kid, pr, prdc). */
   readonly statsOut?: string;
   /** Merge the shards' --stats-out files into the metric. */
@@ -33,15 +39,49 @@ export interface EvalShardOptions extends EvalCommandOptions {
 
 const SUMS_METRICS = ['fid', 'is', 'clip'];
 
+/** What sharded evaluation reads of eval's validated settings. */
+export interface ShardSettings {
+  readonly metric: string;
+  readonly fake: string;
+  readonly real?: string;
+  readonly texts?: string;
+  readonly features?: EvalFeatureSpec;
+  readonly count?: number;
+  readonly batchSize: number;
+}
+
+/**
+ * The parts of `scorekit eval` that sharded evaluation reuses, passed in (eval.ts imports this file, so this file
+ * must not import eval.ts): its flag validation and its metric computation.
+ */
+export interface EvalCore<O extends EvalShardOptions, S extends ShardSettings> {
+  readonly parseEvalOptions: (o: O) => E.Either<ConfigProblem[], S>;
+  readonly computeMetric: (s: S, real: FlatFeatures | undefined, fake: FlatFeatures, texts: EvalArray | undefined) => Record<string, number>;
+}
+
+/** A merged metric, in the shape `eval --json` prints. */
+export interface ShardEvalResult<M extends string> {
+  readonly metric: M;
+  readonly values: Readonly<Record<string, number>>;
+  readonly real?: { readonly source: string; readonly n: number };
+  readonly fake: { readonly source: string; readonly n: number };
+  readonly dim: number;
+  readonly features: string;
+  readonly settings: Readonly<Record<string, number>>;
+}
+
 /**
  * `scorekit eval --stats-out` (one shard: its sums or features) and `scorekit eval --merge` (the metric of all
  * shards). FID, IS and CLIP score merge exactly from float64 sums; KID and precision/recall concatenate features.
  *
  * @example
- * await runEvalShards({ metric: 'fid', fake: 'shard-0.npy', statsOut: 'shard-0.json' });
- * const r = await runEvalShards({ metric: 'fid', real: 'real.npy', merge: ['shard-0.json', 'shard-1.json'] });
+ * await runEvalShards({ metric: 'fid', fake: 'shard-0.npy', statsOut: 'shard-0.json' }, { parseEvalOptions, computeMetric });
+ * await runEvalShards({ metric: 'fid', real: 'real.npy', merge: ['shard-0.json', 'shard-1.json'] }, { parseEvalOptions, computeMetric });
  */
-export async function runEvalShards(o: EvalShardOptions): Promise<EvalResult | { readonly statsOut: string; readonly metric: string; readonly n: number }> {
+export async function runEvalShards<O extends EvalShardOptions, S extends ShardSettings>(
+  o: O,
+  core: EvalCore<O, S>,
+): Promise<ShardEvalResult<S['metric']> | { readonly statsOut: string; readonly metric: string; readonly n: number }> {
   if (o.statsOut !== undefined && o.merge !== undefined) throw new CliError('give --stats-out (one shard) or --merge (all shards), not both');
   const metric = o.metric ?? '';
   const sums = SUMS_METRICS.includes(metric);
@@ -53,13 +93,13 @@ export async function runEvalShards(o: EvalShardOptions): Promise<EvalResult | {
     if (o.out !== undefined) throw new CliError('--out writes a metric result; a --stats-out shard has none (merge the shards for it)');
     if (metric === 'clip' && o.features !== undefined) throw new CliError('--stats-out for clip takes embeddings: --fake image embeddings and --texts text embeddings, not --features');
     // --real is not read for a shard: validate the other flags as if it were given where the metric needs it
-    const s = settingsOf({ ...o, ...(['fid', 'kid', 'pr', 'prdc'].includes(metric) ? { real: o.real ?? '(not read)' } : {}) });
+    const s = settingsOf(core, { ...o, ...(['fid', 'kid', 'pr', 'prdc'].includes(metric) ? { real: o.real ?? '(not read)' } : {}) });
     return writeShard(s, o.statsOut);
   }
   const files = o.merge ?? [];
   if (files.length === 0) throw new CliError('--merge needs at least one shard file (what --stats-out wrote)');
   if (o.fake !== undefined) throw new CliError('--merge replaces --fake: the shards are the generated set');
-  const s = settingsOf({ ...o, fake: '(merged shards)', ...(metric === 'clip' ? { texts: '(in the sums)' } : {}) });
+  const s = settingsOf(core, { ...o, fake: '(merged shards)', ...(metric === 'clip' ? { texts: '(in the sums)' } : {}) });
   if (!sums && s.features !== undefined) throw new CliError(`--merge for --metric ${metric} gathers features: pass --real as features too (make them with --stats-out), without --features`);
   const source = files.join(' + ');
   if (sums) {
@@ -106,7 +146,7 @@ export async function runEvalShards(o: EvalShardOptions): Promise<EvalResult | {
   const fake: FlatFeatures = { data, shape: [n, d!] };
   return {
     metric: s.metric,
-    values: computeMetric(s, real, fake, undefined),
+    values: core.computeMetric(s, real, fake, undefined),
     real: { source: realArray.source, n: real.shape[0] },
     fake: { source, n },
     dim: d!,
@@ -115,13 +155,13 @@ export async function runEvalShards(o: EvalShardOptions): Promise<EvalResult | {
   };
 }
 
-function settingsOf(o: EvalCommandOptions): EvalSettings {
-  const parsed = parseEvalOptions(o);
+function settingsOf<O extends EvalShardOptions, S extends ShardSettings>(core: EvalCore<O, S>, o: O): S {
+  const parsed = core.parseEvalOptions(o);
   if (E.isLeft(parsed)) throw CliError.fromProblems('Invalid eval options', parsed.left);
   return parsed.right;
 }
 
-async function writeShard(s: EvalSettings, path: string): Promise<{ statsOut: string; metric: string; n: number }> {
+async function writeShard(s: ShardSettings, path: string): Promise<{ statsOut: string; metric: string; n: number }> {
   const array = await readEvalArray(s.fake, '--fake', s.count);
   const extractor = s.features !== undefined ? await createEvalExtractor(s.features, array.shape.slice(1), s.metric === 'is' ? 'probabilities' : 'features') : undefined;
   let fake: FlatFeatures;
@@ -160,7 +200,7 @@ async function writeShard(s: EvalSettings, path: string): Promise<{ statsOut: st
 }
 
 /** The reference statistics for a merged FID: a sums .json (real data sharded too) or features/images as usual. */
-async function realStatistics(s: EvalSettings, d: number): Promise<{ stats: FeatureStatistics; source: string; features: string }> {
+async function realStatistics(s: ShardSettings, d: number): Promise<{ stats: FeatureStatistics; source: string; features: string }> {
   const path = s.real as string;
   let stats: FeatureStatistics;
   let features = 'none (arrays are features)';
