@@ -19,3 +19,5 @@ export type { ScoreSource, ScoreSourceFlags } from './scoreSource.js';
 export { readJsonFile, readNpyFile, writeFileTask, runTask } from './io.js';
 export { clipByGlobalNorm } from './clipByGlobalNorm.js';
 export { setExitCode, takeExitCode } from './exitStatus.js';
+export { shardFromFlags, shardRange, sampleSeed, SHARD_INDEX_VARIABLE } from './shard.js';
+export type { Shard } from './shard.js';
