@@ -65,3 +65,4 @@ export { clipScoreSums, mergeClipScoreSums, clipScoreFromSums } from './clipScor
 export type { ClipScoreSums } from './clipScoreSums.js';
 export { METRIC_SUMS_FORMAT, metricSumsToJson, parseMetricSums, saveMetricSums, loadMetricSums } from './metricSumsFile.js';
 export type { MetricSums } from './metricSumsFile.js';
+export { saveFeatureSumsNpy, loadFeatureSumsNpy } from './featureSumsNpy.js';

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import { Rng } from '@scorekit/core';
+import { Rng, loadNpy, saveNpy } from '@scorekit/core';
 import { expectAllClose, expectClose } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,11 +16,13 @@ import {
   inceptionScore,
   inceptionScoreFromSums,
   inceptionScoreSums,
+  loadFeatureSumsNpy,
   loadMetricSums,
   mergeClipScoreSums,
   mergeFeatureSums,
   mergeInceptionScoreSums,
   parseMetricSums,
+  saveFeatureSumsNpy,
   saveMetricSums,
   statisticsFromSums,
 } from '../src/index.js';
@@ -182,5 +184,25 @@ describe('metric sums files', () => {
     expect(E.isLeft(r) && r.left).toEqual(['version must be 1; got 2', 'n must be an integer ≥ 1; got 0', 'sum has 1 values; expected 2']);
     const k = parseMetricSums(JSON.stringify({ format: 'scorekit.metric-sums', version: 1, metric: 'kid', n: 3 }));
     expect(E.isLeft(k) && k.left).toEqual(['metric must be one of fid, is, clip; got "kid"']);
+  });
+});
+
+describe('FID sums as .npy', () => {
+  it('is the augmented matrix Σ [1, f][1, f]ᵀ, round-trips exactly, and rejects a float32 or non-square array', async () => {
+    const dir = await fs.mkdtemp(nodePath.join(os.tmpdir(), 'sums-'));
+    const path = nodePath.join(dir, 'fid.npy');
+    const s = featureSums([[1, 2], [3, -1]]);
+    expect(E.isRight(await saveFeatureSumsNpy(path, s)())).toBe(true);
+    // rows [1, 1, 2] and [1, 3, −1]: n 2; Σf (4, 1); Σffᵀ [[1 + 9, 2 − 3], [2 − 3, 4 + 1]]
+    expect(Array.from((await loadNpy(path)).data as Float64Array)).toEqual([2, 4, 1, 4, 10, -1, 1, -1, 5]);
+    const back = await loadFeatureSumsNpy(path)();
+    expect(E.isRight(back) && back.right).toEqual(s);
+    await saveNpy(path, new Float32Array(9), [3, 3]);
+    const f32 = await loadFeatureSumsNpy(path)();
+    expect(E.isLeft(f32) && f32.left.problems).toEqual(['must be float64 (exact sums); got float32']);
+    await saveNpy(path, new Float64Array(6), [2, 3]);
+    const rect = await loadFeatureSumsNpy(path)();
+    expect(E.isLeft(rect) && rect.left.problems[0]).toMatch(/square/);
+    await fs.rm(dir, { recursive: true });
   });
 });
