@@ -6,6 +6,7 @@ import { loadFashionMnist, loadMnist } from '@scorekit/data';
 import { dequantize, likelihood } from '@scorekit/samplers';
 import { useBackend } from '../backend.js';
 import { CliError } from '../errors.js';
+import { createTaskProgress } from '../taskProgress.js';
 import { readNpyFile, runTask } from '../io.js';
 import { dataTensor, openScoreSource } from '../scoreSource.js';
 import type { ScoreSourceFlags } from '../scoreSource.js';
@@ -85,15 +86,23 @@ async function runLikelihood(flags: LikelihoodFlags): Promise<void> {
     x = d.x;
     offset = d.offset;
   }
+  // RK45 reports progress as thousandths of the time span; the NFE so far comes from counting score calls.
+  let nfe = 0;
+  const counted: typeof source.score = (xt, t) => {
+    nfe++;
+    return source.score(xt, t);
+  };
+  const progress = createTaskProgress('likelihood (rk45)', { unit: '‰ of [ε, T]' });
   try {
     const result = await likelihood(x, {
-      score: source.score,
+      score: counted,
       sde: source.sde,
       estimator: estimator as 'exact' | 'hutchinson' | 'auto',
       rng,
       bitsPerDimOffset: offset,
+      onProgress: (done, total) => progress.update(done, total, `NFE ${nfe}`),
       ...solve,
-    });
+    }).finally(() => progress.stop());
     try {
       const logp = (await result.logp.data()) as Float32Array;
       const bpd = (await result.bitsPerDim.data()) as Float32Array;
