@@ -24,6 +24,8 @@ export interface ProgressOptions {
   readonly writeLine?: (line: string) => void;
   /** Clock in seconds for the ETA (tests); see `createEtaEstimator`. */
   readonly now?: () => number;
+  /** A wall-clock budget (`train --minutes`): the ETA is then at most the time left of it. */
+  readonly timeBudgetSeconds?: number;
 }
 
 /** A progress display: a live bar on a terminal, periodic plain lines in CI logs. */
@@ -52,7 +54,11 @@ export function createProgress(options: ProgressOptions): Progress {
   const estimator = createEtaEstimator(options.now != null ? { now: options.now } : {});
   const etaOf = (u: ProgressUpdate): number => {
     estimator.update(u.step - (options.start ?? 0));
-    return estimator.eta(total - (options.start ?? 0));
+    const eta = estimator.eta(total - (options.start ?? 0));
+    const budget = options.timeBudgetSeconds;
+    if (budget === undefined) return eta;
+    const left = Math.max(budget - estimator.elapsed(), 0);
+    return Number.isFinite(eta) ? Math.min(eta, left) : left;
   };
   if (tty) {
     const bar = new cliProgress.SingleBar(

@@ -86,3 +86,18 @@ describe('createTaskProgress', () => {
     expect(lines.at(-1)).toBe('sample (euler-maruyama): 4/4 steps (100%) | NFE 4 | 0.50 steps/s | 8s | ETA 0s');
   });
 });
+
+describe('createProgress with a time budget (train --minutes)', () => {
+  it('shows the time left of the budget when the steps would take longer', async () => {
+    const { createProgress } = await import('../src/progress.js');
+    const clock = fakeClock();
+    const lines: string[] = [];
+    const p = createProgress({ total: 100000, tty: false, lineIntervalMs: 0, writeLine: (l) => lines.push(l), now: clock.now, timeBudgetSeconds: 900 });
+    for (let step = 1; step <= 61; step++) {
+      clock.advance(1); // 1 step/s: 100000 steps would take 27 h, the budget ends after 900 s
+      p.update({ step, loss: 1, stepsPerSec: 1 });
+    }
+    // 61 s elapsed since the estimator started: 839 s of the budget left.
+    expect(lines.at(-1)).toMatch(/ETA 13m59s$/);
+  });
+});
