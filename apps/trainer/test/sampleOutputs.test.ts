@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadNpy } from '@scorekit/core';
 import { decodePng } from '../src/png.js';
 import { cli } from './cliHarness.js';
-import { tempDir } from './helpers.js';
+import { tempDir, tinyConfig } from './helpers.js';
+import { trainModel } from '../src/trainModel.js';
 
 const MIXTURE = { weights: [0.5, 0.5], means: [[-3, 0], [3, 0]], stds: [0.5, 0.5] };
 
@@ -54,6 +55,18 @@ describe('scorekit sample / likelihood: outputs and progress', () => {
     expect(r.stderr).toMatch(/--out must name a \.npy file, a \.png file or one of each/);
     const t = await cli('sample', '--score', `analytic:${mixtureFile}`, '--out', nodePath.join(dir, 'a.txt'));
     expect(t.stderr).toMatch(/--out must name a \.npy file, a \.png file or one of each .*a\.txt/);
+  });
+
+  it("samples a checkpoint with its run's own sampler when --sampler is not given; flags override its options", async () => {
+    const run = nodePath.join(dir, 'run');
+    await trainModel(tinyConfig({ steps: 2, sampler: { name: 'euler-maruyama', steps: 7 } }), { runDir: run });
+    const own = await cli('sample', '--checkpoint', run, '--n', '8', '--out', nodePath.join(dir, 'own.npy'), '--backend', 'cpu');
+    expect(own.code, own.stderr).toBe(0);
+    expect(JSON.parse(own.stdout)).toMatchObject({ sampler: 'euler-maruyama', nfe: 7 });
+    const fewer = await cli('sample', '--checkpoint', run, '--steps', '3', '--n', '8', '--out', nodePath.join(dir, 'fewer.npy'), '--backend', 'cpu');
+    expect(JSON.parse(fewer.stdout)).toMatchObject({ sampler: 'euler-maruyama', nfe: 3 });
+    const named = await cli('sample', '--checkpoint', run, '--sampler', 'ddim', '--steps', '5', '--n', '8', '--out', nodePath.join(dir, 'ddim.npy'), '--backend', 'cpu');
+    expect(JSON.parse(named.stdout)).toMatchObject({ sampler: 'ddim', nfe: 5 });
   });
 
   it('likelihood prints RK45 progress in thousandths of the time span with the NFE so far', async () => {
