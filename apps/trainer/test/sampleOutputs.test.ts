@@ -38,7 +38,9 @@ describe('scorekit sample / likelihood: outputs and progress', () => {
     for (let y = 0; y < 498; y++) {
       for (let x = 35; x < 512; x++) {
         const i = (y * 512 + x) * 4;
-        if (img.data[i + 2]! - img.data[i]! > 60) (x < mid ? blueLeft++ : blueRight++);
+        if (img.data[i + 2]! - img.data[i]! <= 60) continue;
+        if (x < mid) blueLeft++;
+        else blueRight++;
       }
     }
     // Both modes are drawn, with ink in proportion to the counts of the .npy (within the 3×3 dot overlap noise).
