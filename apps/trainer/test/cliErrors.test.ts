@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { saveNpy } from '@scorekit/core';
+import { saveNpy } from '@scorekit/core/node';
 import { SAMPLER_NAMES } from '@scorekit/samplers';
 import { SDE_NAMES } from '@scorekit/sde';
 import { OBJECTIVE_NAMES } from '@scorekit/objectives';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDir, loadTensors, saveTensors, TensorFileError, writeFileAtomic } from '../src/index.js';
+import { ensureDir, loadTensors, saveTensors, TensorFileError, writeFileAtomic } from '../src/node.js';
 import { decodeTensorFile } from '../src/io/internal/tensorFile.js';
 
 let root: string;

@@ -3,14 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  featureStatistics,
-  featureStatisticsToJson,
-  frechetDistance,
-  loadFeatureStatistics,
-  parseFeatureStatistics,
-  saveFeatureStatistics,
-} from '../src/index.js';
+import { featureStatistics, featureStatisticsToJson, frechetDistance, parseFeatureStatistics } from '../src/index.js';
+import { loadFeatureStatistics, saveFeatureStatistics } from '../src/node.js';
 import { reference } from './referenceData.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scorekit-stats-'));
