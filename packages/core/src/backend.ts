@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import type * as NodeModule from 'node:module';
+import type { createRequire } from 'node:module';
 import './wasm/registerOnImport.js';
 import { registerWasmKernels } from './wasm/registerWasmKernels.js';
 import { nativeKernelsStatus, type NativeKernelsStatus } from './native/nativeKernels.js';
@@ -27,7 +27,10 @@ export interface BackendChoice {
 }
 
 export interface SelectBackendOptions {
-  /** `auto` (the default) tries tensorflow, webgpu, webgl, wasm, then cpu. Overrides `SCOREKIT_BACKEND`. */
+  /**
+   * `auto` (the default) tries tensorflow (Node), webgpu, webgl (browsers), wasm, then cpu. Overrides
+   * `SCOREKIT_BACKEND`.
+   */
   readonly backend?: BackendName | 'auto';
   /**
    * Where the one-line report of the choice goes (see {@link formatBackendChoice}): a function, or `false` for
@@ -69,7 +72,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const raw = requestedBy === 'option' ? options.backend! : requestedBy === 'SCOREKIT_BACKEND' ? env! : 'auto';
   const requested = parseBackendName(raw, requestedBy === 'option' ? 'the backend option' : requestedBy);
   const skipped: { name: string; reason: string }[] = [];
-  const order: BackendName[] = requested === 'auto' ? [...BACKEND_NAMES] : [requested];
+  const order: BackendName[] = requested === 'auto' ? autoOrder() : [requested];
   for (const name of order) {
     const outcome = await activate(name);
     if (outcome.ok) {
@@ -131,6 +134,13 @@ export function parseBackendName(value: string, source?: string): BackendName | 
 
 type Activation = { ok: true; provider: string } | { ok: false; reason: string };
 
+// Auto tries only what this runtime can have: libtensorflow in Node, WebGL in browsers (WebGPU in both: Node gets
+// it from the npm `webgpu` package).
+function autoOrder(): BackendName[] {
+  const inNode = typeof process !== 'undefined' && process.versions?.node != null;
+  return BACKEND_NAMES.filter((name) => (inNode ? name !== 'webgl' : name !== 'tensorflow'));
+}
+
 const PROVIDERS: Record<Exclude<BackendName, 'tensorflow'>, string> = {
   webgpu: '@tensorflow/tfjs-backend-webgpu',
   webgl: '@tensorflow/tfjs-backend-webgl',
@@ -189,7 +199,7 @@ async function loadWebGpuBackend(): Promise<string | null> {
 // Read through process.getBuiltinModule (Node ≥ 20.16) rather than imported, so browser bundles carry no node:module.
 function nodeRequire(): NodeJS.Require | null {
   if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') return null;
-  const nodeModule = process.getBuiltinModule('node:module') as typeof NodeModule | undefined;
+  const nodeModule = process.getBuiltinModule('node:module') as { createRequire: typeof createRequire } | undefined;
   return nodeModule === undefined ? null : nodeModule.createRequire(import.meta.url);
 }
 

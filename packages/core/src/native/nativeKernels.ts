@@ -1,4 +1,4 @@
-import type * as NodeModule from 'node:module';
+import type { createRequire } from 'node:module';
 
 /**
  * The part of `@scorekit/native` that scorekit's wasm kernels call (documented in that package's index.d.cts),
@@ -105,7 +105,7 @@ function load(): { kernels: NativeKernels | null; reason: string } {
   // Read through process.getBuiltinModule (Node ≥ 20.16) rather than imported, so browser bundles carry no node:module.
   const nodeModule =
     typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
-      ? (process.getBuiltinModule('node:module') as typeof NodeModule | undefined)
+      ? (process.getBuiltinModule('node:module') as { createRequire: typeof createRequire } | undefined)
       : undefined;
   if (nodeModule === undefined) {
     loaded = { kernels: null, reason: `${PACKAGE} is a Node addon; this runtime is not Node` };
