@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { createRequire } from 'node:module';
 import './wasm/registerOnImport.js';
 import { registerWasmKernels } from './wasm/registerWasmKernels.js';
+import { installDawnGpu } from './webgpu/installDawnGpu.js';
 import { nativeKernelsStatus, type NativeKernelsStatus } from './native/nativeKernels.js';
 
 /**
@@ -74,7 +75,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const skipped: { name: string; reason: string }[] = [];
   const order: BackendName[] = requested === 'auto' ? autoOrder() : [requested];
   for (const name of order) {
-    const outcome = await activate(name);
+    const outcome = await activate(name, requested !== 'auto');
     if (outcome.ok) {
       const choice: BackendChoice = {
         name,
@@ -154,10 +155,10 @@ function defaultReport(line: string): void {
   else console.info(line);
 }
 
-async function activate(name: BackendName): Promise<Activation> {
+async function activate(name: BackendName, requestedByName: boolean): Promise<Activation> {
   if (name === 'tensorflow') return activateTensorflow();
   if (name === 'webgpu') {
-    const missing = await loadWebGpuBackend();
+    const missing = await loadWebGpuBackend(requestedByName);
     if (missing !== null) return { ok: false, reason: missing };
   }
   if (name === 'webgl' && tf.findBackendFactory('webgl') == null) {
@@ -183,11 +184,15 @@ function silenceCpuBanner(): void {
 }
 
 // The WebGPU backend is loaded only where an adapter can exist, so runtimes without WebGPU never pay for it, and
-// bundlers split it into a chunk of its own. tfjs-backend-webgpu registers itself on import when navigator.gpu exists.
-async function loadWebGpuBackend(): Promise<string | null> {
+// bundlers split it into a chunk of its own. In Node, navigator.gpu comes from the optional `webgpu` package. tfjs-backend-webgpu registers itself on import when navigator.gpu exists.
+async function loadWebGpuBackend(byName: boolean): Promise<string | null> {
   if (tf.findBackendFactory('webgpu') != null) return null;
-  const gpu = (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
-  if (gpu == null) return 'no navigator.gpu in this runtime';
+  if ((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu == null) {
+    const requireFromHere = nodeRequire();
+    if (requireFromHere === null) return 'no navigator.gpu in this runtime';
+    const missing = await installDawnGpu(requireFromHere, byName);
+    if (missing !== null) return missing;
+  }
   try {
     await import('@tensorflow/tfjs-backend-webgpu');
   } catch (e) {

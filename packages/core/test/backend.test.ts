@@ -14,6 +14,10 @@ afterEach(() => {
 
 const quiet = { report: false } as const;
 
+// This repository installs the optional `webgpu` package (Dawn) for its WebGPU tests; these machines have no GPU,
+// so the automatic order finds no hardware adapter (Mesa's software one is used only when webgpu is named).
+const NO_GPU = "webgpu found no GPU adapter (Mesa's OpenGL ES is used only when webgpu is asked for by name)";
+
 describe('selectBackend', () => {
   it('an unknown name is refused with the allowed names, wherever it comes from', async () => {
     const allowed = 'Allowed: auto, tensorflow, webgpu, webgl, wasm, cpu.';
@@ -48,23 +52,20 @@ describe('selectBackend', () => {
       requestedBy: 'default',
       skipped: [
         { name: 'tensorflow', reason: '@tensorflow/tfjs-node-gpu is not installed; @tensorflow/tfjs-node is not installed' },
-        { name: 'webgpu', reason: 'no navigator.gpu in this runtime' },
+        { name: 'webgpu', reason: NO_GPU },
       ],
       native: nativeKernelsStatus(),
     } satisfies BackendChoice);
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toEqual([
       `scorekit backend: wasm (@tensorflow/tfjs-backend-wasm, ${nativeNote}); skipped tensorflow: @tensorflow/tfjs-node-gpu is not ` +
-        'installed; @tensorflow/tfjs-node is not installed; skipped webgpu: no navigator.gpu in this runtime',
+        `installed; @tensorflow/tfjs-node is not installed; skipped webgpu: ${NO_GPU}`,
     ]);
   });
 
-  it('the browser backends, asked for in Node, are refused with the reason (auto does not try webgl there)', async () => {
+  it('webgl, asked for in Node, is refused with the reason (auto does not try it there)', async () => {
     await expect(selectBackend({ backend: 'webgl', ...quiet })).rejects.toThrow(
       "The 'webgl' backend was requested but cannot be used: WebGL is offered only in browsers",
-    );
-    await expect(selectBackend({ backend: 'webgpu', ...quiet })).rejects.toThrow(
-      "The 'webgpu' backend was requested but cannot be used: no navigator.gpu in this runtime",
     );
   });
 
