@@ -47,7 +47,12 @@ if (install && !failed) {
   const project = fs.mkdtempSync(path.join(out, 'consumer-'));
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   run('npm', ['install', '--no-audit', '--no-fund', '@tensorflow/tfjs@4.22.0', ...tarballs.map((t) => t.tarball)], project);
-  for (const { name } of tarballs) {
+  // Each entry point: the main one, and the Node-only `./node` one where a package has it.
+  const entries = tarballs.flatMap(({ name }) => {
+    const packed = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', name, 'package.json'), 'utf8'));
+    return Object.keys(packed.exports ?? { '.': null }).map((sub) => (sub === '.' ? name : `${name}/${sub.slice(2)}`));
+  });
+  for (const name of entries) {
     try {
       const keys = run('node', ['--input-type=module', '-e', `const m = await import('${name}'); console.log(Object.keys(m).length)`], project).trim();
       console.log(`✓ ${name} imports in a fresh npm project (${keys} exports)`);

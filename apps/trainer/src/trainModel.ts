@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs/promises';
-import { Rng, adam, ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core';
+import { Rng, adam } from '@scorekit/core';
+import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import type { JsonValue } from '@scorekit/core';
-import { ExponentialMovingAverage, listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '@scorekit/models';
+import { ExponentialMovingAverage } from '@scorekit/models';
+import { listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '@scorekit/models/node';
 import { createObjective } from '@scorekit/objectives';
 import type { Objective } from '@scorekit/objectives';
 import { createSampler } from '@scorekit/samplers';

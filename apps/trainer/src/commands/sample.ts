@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import * as nodePath from 'node:path';
-import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core';
+import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import { useBackend } from '../backend.js';
 import { CliError } from '../errors.js';
 import { imageGridPng, scatterPng } from '../png.js';
