@@ -26,7 +26,7 @@ function prebuiltPath() {
 let binding = null;
 let binary = '';
 let reason = '';
-const candidates = [path.join(__dirname, 'build', 'Release', `${NAME}.node`), prebuiltPath()].filter((f) => fs.existsSync(f));
+const candidates = [path.join(__dirname, 'src', 'build', 'Release', `${NAME}.node`), prebuiltPath()].filter((f) => fs.existsSync(f));
 if (candidates.length === 0) {
   const platform = `${process.platform}-${process.arch}${libc() ? ` (${libc()})` : ''}`;
   reason = `no prebuilt binary for ${platform} in @scorekit/native and none built from source; ${BUILD_HINT}`;

@@ -3,7 +3,7 @@ export declare const available: boolean;
 /** Why {@link available} is false (and what to run about it); empty when it is true. */
 export declare const reason: string;
 /**
- * The path of the loaded addon: `build/Release/scorekit_native.node` when built from source here, else the prebuilt
+ * The path of the loaded addon: `src/build/Release/scorekit_native.node` when built from source here, else the prebuilt
  * `prebuilds/<platform>-<arch>/scorekit_native.napi[.<libc>].node` shipped in the package; empty when none loaded.
  */
 export declare const binary: string;

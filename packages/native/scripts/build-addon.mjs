@@ -9,6 +9,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const root = path.resolve(import.meta.dirname, '..');
+// binding.gyp lives in src/, not at the package root: a root binding.gyp makes pnpm 10 and 11 give the package an
+// implicit `node-gyp rebuild` install script (they ignore `gypfile: false`), which pnpm then blocks or runs.
+const gypDir = path.join(root, 'src');
 const optional = process.argv.includes('--optional');
 const require = createRequire(import.meta.url);
 
@@ -43,12 +46,12 @@ function nodeDir() {
 function upToDate(addon) {
   if (!fs.existsSync(addon)) return false;
   const built = fs.statSync(addon).mtimeMs;
-  const sources = ['binding.gyp', 'scripts/build-addon.mjs', ...fs.readdirSync(path.join(root, 'src')).map((f) => `src/${f}`)];
+  const sources = ['scripts/build-addon.mjs', ...fs.readdirSync(gypDir).filter((f) => /\.(cc|h|gyp)$/.test(f)).map((f) => `src/${f}`)];
   return sources.every((f) => fs.statSync(path.join(root, f)).mtimeMs < built);
 }
 
 try {
-  const addon = path.join(root, 'build', 'Release', 'scorekit_native.node');
+  const addon = path.join(gypDir, 'build', 'Release', 'scorekit_native.node');
   if (upToDate(addon) && !process.argv.includes('--force')) {
     console.log(`@scorekit/native: ${path.relative(root, addon)} is up to date`);
     process.exit(0);
@@ -61,7 +64,7 @@ try {
   const [command, prefix] = nodeGypCommand();
   const args = [...prefix, 'rebuild', '--jobs', 'max', ...(dir ? [`--nodedir=${dir}`] : [])];
   // node-gyp's log goes to stderr; shown only when the build fails
-  execFileSync(command, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  execFileSync(command, args, { cwd: gypDir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   execFileSync(process.execPath, ['-e', `require(${JSON.stringify(addon)})`], { stdio: 'inherit' });
   console.log(`@scorekit/native: built ${path.relative(root, addon)}`);
 } catch (e) {

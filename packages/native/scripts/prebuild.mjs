@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const built = path.join(root, 'build', 'Release', 'scorekit_native.node');
+const built = path.join(root, 'src', 'build', 'Release', 'scorekit_native.node');
 
 execFileSync(process.execPath, [path.join(import.meta.dirname, 'build-addon.mjs')], { cwd: root, stdio: 'inherit' });
 

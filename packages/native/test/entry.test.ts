@@ -45,7 +45,7 @@ describe('ES module entry', () => {
 });
 
 describe.runIf(cjs.available || required)('binary choice', () => {
-  const built = path.join(root, 'build', 'Release', 'scorekit_native.node');
+  const built = path.join(root, 'src', 'build', 'Release', 'scorekit_native.node');
 
   it('loads the addon built from source here first', () => {
     expect(cjs.binary).toBe(built);
