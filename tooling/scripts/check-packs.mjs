@@ -116,9 +116,11 @@ if (install && !failed) {
       console.error(`✗ pnpm add of @scorekit/core and @scorekit/native failed:\n${e.stdout}${e.stderr}`);
     }
     if (!failed) {
-      if (/ignored build scripts/i.test(log)) {
+      // (tfjs's core-js dependency has a postinstall pnpm ignores too; only ours matters here)
+      const ignored = log.match(/Ignored build scripts:[^\n]*/i)?.[0] ?? '';
+      if (ignored.includes('@scorekit/')) {
         failed = true;
-        console.error(`✗ pnpm ignored build scripts when installing @scorekit/native:\n${log}`);
+        console.error(`✗ pnpm ignored build scripts of ours when installing @scorekit/native: ${ignored}`);
       }
       const pnpmStatus = coreStatus(pnpmProject);
       report(pnpmStatus.active ? null : pnpmStatus.reason, '@scorekit/core uses @scorekit/native (prebuilt) in a fresh pnpm project, no build approved', '@scorekit/core does not use @scorekit/native in a fresh pnpm project');
