@@ -1,7 +1,12 @@
 /** True when the addon is built and this CPU can run it (x86-64 with AVX2 and FMA). */
 export declare const available: boolean;
-/** Why {@link available} is false; empty when it is true. */
+/** Why {@link available} is false (and what to run about it); empty when it is true. */
 export declare const reason: string;
+/**
+ * The path of the loaded addon: `src/build/Release/scorekit_native.node` when built from source here, else the prebuilt
+ * `prebuilds/<platform>-<arch>/scorekit_native.napi[.<libc>].node` shipped in the package; empty when none loaded.
+ */
+export declare const binary: string;
 /**
  * C = A·B (+ bias) in float32 on the bytes of `heap` (tfjs's wasm heap, or any ArrayBuffer). All offsets and
  * strides are in bytes: element (i, j) of A is the float at `a + i·aRowStride + j·aColStride`, so a transpose is a
