@@ -46,8 +46,9 @@ export interface UnetRun {
 
 function wasmHeapBytes(): number | null {
   if (tf.getBackend() !== 'wasm') return null;
-  const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
-  return wasm?.HEAPU8?.buffer.byteLength ?? null;
+  // the memory object itself: emscripten's HEAP views are refreshed only at its next allocation after a growth
+  const wasm = (tf.backend() as unknown as { wasm?: { asm?: { memory?: WebAssembly.Memory } } }).wasm;
+  return wasm?.asm?.memory?.buffer.byteLength ?? null;
 }
 
 async function peakBytes(step: () => tf.Tensor): Promise<number> {
