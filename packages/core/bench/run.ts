@@ -6,7 +6,8 @@
 // cores are shared): a ratio is the median over repeats of the ratios within one repeat. Prints a table (with the
 // cores each torch run kept busy, and for the U-Net the memory of a step beside its speed) and the same as JSON,
 // and writes the JSON to bench/results/ (git-ignored).
-// Options: --repeats N (default 3), --workloads a,b, --threads 1,2 (default both), --no-peer.
+// Options: --repeats N (default 3), --workloads a,b, --threads 1,2 (default both), --no-peer, --unet-steps N (timed
+// steps of the U-Net workloads, default 8 as the peer).
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   for (const n of names) {
     if (!(n in WORKLOADS)) throw new Error(`unknown workload '${n}'; allowed: ${Object.keys(WORKLOADS).join(', ')}`);
   }
+  const unetSteps = Number(arg('unet-steps') ?? 8);
+  if (!Number.isInteger(unetSteps) || unetSteps < 1) throw new Error(`--unet-steps must be a positive integer, got ${arg('unet-steps')}`);
   const threadsList = (arg('threads') ?? '1,2').split(',').map(Number);
   for (const t of threadsList) {
     if (t !== 1 && t !== 2) throw new Error(`--threads takes 1, 2 or 1,2, got ${arg('threads')}`);
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
         let rate: number;
         let memory = '';
         if (name === 'unet-train' || name === 'unet-sample') {
-          const u: UnetRun = await (name === 'unet-train' ? unetTrain : unetSample)(models!, r);
+          const u: UnetRun = await (name === 'unet-train' ? unetTrain : unetSample)(models!, r, unetSteps);
           rate = u.rate;
           const key = `${t} ${name}`;
           stepBytes.set(key, [...(stepBytes.get(key) ?? []), u.peakStepBytes]);
