@@ -63,4 +63,6 @@ module.exports = {
   convFilterGrad: binding !== null ? binding.convFilterGrad : unavailable,
   silu: binding !== null ? binding.silu : unavailable,
   siluDerivative: binding !== null ? binding.siluDerivative : unavailable,
+  groupNorm: binding !== null ? binding.groupNorm : unavailable,
+  groupNormGrad: binding !== null ? binding.groupNormGrad : unavailable,
 };

@@ -113,3 +113,47 @@ export declare function adam(
   oneMinusAccBeta1: number,
   oneMinusAccBeta2: number,
 ): void;
+/**
+ * GroupNorm over NHWC float32 images (byte offsets into `heap`): per sample and group of channels/groups channels
+ * over all pixels, y = act((x − μ)·rstd·γ + β) with rstd = 1/√(var + ε) (biased variance), act SiLU when `silu` is
+ * 1, else the identity; writes μ and rstd [n][groups]. Each sample is computed by one thread: the same bits on any
+ * thread count.
+ */
+export declare function groupNorm(
+  heap: ArrayBuffer,
+  x: number,
+  gamma: number,
+  beta: number,
+  y: number,
+  mean: number,
+  rstd: number,
+  n: number,
+  pixels: number,
+  channels: number,
+  groups: number,
+  epsilon: number,
+  silu: number,
+  threads: number,
+): void;
+/**
+ * The gradient of {@link groupNorm}: dx, dγ and dβ from dy, x, γ, β and the forward's μ and rstd; dγ and dβ are summed
+ * over samples in sample order (the same bits on any thread count).
+ */
+export declare function groupNormGrad(
+  heap: ArrayBuffer,
+  dy: number,
+  x: number,
+  gamma: number,
+  beta: number,
+  mean: number,
+  rstd: number,
+  dx: number,
+  dgamma: number,
+  dbeta: number,
+  n: number,
+  pixels: number,
+  channels: number,
+  groups: number,
+  silu: number,
+  threads: number,
+): void;

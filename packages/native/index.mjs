@@ -2,4 +2,4 @@
 // require() share the same loaded addon.
 import native from './index.cjs';
 
-export const { available, reason, binary, gemm, adam, conv, convFilterGrad, silu, siluDerivative } = native;
+export const { available, reason, binary, gemm, adam, conv, convFilterGrad, silu, siluDerivative, groupNorm, groupNormGrad } = native;

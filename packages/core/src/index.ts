@@ -5,6 +5,8 @@ export type { RngState } from './rng.js';
 export { sigmoid } from './activations/sigmoid.js';
 export { silu } from './activations/silu.js';
 export { adam } from './optim/adam.js';
+export { groupNorm } from './nn/groupNorm.js';
+export type { GroupNormOptions } from './nn/groupNorm.js';
 export { tanh } from './activations/tanh.js';
 export { softplus } from './activations/softplus.js';
 export { exp } from './activations/exp.js';

@@ -83,6 +83,41 @@ export interface NativeKernels {
     threads: number,
   ): void;
   siluDerivative(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
+  // optional: an addon built before they existed lacks them, and the kernels then run their WebAssembly-heap JS code
+  groupNorm?(
+    heap: ArrayBuffer,
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    mean: number,
+    rstd: number,
+    n: number,
+    pixels: number,
+    channels: number,
+    groups: number,
+    epsilon: number,
+    silu: number,
+    threads: number,
+  ): void;
+  groupNormGrad?(
+    heap: ArrayBuffer,
+    dy: number,
+    x: number,
+    gamma: number,
+    beta: number,
+    mean: number,
+    rstd: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    n: number,
+    pixels: number,
+    channels: number,
+    groups: number,
+    silu: number,
+    threads: number,
+  ): void;
 }
 
 interface NativePackage extends NativeKernels {
