@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import nodePath from 'node:path';
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTensors } from '@scorekit/core';
+import { loadTensors } from '@scorekit/core/node';
 import { createNetwork, createScoreModel, type Network } from '@scorekit/models';
 import { createSde } from '@scorekit/sde';
 // The page's own module, run here on Node's tfjs: the same file the browser loads.

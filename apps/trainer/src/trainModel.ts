@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs/promises';
-import { Rng, adam, ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core';
+import { Rng, adam } from '@scorekit/core';
+import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import type { JsonValue } from '@scorekit/core';
-import { ExponentialMovingAverage, listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '@scorekit/models';
+import { ExponentialMovingAverage } from '@scorekit/models';
+import { listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '@scorekit/models/node';
 import { createObjective } from '@scorekit/objectives';
 import type { Objective } from '@scorekit/objectives';
 import { createSampler } from '@scorekit/samplers';
@@ -14,6 +16,7 @@ import type { TrainingData } from './trainingData.js';
 import { runFolder } from './runFolder.js';
 import type { MetricsLine, RunFolder } from './runFolder.js';
 import { imageGridPng, scatterPng } from './png.js';
+import { knownDensity } from './knownDensity.js';
 import type { Progress } from './progress.js';
 import { CliError } from './errors.js';
 import { clipByGlobalNorm } from './clipByGlobalNorm.js';
@@ -244,7 +247,7 @@ async function drawSamples(
       await saveNpy(run.samplesNpy(step), result.samples);
       const values = (await result.samples.data()) as Float32Array;
       const png = data.is2d
-        ? scatterPng(values, { size: 512 }).png
+        ? scatterPng(values, { size: 512, density: knownDensity(config.dataset.name) }).png
         : imageGridPng(values, [n, ...data.pointShape] as [number, number, number, number], { scale: data.pointShape[0]! < 64 ? 2 : 1 });
       await writeFileAtomic(run.samplesPng(step), png);
       if (result.trajectory != null) await saveTrajectory(run, step, name, result.trajectory);

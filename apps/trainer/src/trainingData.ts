@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@scorekit/core';
-import { TOY_DATASET_NAMES, loadFashionMnist, loadImageFolder, loadMnist, ncsnToyMixture, sampleToyDataset } from '@scorekit/data';
+import { TOY_DATASET_NAMES, ncsnToyMixture, sampleToyDataset } from '@scorekit/data';
+import { loadFashionMnist, loadImageFolder, loadMnist } from '@scorekit/data/node';
 import type { ImageDataset } from '@scorekit/data';
 import type { DatasetConfig } from './config.js';
 import { CliError } from './errors.js';
@@ -74,7 +75,8 @@ export async function openTrainingData(config: DatasetConfig, shuffleSeed: numbe
 
 async function loadImages(config: DatasetConfig): Promise<ImageDataset> {
   try {
-    if (config.name === 'mnist') return await loadMnist(config.count != null ? { count: config.count } : {});
+    // The training split only: the digits of `dataset:mnist:test` stay unseen, for FID and likelihoods.
+    if (config.name === 'mnist') return await loadMnist({ split: 'train', ...(config.count != null ? { count: config.count } : {}) });
     if (config.name === 'fashion-mnist') {
       return await loadFashionMnist({ ...(config.dir != null ? { dir: config.dir } : {}), ...(config.count != null ? { count: config.count } : {}) });
     }

@@ -1,4 +1,4 @@
-import { loadNpy, saveNpy } from '@scorekit/core';
+import { loadNpy, saveNpy } from '@scorekit/core/node';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { FeatureSums } from './featureSums.js';
 import type { FeatureStatisticsFileError } from './featureStatisticsFile.js';

@@ -2,7 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import { Rng, loadNpy, saveNpy } from '@scorekit/core';
+import { Rng } from '@scorekit/core';
+import { loadNpy, saveNpy } from '@scorekit/core/node';
 import { expectAllClose, expectClose } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,16 +17,13 @@ import {
   inceptionScore,
   inceptionScoreFromSums,
   inceptionScoreSums,
-  loadFeatureSumsNpy,
-  loadMetricSums,
   mergeClipScoreSums,
   mergeFeatureSums,
   mergeInceptionScoreSums,
   parseMetricSums,
-  saveFeatureSumsNpy,
-  saveMetricSums,
   statisticsFromSums,
 } from '../src/index.js';
+import { loadFeatureSumsNpy, loadMetricSums, saveFeatureSumsNpy, saveMetricSums } from '../src/node.js';
 import type { FlatFeatures, MetricSums } from '../src/index.js';
 
 const U = 2 ** -53; // float64 unit round-off

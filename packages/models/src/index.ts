@@ -22,10 +22,3 @@ export type {
 } from './ScoreModel.js';
 export { ExponentialMovingAverage } from './ExponentialMovingAverage.js';
 export type { EmaConfig, EmaState } from './ExponentialMovingAverage.js';
-export { saveCheckpoint } from './checkpoints/saveCheckpoint.js';
-export type { CheckpointContents, SaveCheckpointOptions } from './checkpoints/saveCheckpoint.js';
-export { readCheckpoint, CheckpointError } from './checkpoints/readCheckpoint.js';
-export type { CheckpointInfo, ReadCheckpointOptions } from './checkpoints/readCheckpoint.js';
-export { restoreCheckpoint } from './checkpoints/restoreCheckpoint.js';
-export type { RestoreTargets } from './checkpoints/restoreCheckpoint.js';
-export { listCheckpoints } from './checkpoints/checkpointFormat.js';

@@ -7,17 +7,13 @@ import { VpSde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  CheckpointError,
   createNetwork,
   createScoreModel,
   ExponentialMovingAverage,
-  listCheckpoints,
-  readCheckpoint,
-  restoreCheckpoint,
-  saveCheckpoint,
   type Network,
   type NetworkConfig,
 } from '../src/index.js';
+import { CheckpointError, listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '../src/node.js';
 
 let dir: string;
 beforeAll(async () => {

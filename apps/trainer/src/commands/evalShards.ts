@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { ensureDir, saveNpy } from '@scorekit/core';
+import { ensureDir, saveNpy } from '@scorekit/core/node';
 import {
   clipScoreFromSums,
   clipScoreSums,
@@ -8,12 +8,11 @@ import {
   frechetDistance,
   inceptionScoreFromSums,
   inceptionScoreSums,
-  loadMetricSums,
   mergeClipScoreSums,
   mergeFeatureSums,
-  saveMetricSums,
   statisticsFromSums,
 } from '@scorekit/metrics';
+import { loadMetricSums, saveMetricSums } from '@scorekit/metrics/node';
 import type { ClipScoreSums, FeatureExtractor, FeatureStatistics, FeatureSums, FlatFeatures, InceptionScoreSums, MetricSums } from '@scorekit/metrics';
 import * as tf from '@tensorflow/tfjs';
 import * as nodePath from 'node:path';

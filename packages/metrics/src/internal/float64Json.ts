@@ -3,7 +3,7 @@ export function toBase64(a: Float64Array): string {
   const bytes = new Uint8Array(a.length * 8);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < a.length; i++) view.setFloat64(i * 8, a[i], true);
-  return Buffer.from(bytes).toString('base64');
+  return bytesToBase64(bytes);
 }
 
 /**
@@ -13,7 +13,7 @@ export function toBase64(a: Float64Array): string {
 export function decodeArray(v: unknown, name: string, length: number, problems: string[]): Float64Array | null {
   let out: Float64Array;
   if (typeof v === 'string') {
-    const bytes = Buffer.from(v, 'base64');
+    const bytes = base64ToBytes(v);
     if (bytes.length % 8 !== 0) {
       problems.push(`${name} must be base64 of little-endian float64 values (byte length a multiple of 8)`);
       return null;
@@ -42,4 +42,20 @@ export function decodeArray(v: unknown, name: string, length: number, problems: 
     return null;
   }
   return out;
+}
+
+// Node's Buffer where it exists (fast, and lenient about whitespace as before); atob/btoa in browsers.
+function bytesToBase64(bytes: Uint8Array): string {
+  if (typeof Buffer !== 'undefined') return Buffer.from(bytes).toString('base64');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return Buffer.from(text, 'base64');
+  const binary = atob(text.replace(/\s/g, ''));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
