@@ -51,8 +51,8 @@ describe('registry and validation', () => {
     await expect(s.run({ score, sde, shape: [4, 2] })).rejects.toThrow(/exactly one of seed \(a number\) or rng/);
     await expect(s.run({ score, sde, shape: [4, 2], seed: 1, rng: new Rng(1) })).rejects.toThrow(/exactly one of seed/);
     await expect(s.run({ score, sde, shape: [0, 2], seed: 1 })).rejects.toThrow(/shape must be \[n, \.\.\.dims\]/);
-    await expect(s.run({ score, shape: [4, 2], seed: 1 })).rejects.toThrow(/needs an sde/);
-    await expect(s.run({ score: () => tf.zeros([1]), sde, shape: [4, 2], seed: 1 })).rejects.toThrow(/must return a tensor shaped like x \[4,2\]; got shape \[1\]/);
+    await expect(s.run({ score, shape: [4, 2], seed: 1 })).rejects.toThrow(/needs a denoiser \(or a score with the sde it belongs to\)/);
+    await expect(s.run({ score: () => tf.zeros([1]), sde, shape: [4, 2], seed: 1 })).rejects.toThrow(/prediction must be a tensor shaped like x \[4,2\]; got \[1\]/);
     await expect(createSampler('ddim', { steps: 2, eps: 2 }).run({ score, sde, shape: [4, 2], seed: 1 })).rejects.toThrow(/eps must lie in \(0, T = 1\)/);
   });
 });

@@ -84,9 +84,9 @@ class DerivedPrediction implements Prediction {
     return tf.tidy(() => {
       const a = broadcast(this.alpha, x);
       const s = broadcast(this.sigma, x);
-      if (kind === 'eps') return tf.div(tf.sub(x, tf.mul(s, raw)), a);
-      if (kind === 'score') return tf.div(tf.add(x, tf.mul(tf.square(s), raw)), a); // Tweedie: (x + σ²s)/α
-      return tf.div(tf.sub(tf.mul(a, x), tf.mul(s, raw)), tf.add(tf.square(a), tf.square(s)));
+      if (kind === 'eps') return tf.div(tf.sub(x, tf.mul(raw, s)), a);
+      if (kind === 'score') return tf.div(tf.add(x, tf.mul(raw, square(s))), a); // Tweedie: (x + σ²s)/α
+      return tf.div(tf.sub(tf.mul(x, a), tf.mul(raw, s)), add(square(a), square(s)));
     });
   }
 
@@ -96,9 +96,9 @@ class DerivedPrediction implements Prediction {
     return tf.tidy(() => {
       const a = broadcast(this.alpha, x);
       const s = broadcast(this.sigma, x);
-      if (kind === 'x0') return tf.div(tf.sub(x, tf.mul(a, raw)), s);
-      if (kind === 'score') return tf.neg(tf.mul(s, raw));
-      return tf.div(tf.add(tf.mul(s, x), tf.mul(a, raw)), tf.add(tf.square(a), tf.square(s)));
+      if (kind === 'x0') return tf.div(tf.sub(x, tf.mul(raw, a)), s);
+      if (kind === 'score') return tf.mul(raw, negate(s));
+      return tf.div(tf.add(tf.mul(x, s), tf.mul(raw, a)), add(square(a), square(s)));
     });
   }
 
@@ -108,15 +108,28 @@ class DerivedPrediction implements Prediction {
     return tf.tidy(() => {
       const s = broadcast(this.sigma, x);
       // An x₀ model's score straight from x̂₀, −(x − α·x̂₀)/σ², without the detour through ε.
-      if (kind === 'x0') return tf.div(tf.sub(tf.mul(broadcast(this.alpha, x), raw), x), tf.square(s));
-      return tf.neg(tf.div(this.eps, s));
+      if (kind === 'x0') return tf.div(tf.sub(tf.mul(raw, broadcast(this.alpha, x)), x), square(s));
+      return tf.div(this.eps, negate(s));
     });
   }
 
   get v(): tf.Tensor {
     if (this.kind === 'v') return this.raw;
-    return tf.tidy(() => tf.sub(tf.mul(broadcast(this.alpha, this.x), this.eps), tf.mul(broadcast(this.sigma, this.x), this.x0)));
+    return tf.tidy(() => tf.sub(tf.mul(this.eps, broadcast(this.alpha, this.x)), tf.mul(this.x0, broadcast(this.sigma, this.x))));
   }
+}
+
+// Number coefficients stay float64 until they meet a tensor (σ² of a number is squared before the cast).
+function square(c: tf.Tensor | number): tf.Tensor | number {
+  return typeof c === 'number' ? c * c : tf.square(c);
+}
+
+function add(a: tf.Tensor | number, b: tf.Tensor | number): tf.Tensor | number {
+  return typeof a === 'number' && typeof b === 'number' ? a + b : tf.add(a, b);
+}
+
+function negate(c: tf.Tensor | number): tf.Tensor | number {
+  return typeof c === 'number' ? -c : tf.neg(c);
 }
 
 /**

@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Sde } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { defineSampler } from '../internal/defineSampler.js';
 import { integerAtLeast, nonNegative, oneOf, positive, readOptions } from '../internal/options.js';
-import { tweedie } from '../internal/probabilityFlow.js';
 
 /** Options of {@link ddimSampler}. */
 export interface DdimOptions {
@@ -36,40 +35,30 @@ export function ddimSampler(options: DdimOptions = {}): Sampler {
     eps: positive,
   });
   const r = { steps: 50, eta: 0, spacing: 'time', ...o } as const;
-  return makeSampler('ddim', r, () => r.steps, async (run) => {
+  return defineSampler('ddim', r, (run) => {
     const sde = run.sde;
     const eps = o.eps ?? sde.samplingEps;
     checkEps('ddim', sde, eps);
     const times = ddimTimes(sde, r.steps, eps, r.spacing);
-    let x = run.initial(() => sde.priorSample(run.shape, run.rng));
-    run.record(0, times[0], x);
-    for (let i = 0; i < r.steps; i++) {
-      await run.checkpoint(i, times[i], [x]);
-      const t = times[i];
-      const s = times[i + 1];
-      const next = tf.tidy(() => {
-        const at = sde.alpha(t);
+    return {
+      total: r.steps,
+      start: () => ({ state: run.initial(() => sde.priorSample(run.shape, run.rng)), t: times[0] }),
+      step(i, { state: x }) {
+        const t = times[i];
+        const s = times[i + 1];
         const st = sde.sigma(t);
         const as = sde.alpha(s);
         const ss = sde.sigma(s);
-        const score = run.score(x, run.times(t));
-        const x0 = tf.div(tf.add(x, tf.mul(score, st * st)), at);
-        const epsHat = tf.mul(score, -st);
-        const a = at / as;
+        const p = run.predict(x, t);
+        const x0 = p.x0;
+        const a = sde.alpha(t) / as;
         const c = r.eta * Math.sqrt(Math.max(((ss * ss) / (st * st)) * (st * st - a * a * ss * ss), 0));
-        const out = tf.add(tf.mul(x0, as), tf.mul(epsHat, Math.sqrt(Math.max(ss * ss - c * c, 0))));
-        return c > 0 ? tf.add(out, tf.mul(run.rng.normal(x.shape), c)) : out;
-      });
-      x.dispose();
-      x = next;
-      run.stepDone(i, s, x);
-    }
-    if (run.denoise(false)) {
-      const d = tweedie(sde, run.score, x, eps);
-      x.dispose();
-      x = d;
-    }
-    return run.finish(x, r.steps, eps);
+        const out = tf.add(tf.mul(x0, as), tf.mul(p.eps, Math.sqrt(Math.max(ss * ss - c * c, 0))));
+        return { state: c > 0 ? tf.add(out, tf.mul(run.rng.normal(x.shape), c)) : out, t: s, x0 };
+      },
+      // DDIM's final jump to ᾱ = 1: x̂₀ at eps, one more evaluation.
+      finish: ({ state: x }) => ({ x: run.denoise(false) ? tf.tidy(() => tf.keep(run.predict(x, eps).x0)) : x, t: eps }),
+    };
   });
 }
 

@@ -1,9 +1,9 @@
 import type { Sampler } from '../Sampler.js';
-import { checkEps } from '../internal/grids.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { checkEps, sdeGrid } from '../internal/grids.js';
+import { defineSampler } from '../internal/defineSampler.js';
 import { integerAtLeast, positive, readOptions } from '../internal/options.js';
-import { runPredictorCorrector } from '../internal/runPredictorCorrector.js';
-import { eulerMaruyamaStep, noneCorrector } from '../internal/sdeSteps.js';
+import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
+import { eulerMaruyamaStep, noneStep } from '../internal/sdeSteps.js';
 
 /** Options of {@link eulerMaruyamaSampler}. */
 export interface EulerMaruyamaOptions {
@@ -24,14 +24,14 @@ export interface EulerMaruyamaOptions {
  */
 export function eulerMaruyamaSampler(options: EulerMaruyamaOptions = {}): Sampler {
   const o = readOptions<EulerMaruyamaOptions>('euler-maruyama', options, { steps: integerAtLeast(1), eps: positive });
-  return makeSampler(
+  return defineSampler(
     'euler-maruyama',
     o as Record<string, unknown>,
-    (r) => o.steps ?? r.sde?.N ?? 0,
     (run) => {
       const eps = o.eps ?? run.sde.samplingEps;
       checkEps('euler-maruyama', run.sde, eps);
-      return runPredictorCorrector(run, { predictor: eulerMaruyamaStep, corrector: noneCorrector, predictorIsNone: false, steps: o.steps ?? run.sde.N, eps });
+      const steps = o.steps ?? run.sde.N;
+      return predictorCorrectorProgram(run, { predictor: eulerMaruyamaStep, corrector: noneStep, predictorIsNone: false, ...sdeGrid(run.sde, steps, eps), chainSteps: steps });
     },
   );
 }
