@@ -11,7 +11,16 @@ import type { SdeStep } from './sdeSteps.js';
  */
 export function predictorCorrectorProgram(
   run: SamplingRun,
-  config: { predictor: SdeStep; corrector: SdeStep; predictorIsNone: boolean; times: readonly number[]; next: readonly number[]; chainSteps: number },
+  config: {
+    predictor: SdeStep;
+    corrector: SdeStep;
+    predictorIsNone: boolean;
+    times: readonly number[];
+    next: readonly number[];
+    /** The time each step's state is reported at (default `next`). */
+    reported?: readonly number[];
+    chainSteps: number;
+  },
 ): SamplerProgram {
   const sde = run.sde;
   const { times, next } = config;
@@ -33,7 +42,7 @@ export function predictorCorrectorProgram(
       const out = config.predictorIsNone ? corrected : config.predictor(corrected.x, c);
       mean?.dispose();
       mean = tf.keep(out.mean);
-      return { state: out.x, t: next[i], x0: out.x0 ?? corrected.x0 };
+      return { state: out.x, t: (config.reported ?? next)[i], x0: out.x0 ?? corrected.x0 };
     },
     finish({ state, t }) {
       const m = mean;

@@ -88,7 +88,13 @@ export const noneStep: SdeStep = (x) => ({ x: tf.clone(x), mean: tf.clone(x) });
  * VP-type SDEs and 0 on VE.
  */
 function correctorAlpha(c: StepContext, chainSteps: number): number {
-  return 1 + (2 * c.sde.driftRate(c.t) * c.sde.T) / chainSteps;
+  const alpha = 1 + (2 * c.sde.driftRate(c.t) * c.sde.T) / chainSteps;
+  if (!(alpha > 0)) {
+    // score_sde's formula has no meaning here (its step would be negative and the noise NaN).
+    const need = Math.floor(-2 * c.sde.driftRate(c.t) * c.sde.T) + 1;
+    throw new Error(`pc: the corrector's α = 1 − βᵢ is ${alpha} ≤ 0 at t = ${c.t} on a ${chainSteps}-step chain; use at least ${need} steps, or corrector 'none'`);
+  }
+  return alpha;
 }
 
 /**

@@ -65,7 +65,7 @@ export function predictorCorrectorSampler(options: PredictorCorrectorOptions = {
         corrector: correctorFactory(resolved.corrector)(resolved.snr, resolved.correctorSteps),
         predictorIsNone: resolved.predictor === 'none',
         ...sdeGrid(sde, steps, eps),
-        chainSteps: sde.N,
+        chainSteps: steps,
       });
     },
   );
