@@ -19,6 +19,7 @@ export interface TrainFlags {
   readonly resume?: boolean;
   readonly backend?: string;
   readonly threads?: string;
+  readonly minutes?: string;
   readonly dataset?: string;
   readonly sde?: string;
   readonly objective?: string;
@@ -67,6 +68,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--resume', 'continue the run in --out from its latest checkpoint')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: SCOREKIT_BACKEND or auto)')
     .option('--threads <n>', 'threads of the wasm kernels: 1, or 2 (a worker on the second core; default SCOREKIT_WASM_THREADS or 1)')
+    .option('--minutes <m>', 'stop after m minutes of training (a checkpoint is saved; --resume continues), e.g. 15')
     .option('--dataset <name>', 'data set name')
     .option('--sde <name>', 'SDE name')
     .option('--objective <name>', 'objective name')
@@ -141,14 +143,27 @@ async function runTrain(flags: TrainFlags): Promise<number> {
     if (E.isLeft(parsed)) throw new CliError(`Invalid training config:\n${formatProblems(parsed.left)}`, 2, parsed.left);
     config = parsed.right;
   }
+  let budget: number | undefined;
+  if (flags.minutes != null) {
+    budget = Number(flags.minutes) * 60;
+    if (!(budget > 0) || !Number.isFinite(budget)) {
+      throw CliError.fromProblems('Invalid flags', [{ field: '--minutes', message: `must be a number > 0, got '${flags.minutes}'` }]);
+    }
+  }
   const controller = new AbortController();
+  let outOfTime = false;
+  const timer = budget != null ? setTimeout(() => {
+    outOfTime = true;
+    process.stderr.write(`\n--minutes ${flags.minutes}: time is up; finishing this step and saving a checkpoint\n`);
+    controller.abort();
+  }, budget * 1000) : undefined;
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130); // a second Ctrl-C leaves at once
     process.stderr.write('\nCtrl-C: finishing this step and saving a checkpoint (Ctrl-C again to quit now)\n');
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const progress = createProgress({ total: Math.max(config.steps, 1) });
+  const progress = createProgress({ total: Math.max(config.steps, 1), ...(budget != null ? { timeBudgetSeconds: budget } : {}) });
   try {
     const summary = await trainModel(config, {
       runDir: out,
@@ -163,8 +178,9 @@ async function runTrain(flags: TrainFlags): Promise<number> {
         `${summary.stepsPerSec.toFixed(1)} steps/s\n` +
         `  run folder: ${out}\n  checkpoint: ${summary.lastCheckpoint ?? '-'}\n  samples:    ${summary.lastSamples ?? '-'}\n`,
     );
-    return summary.status === 'interrupted' ? 130 : 0;
+    return summary.status === 'interrupted' && !outOfTime ? 130 : 0;
   } finally {
+    if (timer !== undefined) clearTimeout(timer);
     process.off('SIGINT', onSigint);
   }
 }
