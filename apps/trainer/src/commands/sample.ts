@@ -48,6 +48,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--seed <n>', 'seed', '0')
     .option('--out <files...>', 'output: .npy (samples), .png (grid / scatter), or one of each (the same draw)')
     .option('--label <k|cycle>', 'class-conditional checkpoints: every sample of class k, or classes 0, 1, … in turn')
+    .option('--x0-threshold <none|clip|dynamic>', 'x̂₀ clipping to [−1, 1] (diffusers clip_sample) or dynamic thresholding (Imagen); default clip for image checkpoints, none otherwise')
     .option('--trajectory <every=k>', 'also save the trajectory every k steps (<out>.trajectory.npy + index)')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
     .option('--shard <i/N>', 'draw only shard i of N of the --n samples, each from its own seed (seed, index): N shards = one run')
@@ -88,6 +89,10 @@ async function runSample(flags: SampleFlags): Promise<void> {
   if (shard !== undefined && every > 0) throw new CliError('--trajectory cannot be combined with --shard/--shards');
   if (shard !== undefined && n < shard.count) throw new CliError(`--n ${n} is fewer samples than the ${shard.count} shards; every shard needs at least one`);
   if (shard !== undefined && (outputs.png != null || outputs.npy == null)) throw new CliError('--shard/--shards write one .npy (to be concatenated); give --out <file>.npy only');
+  const threshold = flags.x0Threshold as string | undefined;
+  if (threshold != null && !['none', 'clip', 'dynamic'].includes(threshold)) {
+    throw new CliError(`--x0-threshold must be none, clip or dynamic, got '${threshold}'`);
+  }
   // Named samplers are checked before anything is loaded; without --sampler a checkpoint's own run sampler is used.
   if (flags.sampler != null || flags.checkpoint == null) samplerFromFlags(flags);
   await useBackend(flags.backend);
@@ -104,7 +109,8 @@ async function runSample(flags: SampleFlags): Promise<void> {
       const [start, end] = shardRange(n, shard);
       const labelValues = labels !== undefined ? Int32Array.from(labels.dataSync()) : undefined;
       labels?.dispose();
-      const drawn = await sampleByIndex({ sampler, source, seed, start, end, ...(labelValues !== undefined ? { labels: labelValues } : {}) });
+      const request = x0ThresholdFor(threshold ?? (source.images ? 'clip' : 'none'));
+      const drawn = await sampleByIndex({ sampler, source, seed, start, end, request, ...(labelValues !== undefined ? { labels: labelValues } : {}) });
       try {
         await ensureDir(nodePath.dirname(nodePath.resolve(out)));
         await saveNpy(out, drawn.samples);
@@ -130,6 +136,8 @@ async function runSample(flags: SampleFlags): Promise<void> {
         sde: source.sde,
         shape: [n, ...source.pointShape],
         seed,
+        // Pixel data live in [−1, 1]: clip x̂₀ by default there, as diffusers' DDPM/DDIM schedulers do (clip_sample).
+        ...x0ThresholdFor(threshold ?? (source.images ? 'clip' : 'none')),
         onProgress: (done, total) => progress.update(done, total, `NFE ${nfe}`),
         ...(every > 0 ? { record: { every } } : {}),
       });
@@ -161,6 +169,12 @@ async function runSample(flags: SampleFlags): Promise<void> {
   } finally {
     source.dispose();
   }
+}
+
+function x0ThresholdFor(name: string): { x0Threshold?: { kind: 'clip' } | { kind: 'dynamic' } } {
+  if (name === 'clip') return { x0Threshold: { kind: 'clip' } };
+  if (name === 'dynamic') return { x0Threshold: { kind: 'dynamic' } };
+  return {};
 }
 
 function labelTensor(flag: string | undefined, n: number, numClasses: number): tf.Tensor | undefined {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Sampler } from '@scorekit/samplers';
+import type { SampleRequest, Sampler } from '@scorekit/samplers';
 import { CliError } from '../errors.js';
 import type { ScoreSource } from '../scoreSource.js';
 import { sampleSeed } from '../shard.js';
@@ -13,6 +13,8 @@ export interface SampleByIndexRequest {
   readonly end: number;
   /** Class of every sample index of the whole run (class-conditional sources), or undefined. */
   readonly labels?: Int32Array;
+  /** Further request settings every sample gets the same (e.g. `x0Threshold`). */
+  readonly request?: Partial<Omit<SampleRequest, 'score' | 'sde' | 'shape' | 'seed' | 'rng'>>;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function sampleByIndex(r: SampleByIndexRequest): Promise<{ samples:
     const label = r.labels !== undefined ? tf.tensor1d([r.labels[j]!], 'int32') : undefined;
     try {
       const result = await r.sampler.run({
+        ...r.request,
         score: label !== undefined ? r.source.scoreFor(label) : r.source.score,
         sde: r.source.sde,
         shape: [1, ...r.source.pointShape],

@@ -147,7 +147,10 @@ function load(): { kernels: NativeKernels | null; reason: string } {
     return loaded;
   }
   try {
-    const pkg = nodeModule.createRequire(import.meta.url)(PACKAGE) as NativePackage;
+    // require() may hand back the ES module entry's namespace (require(esm) under an `import` condition); its
+    // default export is the CommonJS object that plain Node returns.
+    const required = nodeModule.createRequire(import.meta.url)(PACKAGE) as NativePackage & { default?: NativePackage };
+    const pkg = required.default ?? required;
     loaded = pkg.available ? { kernels: pkg, reason: '' } : { kernels: null, reason: pkg.reason };
   } catch (e) {
     const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND';
