@@ -22,9 +22,10 @@ export function memoryBudgetBytes(backend: string = tf.getBackend() ?? ''): numb
 
 /** A size in words: "~3.2 GB". */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1e12) return `~${(bytes / 1e12).toPrecision(2)} TB`;
-  if (bytes >= 1e9) return `~${(bytes / 1e9).toPrecision(2)} GB`;
-  return `~${Math.max(bytes / 1e6, 0.1).toPrecision(2)} MB`;
+  const round = (x: number) => String(Number(x.toPrecision(2)));
+  if (bytes >= 1e12) return `~${round(bytes / 1e12)} TB`;
+  if (bytes >= 1e9) return `~${round(bytes / 1e9)} GB`;
+  return `~${round(Math.max(bytes / 1e6, 0.1))} MB`;
 }
 
 /**

@@ -93,7 +93,6 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
     checkDataFitsNetwork(config, data);
     const built = buildModel(config);
     network = built.network;
-    const { model } = built;
     const objective = createObjective(config.objective as never) as Objective;
     // score_sde optim: Adam β (0.9, 0.999), eps 1e-8; scorekit's adam is tf.train.adam with fused steps on wasm
     optimizer = adam(config.lr, 0.9, 0.999, 1e-8);

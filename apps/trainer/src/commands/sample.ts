@@ -4,6 +4,9 @@ import * as nodePath from 'node:path';
 import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core';
 import { useBackend } from '../backend.js';
 import { CliError } from '../errors.js';
+import { assertFitsInMemory } from '../memoryBudget.js';
+import { checkOutputFile } from '../outputPath.js';
+import { parseSeedFlag } from '../seeds.js';
 import { imageGridPng, scatterPng } from '../png.js';
 import { addSamplerFlags, samplerFromFlags } from '../samplerOptions.js';
 import { openScoreSource } from '../scoreSource.js';
@@ -51,11 +54,10 @@ export function registerSampleCommand(program: Command): void {
 
 async function runSample(flags: SampleFlags): Promise<void> {
   const out = flags.out;
-  if (out == null || !/\.(npy|png)$/i.test(out)) throw new CliError(`--out must name a .npy or .png file, got ${out == null ? 'nothing' : `'${out}'`}`);
+  if (out == null || !/.\.(npy|png)$/i.test(out)) throw new CliError(`--out must name a .npy or .png file, got ${out == null ? 'nothing' : `'${out}'`}`);
   const n = Number(flags.n);
   if (!Number.isInteger(n) || n < 1) throw new CliError(`--n must be an integer ≥ 1, got '${flags.n}'`);
-  const seed = Number(flags.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be an integer ≥ 0, got '${flags.seed}'`);
+  const seed = parseSeedFlag(flags.seed);
   let every = 0;
   if (flags.trajectory != null) {
     const m = /^every=(\d+)$/.exec(flags.trajectory);
@@ -63,9 +65,11 @@ async function runSample(flags: SampleFlags): Promise<void> {
     every = Number(m[1]);
   }
   const sampler = samplerFromFlags(flags);
+  await checkOutputFile(out, '--out');
   await useBackend(flags.backend);
   const source = await openScoreSource(flags);
   try {
+    checkSampleSize(n, source.pointShape, flags.steps);
     const png = out.toLowerCase().endsWith('.png');
     const is2d = source.pointShape.length === 1 && source.pointShape[0] === 2;
     if (png && !is2d && !source.images) {
@@ -81,6 +85,7 @@ async function runSample(flags: SampleFlags): Promise<void> {
     });
     labels?.dispose();
     try {
+      await refuseNonFinite(result.samples, sampler.name);
       await ensureDir(nodePath.dirname(nodePath.resolve(out)));
       if (png) {
         const values = (await result.samples.data()) as Float32Array;
@@ -113,4 +118,34 @@ function labelTensor(flag: string | undefined, n: number, numClasses: number): t
     throw new CliError(`--label must be 'cycle' or a class 0…${numClasses - 1}, got '${flag}'`);
   }
   return tf.fill([n], k, 'int32');
+}
+
+// A sampler's state is a few copies of the samples (x, the score, noise, the previous step): refuse sizes that
+// cannot fit before allocating, and a step count whose time grid alone cannot.
+function checkSampleSize(n: number, pointShape: readonly number[], stepsFlag: unknown): void {
+  const point = pointShape.reduce((a, b) => a * b, 1);
+  assertFitsInMemory(4 * 16 * n * point, `sampling ${n} points of shape [${pointShape.join(', ')}]`, 'lower --n (draw several batches with different --seed instead)');
+  const steps = typeof stepsFlag === 'string' ? Number(stepsFlag) : 0;
+  if (Number.isFinite(steps) && steps > 0) assertFitsInMemory(8 * 4 * steps, `a sampler with ${steps} steps`, 'lower --steps');
+}
+
+// A diverging sampler returns NaN or ±Infinity: refuse with exit 1 and write nothing, instead of a success line.
+async function refuseNonFinite(samples: tf.Tensor, sampler: string): Promise<void> {
+  const values = (await samples.data()) as Float32Array;
+  let bad = 0;
+  let first = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      bad++;
+      if (first < 0) first = i;
+    }
+  }
+  if (bad > 0) {
+    const per = values.length / (samples.shape[0] ?? 1);
+    throw new CliError(
+      `sampler '${sampler}' diverged: ${bad} of ${values.length} values are not finite (first: ${values[first]} in sample ${Math.floor(first / per)}); ` +
+        'nothing was written. Try more --steps, a smaller step size, or another --sampler.',
+      1,
+    );
+  }
 }
