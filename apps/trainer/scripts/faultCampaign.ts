@@ -132,7 +132,8 @@ export function faultCases(): FaultCase[] {
     }
   }
   for (const [flag, v] of [['--dataset', 'mnist2'], ['--sde', 'vpp'], ['--objective', 'dsm2'], ['--sampler', 'dpm'], ['--preset', 'cifar'], ['--backend', 'gpu'], ['--threads', '3']]) {
-    add({ name: `train ${flag} '${v}'`, args: ({ fixtures }) => ['train', '--config', fixtures.tinyConfig, flag!, v!, '--out', 'run', ...B], expect: refuse(2, v!), absent: ['run'] });
+    // --backend last: the campaign's own `--backend cpu` would otherwise override it.
+    add({ name: `train ${flag} '${v}'`, args: ({ fixtures }) => ['train', '--config', fixtures.tinyConfig, '--out', 'run', ...B, flag!, v!], expect: refuse(2, v!), absent: ['run'] });
   }
   add({ name: 'train --out empty', args: ({ fixtures }) => ['train', '--config', fixtures.tinyConfig, '--out', '', ...B], expect: refuse(2, '--out', 'empty'), absent: ['config.json', 'metrics.jsonl', 'checkpoints'] });
   add({ name: 'train without --out', args: ({ fixtures }) => ['train', '--config', fixtures.tinyConfig, ...B], expect: refuse(2, '--out'), absent: ['config.json'] });
@@ -158,7 +159,7 @@ export function faultCases(): FaultCase[] {
 
   // --- config files: each field against wrong types and ranges ------------------------------------------------------
   const badFields: [string, unknown[]][] = [
-    ['steps', ['10', -1, 0, 1.5, null, true, 1e400]],
+    ['steps', ['10', -1, 0, 1.5, null, true, Infinity]],
     ['batchSize', ['16', -1, 0, 2.5, null, 1e7]],
     ['lr', ['0.1', -1, 0, null, []]],
     ['warmup', ['1', -1, 0.5]],
@@ -409,7 +410,7 @@ export function faultCases(): FaultCase[] {
   for (const [name, text, mention] of [
     ['missing', null, 'no such file'],
     ['not JSON', '{', 'not valid JSON'],
-    ['weights not summing to 1', JSON.stringify({ weights: [0.5], means: [[0, 0]], stds: [1] }), 'weights'],
+    ['a negative weight', JSON.stringify({ weights: [-0.5, 1.5], means: [[0, 0], [1, 1]], stds: [1, 1] }), 'weights'],
     ['negative std', JSON.stringify({ weights: [1], means: [[0, 0]], stds: [-1] }), 'std'],
     ['NaN mean', '{"weights":[1],"means":[[0,"x"]],"stds":[1]}', 'means'],
     ['nested 100 000 deep', `{"weights":${'['.repeat(100000)}1${']'.repeat(100000)}}`, 'deeper than'],
@@ -425,7 +426,7 @@ export function faultCases(): FaultCase[] {
     });
   }
   for (const [flag, v] of [['--sampler', 'dpm'], ['--sde', 'vpp'], ['--trajectory', 'every=0'], ['--trajectory', 'often'], ['--label', '3'], ['--option', 'noequals'], ['--score', 'exact:x.json'], ['--backend', 'gpu']]) {
-    add({ name: `sample ${flag} '${v}'`, args: sample('--steps', '2', flag!, v!, '--out', 's.npy'), expect: refuse(2, flag === '--option' || flag === '--score' || flag === '--backend' ? v! : flag!.slice(2)), absent: ['s.npy'] });
+    add({ name: `sample ${flag} '${v}'`, args: (ctx) => [...sample('--steps', '2', '--out', 's.npy')(ctx), flag!, v!], expect: refuse(2, flag === '--option' || flag === '--score' || flag === '--backend' ? v! : flag!.slice(2)), absent: ['s.npy'] });
   }
 
   // --- likelihood ---------------------------------------------------------------------------------------------------
