@@ -13,6 +13,7 @@ import { registerSampleCommand } from './commands/sample.js';
 import { registerLikelihoodCommand } from './commands/likelihood.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerTrainClassifierCommand } from './commands/trainClassifier.js';
+import { registerGalleryCommand } from './commands/gallery.js';
 
 /**
  * Builds the `scorekit` commander program with every command registered. `runCli` parses and runs it; tests may
@@ -34,6 +35,7 @@ export function createProgram(options: { exitOverride?: boolean } = {}): Command
   registerLikelihoodCommand(program);
   registerEvalCommand(program);
   registerTrainClassifierCommand(program);
+  registerGalleryCommand(program);
   return program;
 }
 

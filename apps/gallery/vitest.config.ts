@@ -1,0 +1,5 @@
+import { scorekitVitestConfig } from '@scorekit/vitest-config';
+
+// The gallery's tests touch no tensors in Node: skip the shared setup that starts a tfjs backend.
+const config = scorekitVitestConfig();
+export default { ...config, test: { ...config.test, setupFiles: [] } };
