@@ -25,7 +25,7 @@ const SAMPLER_FLAGS = [
  * @example
  * addSamplerFlags(program.command('sample'));
  */
-export function addSamplerFlags(command: Command, defaultSampler = 'dpm-solver++'): Command {
+export function addSamplerFlags(command: Command, defaultSampler?: string): Command {
   command.option('--sampler <name>', `sampler: ${SAMPLER_NAMES.join(', ')}`, defaultSampler);
   for (const [, flag, help] of SAMPLER_FLAGS) command.option(flag, help);
   command.option('--option <key=value>', 'any other sampler option (repeatable)', (v: string, prev: string[] = []) => [...prev, v]);
@@ -34,17 +34,22 @@ export function addSamplerFlags(command: Command, defaultSampler = 'dpm-solver++
 
 /**
  * Builds the sampler the flags name, passing only the options that were given; the sampler registry checks them,
- * and an unknown name or option is a `CliError` listing what is allowed.
+ * and an unknown name or option is a `CliError` listing what is allowed. Without `--sampler`, `fallback` (a
+ * run's own sampler, `{ name, ...options }`; the flags' options override its) or DPM-Solver++.
  *
  * @example
  * const sampler = samplerFromFlags({ sampler: 'pc', snr: '0.16', steps: '500' });
  */
-export function samplerFromFlags(flags: Record<string, unknown>): Sampler {
-  const name = String(flags.sampler ?? 'dpm-solver++');
+export function samplerFromFlags(flags: Record<string, unknown>, fallback?: { readonly name: string; readonly [k: string]: unknown }): Sampler {
+  const useFallback = flags.sampler == null && fallback != null;
+  const name = String(flags.sampler ?? fallback?.name ?? 'dpm-solver++');
   if (!(SAMPLER_NAMES as readonly string[]).includes(name)) {
     throw new CliError(`Unknown --sampler '${name}'. Allowed: ${SAMPLER_NAMES.join(', ')}`);
   }
   const options: Record<string, unknown> = {};
+  if (useFallback) {
+    for (const [k, v] of Object.entries(fallback)) if (k !== 'name') options[k] = v;
+  }
   for (const [key] of SAMPLER_FLAGS) {
     const v = flags[key];
     if (typeof v === 'string') options[key] = parseValue(v);

@@ -6,12 +6,20 @@ import { ExponentialMovingAverage, readCheckpoint, restoreCheckpoint } from '@sc
 import { SDE_NAMES, createSde } from '@scorekit/sde';
 import type { ScoreFn, Sde } from '@scorekit/sde';
 import type { TrainConfig } from './config.js';
+import { knownDensity } from './knownDensity.js';
+import { mixtureDensity } from './png.js';
 import { buildModel } from './buildModel.js';
 import { CliError } from './errors.js';
 import { checkDataValues } from './imageValues.js';
 import { readJsonFile, runTask } from './io.js';
 
 /** Where `sample` and `likelihood` get their score from. */
+/** A sampler as a training config names it: `{ name, ...options }`. */
+export interface RunSamplerConfig {
+  readonly name: string;
+  readonly [option: string]: unknown;
+}
+
 export interface ScoreSource {
   readonly score: ScoreFn;
   /** Classes of a class-conditional checkpoint (0 otherwise). */
@@ -25,6 +33,10 @@ export interface ScoreSource {
   readonly mixture?: GaussianMixture;
   /** Whether the data are images in [−1, 1] (grid PNGs, dequantised likelihoods). */
   readonly images: boolean;
+  /** The exact density of the data, where known (an analytic mixture, or a run trained on `ncsn-mixture`). */
+  readonly density?: ((points: Float32Array) => Float32Array) | undefined;
+  /** A checkpoint's: the sampler its run drew periodic samples with, which `sample` uses when none is named. */
+  readonly runSampler?: RunSamplerConfig;
   readonly description: string;
   dispose(): void;
 }
@@ -74,6 +86,7 @@ async function openAnalytic(spec: string, sdeName: string): Promise<ScoreSource>
   const sde = createSde({ name: sdeName });
   return {
     score: mixture.scoreFn(sde),
+    density: mixtureDensity(mixture),
     numClasses: 0,
     scoreFor: () => {
       throw new CliError('--label needs a class-conditional checkpoint; an analytic mixture has no classes');
@@ -121,6 +134,8 @@ async function openCheckpoint(path: string, flags: ScoreSourceFlags): Promise<Sc
     sde: built.sde,
     pointShape,
     images: config.network.kind !== 'mlp',
+    ...(config.sampler != null ? { runSampler: config.sampler as unknown as RunSamplerConfig } : {}),
+    ...(config.network.kind === 'mlp' ? { density: knownDensity(config.dataset.name) } : {}),
     description: `${info.path} (step ${info.step}, ${ema ? 'EMA' : 'raw'} weights)`,
     dispose: () => {
       ema?.dispose();

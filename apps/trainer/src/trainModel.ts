@@ -15,6 +15,7 @@ import type { TrainingData } from './trainingData.js';
 import { runFolder } from './runFolder.js';
 import type { MetricsLine, RunFolder } from './runFolder.js';
 import { imageGridPng, scatterPng } from './png.js';
+import { knownDensity } from './knownDensity.js';
 import type { Progress } from './progress.js';
 import { CliError } from './errors.js';
 import { clipByGlobalNorm } from './clipByGlobalNorm.js';
@@ -321,7 +322,7 @@ async function drawSamples(
       await saveNpy(run.samplesNpy(step), result.samples);
       const values = (await result.samples.data()) as Float32Array;
       const png = data.is2d
-        ? scatterPng(values, { size: 512 }).png
+        ? scatterPng(values, { size: 512, density: knownDensity(config.dataset.name) }).png
         : imageGridPng(values, [n, ...data.pointShape] as [number, number, number, number], { scale: data.pointShape[0]! < 64 ? 2 : 1 });
       await writeFileAtomic(run.samplesPng(step), png);
       if (result.trajectory != null) await saveTrajectory(run, step, name, result.trajectory);

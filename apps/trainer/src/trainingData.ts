@@ -74,7 +74,8 @@ export async function openTrainingData(config: DatasetConfig, shuffleSeed: numbe
 
 async function loadImages(config: DatasetConfig): Promise<ImageDataset> {
   try {
-    if (config.name === 'mnist') return await loadMnist(config.count != null ? { count: config.count } : {});
+    // The training split only: the digits of `dataset:mnist:test` stay unseen, for FID and likelihoods.
+    if (config.name === 'mnist') return await loadMnist({ split: 'train', ...(config.count != null ? { count: config.count } : {}) });
     if (config.name === 'fashion-mnist') {
       return await loadFashionMnist({ ...(config.dir != null ? { dir: config.dir } : {}), ...(config.count != null ? { count: config.count } : {}) });
     }

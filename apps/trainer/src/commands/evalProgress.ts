@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import { createTaskProgress } from '../taskProgress.js';
 
 /** A progress reporter for feature extraction: `(done, total)` after every batch, `stop()` at the end. */
 export interface EvalProgress {
@@ -7,50 +7,22 @@ export interface EvalProgress {
 }
 
 /**
- * Progress of one feature extraction on stderr: a live `cli-progress` bar on a terminal, otherwise a plain line
- * at most every `intervalMs` plus the last one, so CI logs stay short. `write` replaces stderr (tests).
+ * Progress of one feature extraction on stderr, with images/s and the same steady ETA as training and sampling
+ * (`createTaskProgress`): a live bar on a terminal, otherwise a plain line at most every `intervalMs` plus the
+ * last one, so CI logs stay short. `write` replaces stderr (tests).
  */
 export function createEvalProgress(
   label: string,
   options: { tty?: boolean; intervalMs?: number; write?: (line: string) => void } = {},
 ): EvalProgress {
-  const stream = process.stderr;
-  const tty = options.tty ?? stream.isTTY === true;
-  if (tty && options.write === undefined) {
-    let bar: cliProgress.SingleBar | undefined;
-    return {
-      onProgress: (done, total) => {
-        if (bar === undefined) {
-          bar = new cliProgress.SingleBar(
-            { format: `${label} [{bar}] {value}/{total} images | ETA {eta_formatted}`, stream, hideCursor: true, barsize: 30 },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(total ?? done, 0);
-        }
-        if (total === undefined) bar.setTotal(done);
-        bar.update(done);
-      },
-      stop: () => bar?.stop(),
-    };
-  }
-  const write = options.write ?? ((line: string) => stream.write(`${line}\n`));
-  const interval = options.intervalMs ?? 5000;
-  let last = -Infinity;
-  let pending: string | undefined;
+  const progress = createTaskProgress(label, {
+    unit: 'images',
+    ...(options.tty !== undefined ? { tty: options.tty } : {}),
+    ...(options.intervalMs !== undefined ? { lineIntervalMs: options.intervalMs } : {}),
+    ...(options.write !== undefined ? { writeLine: options.write } : {}),
+  });
   return {
-    onProgress: (done, total) => {
-      const line = `${label}: ${done}${total !== undefined ? `/${total}` : ''} images`;
-      const now = Date.now();
-      if (now - last >= interval || done === total) {
-        last = now;
-        pending = undefined;
-        write(line);
-      } else {
-        pending = line;
-      }
-    },
-    stop: () => {
-      if (pending !== undefined) write(pending);
-    },
+    onProgress: (done, total) => progress.update(done, total ?? done),
+    stop: () => progress.stop(),
   };
 }

@@ -8,7 +8,7 @@ import { checkDataValues } from '../imageValues.js';
 import { readNpyFile, runTask } from '../io.js';
 
 /** The dataset names `--real`/`--fake` accept after `dataset:`. */
-export const EVAL_DATASETS = ['mnist', 'fashion-mnist', 'fashion-mnist:train', 'fashion-mnist:test'] as const;
+export const EVAL_DATASETS = ['mnist', 'mnist:train', 'mnist:test', 'mnist:all', 'fashion-mnist', 'fashion-mnist:train', 'fashion-mnist:test'] as const;
 
 /** The `--features` forms. */
 export const EVAL_FEATURE_FORMS = ['identity', 'classifier:<dir>', 'clip:<dir>', 'tfjs:<model.json>#<layer>'] as const;
@@ -50,8 +50,9 @@ export function parseFeatureSpec(value: string): EvalFeatureSpec | string {
 }
 
 /**
- * Reads `--real`/`--fake`/`--texts`: a `.npy` file, or `dataset:<name>` (MNIST's 10 000 digits from the `mnist`
- * package, Fashion-MNIST from /usr/share/datasets/fashion-mnist), optionally only the first `count` samples.
+ * Reads `--real`/`--fake`/`--texts`: a `.npy` file, or `dataset:<name>` (MNIST from the `mnist` package: its
+ * training split, `:test` the 1,996 digits held out of training, `:all` the 10,000; Fashion-MNIST from
+ * /usr/share/datasets/fashion-mnist, `:test` its own t10k files), optionally only the first `count` samples.
  */
 export async function readEvalArray(value: string, flag: string, count: number | undefined): Promise<EvalArray> {
   let array: EvalArray;
@@ -59,7 +60,9 @@ export async function readEvalArray(value: string, flag: string, count: number |
     const name = value.slice('dataset:'.length);
     let data: ImageDataset;
     try {
-      if (name === 'mnist') data = await loadMnist();
+      if (name === 'mnist' || name === 'mnist:train') data = await loadMnist({ split: 'train' });
+      else if (name === 'mnist:test') data = await loadMnist({ split: 'test' });
+      else if (name === 'mnist:all') data = await loadMnist({ split: 'all' });
       else if (name === 'fashion-mnist' || name === 'fashion-mnist:train') data = await loadFashionMnist({ split: 'train' });
       else if (name === 'fashion-mnist:test') data = await loadFashionMnist({ split: 'test' });
       else throw new CliError(`${flag}: unknown dataset '${name}' (allowed: ${EVAL_DATASETS.map((d) => `dataset:${d}`).join(', ')})`);

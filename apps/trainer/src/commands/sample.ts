@@ -8,6 +8,7 @@ import { assertFitsInMemory } from '../memoryBudget.js';
 import { checkOutputFile } from '../outputPath.js';
 import { parseSeedFlag } from '../seeds.js';
 import { imageGridPng, scatterPng } from '../png.js';
+import { createTaskProgress } from '../taskProgress.js';
 import { addSamplerFlags, samplerFromFlags } from '../samplerOptions.js';
 import { openScoreSource } from '../scoreSource.js';
 import type { ScoreSourceFlags } from '../scoreSource.js';
@@ -17,7 +18,7 @@ import { runFolder } from '../runFolder.js';
 interface SampleFlags extends ScoreSourceFlags {
   readonly n: string;
   readonly seed: string;
-  readonly out?: string;
+  readonly out?: string[] | string;
   readonly trajectory?: string;
   readonly label?: string;
   readonly backend?: string;
@@ -26,7 +27,9 @@ interface SampleFlags extends ScoreSourceFlags {
 
 /**
  * Registers `scorekit sample`: draws samples from a checkpoint or an analytic mixture with any registered sampler
- * and writes them as .npy, or as a PNG (image grid, or a scatter plot for 2D).
+ * and writes them as .npy, as a PNG (image grid, or a scatter plot for 2D), or both from the same draw. Without
+ * `--sampler`, a checkpoint is sampled with its run's own sampler (the preset's choice), else DPM-Solver++.
+ * Progress (steps, NFE so far, ETA) goes to stderr.
  *
  * @example
  * registerSampleCommand(program); // scorekit sample --checkpoint runs/demo --sampler ode --n 2000 --out s.png
@@ -42,7 +45,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--sde <name>', 'SDE for an analytic score (default vp)')
     .option('--n <n>', 'number of samples', '64')
     .option('--seed <n>', 'seed', '0')
-    .option('--out <file>', 'output: .npy (samples) or .png (grid / scatter)')
+    .option('--out <files...>', 'output: .npy (samples), .png (grid / scatter), or one of each (the same draw)')
     .option('--label <k|cycle>', 'class-conditional checkpoints: every sample of class k, or classes 0, 1, … in turn')
     .option('--trajectory <every=k>', 'also save the trajectory every k steps (<out>.trajectory.npy + index)')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu');
@@ -52,9 +55,23 @@ export function registerSampleCommand(program: Command): void {
   });
 }
 
+/** Splits `--out` into at most one .npy and one .png, or names what is wrong. */
+export function parseSampleOutputs(out: readonly string[] | string | undefined): { npy?: string; png?: string } {
+  const files = out == null ? [] : typeof out === 'string' ? [out] : out;
+  // A bare '.npy' is no file name (it would write a hidden file named only by its extension).
+  const bad = files.filter((f) => !/[^/\\]\.(npy|png)$/i.test(f));
+  const npy = files.filter((f) => /\.npy$/i.test(f));
+  const png = files.filter((f) => /\.png$/i.test(f));
+  if (files.length === 0 || bad.length > 0 || npy.length > 1 || png.length > 1) {
+    throw new CliError(
+      `--out must name a .npy file, a .png file or one of each (the same draw in both), got ${files.length === 0 ? 'nothing' : files.map((f) => `'${f}'`).join(' ')}`,
+    );
+  }
+  return { ...(npy[0] != null ? { npy: npy[0] } : {}), ...(png[0] != null ? { png: png[0] } : {}) };
+}
+
 async function runSample(flags: SampleFlags): Promise<void> {
-  const out = flags.out;
-  if (out == null || !/.\.(npy|png)$/i.test(out)) throw new CliError(`--out must name a .npy or .png file, got ${out == null ? 'nothing' : `'${out}'`}`);
+  const outputs = parseSampleOutputs(flags.out);
   const n = Number(flags.n);
   if (!Number.isInteger(n) || n < 1) throw new CliError(`--n must be an integer ≥ 1, got '${flags.n}'`);
   const seed = parseSeedFlag(flags.seed);
@@ -64,42 +81,60 @@ async function runSample(flags: SampleFlags): Promise<void> {
     if (m == null || Number(m[1]) < 1) throw new CliError(`--trajectory must be every=<k> with k ≥ 1, got '${flags.trajectory}'`);
     every = Number(m[1]);
   }
-  const sampler = samplerFromFlags(flags);
-  await checkOutputFile(out, '--out');
+  // Named samplers are checked before anything is loaded; without --sampler a checkpoint's own run sampler is used.
+  if (flags.sampler != null || flags.checkpoint == null) samplerFromFlags(flags);
+  for (const file of [outputs.npy, outputs.png]) if (file != null) await checkOutputFile(file, '--out');
   await useBackend(flags.backend);
   const source = await openScoreSource(flags);
   try {
     checkSampleSize(n, source.pointShape, flags.steps);
-    const png = out.toLowerCase().endsWith('.png');
+    const sampler = samplerFromFlags(flags, source.runSampler);
     const is2d = source.pointShape.length === 1 && source.pointShape[0] === 2;
-    if (png && !is2d && !source.images) {
-      throw new CliError(`--out ${out}: PNG output needs 2D points or images; these are ${source.pointShape.join('×')} — use .npy`);
+    if (outputs.png != null && !is2d && !source.images) {
+      throw new CliError(`--out ${outputs.png}: PNG output needs 2D points or images; these are ${source.pointShape.join('×')} — use .npy`);
     }
     const labels = labelTensor(flags.label, n, source.numClasses);
-    const result = await sampler.run({
-      score: labels != null ? source.scoreFor(labels) : source.score,
-      sde: source.sde,
-      shape: [n, ...source.pointShape],
-      seed,
-      ...(every > 0 ? { record: { every } } : {}),
-    });
-    labels?.dispose();
+    const score = labels != null ? source.scoreFor(labels) : source.score;
+    // Counting the score calls gives the NFE so far, for adaptive solvers too (they report progress as thousandths
+    // of the time span, not as steps).
+    let nfe = 0;
+    const counted: typeof score = (x, t) => {
+      nfe++;
+      return score(x, t);
+    };
+    const progress = createTaskProgress(`sample (${sampler.name})`, { unit: 'steps' });
+    let result;
+    try {
+      result = await sampler.run({
+        score: counted,
+        sde: source.sde,
+        shape: [n, ...source.pointShape],
+        seed,
+        onProgress: (done, total) => progress.update(done, total, `NFE ${nfe}`),
+        ...(every > 0 ? { record: { every } } : {}),
+      });
+    } finally {
+      progress.stop();
+      labels?.dispose();
+    }
     try {
       await refuseNonFinite(result.samples, sampler.name);
-      await ensureDir(nodePath.dirname(nodePath.resolve(out)));
-      if (png) {
-        const values = (await result.samples.data()) as Float32Array;
-        const bytes = is2d ? scatterPng(values, { size: 512 }).png : imageGridPng(values, [n, ...source.pointShape] as [number, number, number, number], { scale: source.pointShape[0]! < 64 ? 2 : 1 });
-        await writeFileAtomic(out, bytes);
-      } else {
-        await saveNpy(out, result.samples);
+      const values = (await result.samples.data()) as Float32Array;
+      for (const file of [outputs.npy, outputs.png]) if (file != null) await ensureDir(nodePath.dirname(nodePath.resolve(file)));
+      if (outputs.npy != null) await saveNpy(outputs.npy, values, [n, ...source.pointShape], 'float32');
+      if (outputs.png != null) {
+        const bytes = is2d
+          ? scatterPng(values, { size: 512, density: source.density }).png
+          : imageGridPng(values, [n, ...source.pointShape] as [number, number, number, number], { scale: source.pointShape[0]! < 64 ? 2 : 1 });
+        await writeFileAtomic(outputs.png, bytes);
       }
+      const base = (outputs.npy ?? outputs.png)!;
       if (result.trajectory != null) {
         // The trajectory goes beside the output, in a run-folder-like layout the gallery can read.
-        const base = out.replace(/\.(npy|png)$/i, '');
-        const dir = `${base}.trajectory`;
+        const dir = `${base.replace(/\.(npy|png)$/i, '')}.trajectory`;
         await saveTrajectory(runFolder(dir), 0, sampler.name, result.trajectory);
       }
+      const out = outputs.npy != null && outputs.png != null ? [outputs.npy, outputs.png] : base;
       process.stdout.write(`${JSON.stringify({ out, n, sampler: sampler.name, nfe: result.nfe, source: source.description })}\n`);
     } finally {
       result.samples.dispose();

@@ -21,6 +21,7 @@ export interface TrainFlags {
   readonly resume?: boolean;
   readonly backend?: string;
   readonly threads?: string;
+  readonly minutes?: string;
   readonly dataset?: string;
   readonly sde?: string;
   readonly objective?: string;
@@ -69,6 +70,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--resume', 'continue the run in --out from its latest checkpoint')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: SCOREKIT_BACKEND or auto)')
     .option('--threads <n>', 'threads of the wasm kernels: 1, or 2 (a worker on the second core; default SCOREKIT_WASM_THREADS or 1)')
+    .option('--minutes <m>', 'stop after m minutes of training (a checkpoint is saved; --resume continues), e.g. 15')
     .option('--dataset <name>', 'data set name')
     .option('--sde <name>', 'SDE name')
     .option('--objective <name>', 'objective name')
@@ -162,12 +164,23 @@ async function runTrain(flags: TrainFlags): Promise<number> {
     if (E.isLeft(parsed)) throw new CliError(`Invalid training config:\n${formatProblems(parsed.left)}`, 2, parsed.left);
     config = parsed.right;
   }
+  let budget: number | undefined;
+  if (flags.minutes != null) {
+    budget = Number(flags.minutes) * 60;
+    if (!(budget > 0) || !Number.isFinite(budget)) {
+      throw CliError.fromProblems('Invalid flags', [{ field: '--minutes', message: `must be a number > 0, got '${flags.minutes}'` }]);
+    }
+  }
   const controller = new AbortController();
+  const timer = budget != null ? setTimeout(() => {
+    process.stderr.write(`\n--minutes ${flags.minutes}: time is up; finishing this step and saving a checkpoint\n`);
+    controller.abort();
+  }, budget * 1000) : undefined;
   let stoppedBy: keyof typeof STOPPING_SIGNALS | undefined;
   const handlers = Object.keys(STOPPING_SIGNALS).map((name) => {
     const signal = name as keyof typeof STOPPING_SIGNALS;
     const handler = () => {
-      if (controller.signal.aborted) process.exit(STOPPING_SIGNALS[signal]); // a second signal leaves at once
+      if (controller.signal.aborted && stoppedBy != null) process.exit(STOPPING_SIGNALS[signal]); // a second signal leaves at once
       stoppedBy = signal;
       const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
       process.stderr.write(`\n${what}: finishing this step and saving a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit now)\n`);
@@ -176,7 +189,7 @@ async function runTrain(flags: TrainFlags): Promise<number> {
     process.on(signal, handler);
     return [signal, handler] as const;
   });
-  const progress = createProgress({ total: Math.max(config.steps, 1) });
+  const progress = createProgress({ total: Math.max(config.steps, 1), ...(budget != null ? { timeBudgetSeconds: budget } : {}) });
   try {
     const summary = await trainModel(config, {
       runDir: out,
@@ -191,8 +204,10 @@ async function runTrain(flags: TrainFlags): Promise<number> {
         `${summary.stepsPerSec.toFixed(1)} steps/s\n` +
         `  run folder: ${out}\n  checkpoint: ${summary.lastCheckpoint ?? '-'}\n  samples:    ${summary.lastSamples ?? '-'}\n`,
     );
-    return summary.status === 'interrupted' ? STOPPING_SIGNALS[stoppedBy ?? 'SIGINT'] : 0;
+    // A signal exits 128 + its number; the end of a --minutes budget is a normal end (0).
+    return summary.status === 'interrupted' && stoppedBy != null ? STOPPING_SIGNALS[stoppedBy] : 0;
   } finally {
+    if (timer !== undefined) clearTimeout(timer);
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }
 }
