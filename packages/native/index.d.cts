@@ -1,7 +1,12 @@
 /** True when the addon is built and this CPU can run it (x86-64 with AVX2 and FMA). */
 export declare const available: boolean;
-/** Why {@link available} is false; empty when it is true. */
+/** Why {@link available} is false (and what to run about it); empty when it is true. */
 export declare const reason: string;
+/**
+ * The path of the loaded addon: `src/build/Release/scorekit_native.node` when built from source here, else the prebuilt
+ * `prebuilds/<platform>-<arch>/scorekit_native.napi[.<libc>].node` shipped in the package; empty when none loaded.
+ */
+export declare const binary: string;
 /**
  * C = A·B (+ bias) in float32 on the bytes of `heap` (tfjs's wasm heap, or any ArrayBuffer). All offsets and
  * strides are in bytes: element (i, j) of A is the float at `a + i·aRowStride + j·aColStride`, so a transpose is a
@@ -107,4 +112,48 @@ export declare function adam(
   learningRate: number,
   oneMinusAccBeta1: number,
   oneMinusAccBeta2: number,
+): void;
+/**
+ * GroupNorm over NHWC float32 images (byte offsets into `heap`): per sample and group of channels/groups channels
+ * over all pixels, y = act((x − μ)·rstd·γ + β) with rstd = 1/√(var + ε) (biased variance), act SiLU when `silu` is
+ * 1, else the identity; writes μ and rstd [n][groups]. Each sample is computed by one thread: the same bits on any
+ * thread count.
+ */
+export declare function groupNorm(
+  heap: ArrayBuffer,
+  x: number,
+  gamma: number,
+  beta: number,
+  y: number,
+  mean: number,
+  rstd: number,
+  n: number,
+  pixels: number,
+  channels: number,
+  groups: number,
+  epsilon: number,
+  silu: number,
+  threads: number,
+): void;
+/**
+ * The gradient of {@link groupNorm}: dx, dγ and dβ from dy, x, γ, β and the forward's μ and rstd; dγ and dβ are summed
+ * over samples in sample order (the same bits on any thread count).
+ */
+export declare function groupNormGrad(
+  heap: ArrayBuffer,
+  dy: number,
+  x: number,
+  gamma: number,
+  beta: number,
+  mean: number,
+  rstd: number,
+  dx: number,
+  dgamma: number,
+  dbeta: number,
+  n: number,
+  pixels: number,
+  channels: number,
+  groups: number,
+  silu: number,
+  threads: number,
 ): void;

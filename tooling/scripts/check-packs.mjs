@@ -1,7 +1,8 @@
 // Packs every library package as npm would publish it and checks the result: publint (strict) on the tarball, no
 // `workspace:` ranges or `source` export conditions left in the packed package.json, every exported file present.
 // With --install, also installs all tarballs into an empty project from the registry and imports each package in
-// plain Node — the proof that each package works on its own, as an npm consumer gets it.
+// plain Node — the proof that each package works on its own, as an npm consumer gets it — and installs
+// @scorekit/native with pnpm, whose build-script policy must not stand between a consumer and the prebuilt binary.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,6 +36,9 @@ for (const name of fs.readdirSync(path.join(root, 'packages')).sort()) {
   for (const target of JSON.stringify(packed.exports).match(/\.\/[^"]+/g) ?? []) {
     if (!fs.existsSync(path.join(unpacked, 'package', target))) problems.push(`exported file ${target} is missing`);
   }
+  const files = run('tar', ['-tzf', tarball], dir).split('\n');
+  if (files.some((f) => f.endsWith('.map'))) problems.push('ships source maps (their sources are not shipped)');
+  if (pkg.name === '@scorekit/native') problems.push(...nativeProblems(packed, files));
   if (problems.length > 0) {
     failed = true;
     console.error(`✗ ${pkg.name}\n  ${problems.join('\n  ')}`);
@@ -43,11 +47,43 @@ for (const name of fs.readdirSync(path.join(root, 'packages')).sort()) {
   }
 }
 
+// The native package must carry a binary for this platform and nothing that makes a package manager run or block
+// an install script (pnpm 12 fails a consumer's install on an unapproved one).
+function nativeProblems(manifest, files) {
+  const problems = [];
+  const scripts = ['preinstall', 'install', 'postinstall'].filter((s) => manifest.scripts?.[s]);
+  if (scripts.length > 0) problems.push(`has install scripts (${scripts.join(', ')})`);
+  if (files.includes('package/binding.gyp')) problems.push('has a root binding.gyp (pnpm 10/11 make it an install script)');
+  const prebuilt = files.filter((f) => f.startsWith(`package/prebuilds/${process.platform}-${process.arch}/`) && f.endsWith('.node'));
+  if (prebuilt.length === 0) problems.push(`has no prebuilt binary for ${process.platform}-${process.arch}`);
+  if (files.some((f) => /\/build\//.test(f))) problems.push('ships a build/ folder');
+  return problems;
+}
+
+// In a consumer project: named ES module exports work and compute [1 2; 3 4]·[5 6; 7 8] = [19 22; 43 50] with the
+// prebuilt binary (nothing was built at install). Returns a problem, or null.
+const NATIVE_PROBE = `
+import { available, reason, binary, gemm } from '@scorekit/native';
+if (!available) { console.log(JSON.stringify({ problem: reason })); process.exit(0); }
+const heap = new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0]);
+gemm(heap.buffer, 2, 2, 2, 0, 8, 4, 16, 8, 4, 32, 8, 0, 1);
+const c = Array.from(heap.subarray(8)).join(' ');
+console.log(JSON.stringify({ problem: c !== '19 22 43 50' ? 'gemm gave ' + c : !binary.includes('/prebuilds/') ? 'loaded ' + binary + ', not the prebuilt binary' : null }));
+`;
+function nativeProbe(project) {
+  return JSON.parse(run('node', ['--input-type=module', '-e', NATIVE_PROBE], project)).problem;
+}
+
 if (install && !failed) {
   const project = fs.mkdtempSync(path.join(out, 'consumer-'));
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   run('npm', ['install', '--no-audit', '--no-fund', '@tensorflow/tfjs@4.22.0', ...tarballs.map((t) => t.tarball)], project);
-  for (const { name } of tarballs) {
+  // Each entry point: the main one, and the Node-only `./node` one where a package has it.
+  const entries = tarballs.flatMap(({ name }) => {
+    const packed = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', name, 'package.json'), 'utf8'));
+    return Object.keys(packed.exports ?? { '.': null }).map((sub) => (sub === '.' ? name : `${name}/${sub.slice(2)}`));
+  });
+  for (const name of entries) {
     try {
       const keys = run('node', ['--input-type=module', '-e', `const m = await import('${name}'); console.log(Object.keys(m).length)`], project).trim();
       console.log(`✓ ${name} imports in a fresh npm project (${keys} exports)`);
@@ -57,17 +93,44 @@ if (install && !failed) {
     }
   }
 
-  // The optional native kernels: npm ran @scorekit/native's install script (node-gyp against the local Node
-  // headers); core in the consumer project must find and use them. Required on CI, where a compiler is installed.
-  if (!failed && tarballs.some((t) => t.name === '@scorekit/native')) {
-    const status = JSON.parse(
-      run('node', ['--input-type=module', '-e', "const c = await import('@scorekit/core'); console.log(JSON.stringify(c.nativeKernelsStatus()))"], project),
-    );
-    if (status.active) console.log('✓ @scorekit/core uses @scorekit/native in a fresh npm project (built at install)');
-    else if (process.env.CI === 'true') {
+  // The optional native kernels, from the prebuilt binary in the tarball: core in the consumer project must find
+  // and use them (on a CPU without AVX2 and FMA only a warning, off CI).
+  const native = tarballs.find((t) => t.name === '@scorekit/native');
+  const core = tarballs.find((t) => t.name === '@scorekit/core');
+  const coreStatus = (dir) =>
+    JSON.parse(run('node', ['--input-type=module', '-e', "const c = await import('@scorekit/core'); console.log(JSON.stringify(c.nativeKernelsStatus()))"], dir));
+  const report = (problem, ok, bad) => {
+    if (problem === null) return console.log(`✓ ${ok}`);
+    const fatal = process.env.CI === 'true' || !/AVX2/.test(problem);
+    if (fatal) failed = true;
+    console.error(`${fatal ? '✗' : '!'} ${bad}: ${problem}`);
+  };
+  if (!failed && native && core) {
+    const status = coreStatus(project);
+    report(status.active ? null : status.reason, '@scorekit/core uses @scorekit/native (prebuilt) in a fresh npm project', '@scorekit/core does not use @scorekit/native in a fresh npm project');
+    report(nativeProbe(project), "import { gemm } from '@scorekit/native' computes with the prebuilt binary (npm)", '@scorekit/native under npm');
+
+    // pnpm: no approve-builds, no onlyBuiltDependencies; the install must succeed without "Ignored build scripts"
+    const pnpmProject = fs.mkdtempSync(path.join(out, 'consumer-pnpm-'));
+    fs.writeFileSync(path.join(pnpmProject, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    let log = '';
+    try {
+      log = run('pnpm', ['add', '@tensorflow/tfjs@4.22.0', core.tarball, native.tarball], pnpmProject);
+    } catch (e) {
       failed = true;
-      console.error(`✗ @scorekit/core does not use @scorekit/native in a fresh npm project: ${status.reason}`);
-    } else console.warn(`! @scorekit/native not in use in a fresh npm project: ${status.reason}`);
+      console.error(`✗ pnpm add of @scorekit/core and @scorekit/native failed:\n${e.stdout}${e.stderr}`);
+    }
+    if (!failed) {
+      // (tfjs's core-js dependency has a postinstall pnpm ignores too; only ours matters here)
+      const ignored = log.match(/Ignored build scripts:[^\n]*/i)?.[0] ?? '';
+      if (ignored.includes('@scorekit/')) {
+        failed = true;
+        console.error(`✗ pnpm ignored build scripts of ours when installing @scorekit/native: ${ignored}`);
+      }
+      const pnpmStatus = coreStatus(pnpmProject);
+      report(pnpmStatus.active ? null : pnpmStatus.reason, '@scorekit/core uses @scorekit/native (prebuilt) in a fresh pnpm project, no build approved', '@scorekit/core does not use @scorekit/native in a fresh pnpm project');
+      report(nativeProbe(pnpmProject), "import { gemm } from '@scorekit/native' computes with the prebuilt binary (pnpm)", '@scorekit/native under pnpm');
+    }
   }
 }
 

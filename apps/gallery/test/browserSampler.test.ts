@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import nodePath from 'node:path';
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTensors } from '@scorekit/core';
+import { loadTensors } from '@scorekit/core/node';
 import { createNetwork, createScoreModel, type Network } from '@scorekit/models';
 import { createSde } from '@scorekit/sde';
 // The page's own module, run here on Node's tfjs: the same file the browser loads.
@@ -48,7 +48,11 @@ describe('browser sampler', () => {
       const before = tf.memory().numTensors;
       const x = tf.tensor2d([-6, -5, -1, 0.5, 0, 0, 3, -2, 5, 5, 7, 4, -9, 9, 0.1, -0.2], [8, 2]);
       const tt = tf.fill([8], t);
-      const expected = [model.score(x, tt), model.eps(x, tt)];
+      // One prediction read as score and ε̂ (the score model's Denoiser contract); tidy keeps only what is returned.
+      const expected = tf.tidy(() => {
+        const p = model.predict(x, tt);
+        return [tf.clone(p.score), tf.clone(p.eps)];
+      });
       const actual = [mine.score(x, t), mine.eps(x, t)];
       // Same float32 maths in a different op order (fused matMul with bias, silu as x·sigmoid): differences are
       // rounding, a few ulps of values of order 1–100 — relative 1e-5 of the largest entry.

@@ -6,9 +6,11 @@
 // against the same held-out digits, so both FIDs have the same sample sizes.
 // Usage: tsx --conditions=source bench/digitQuality.ts --classifier <dir> samples1.npy [samples2.npy …]
 import * as tf from '@tensorflow/tfjs';
-import { loadNpy, selectBackend } from '@scorekit/core';
-import { loadMnist } from '@scorekit/data';
-import { fid, loadClassifierExtractor } from '@scorekit/metrics';
+import { selectBackend } from '@scorekit/core';
+import { loadNpy } from '@scorekit/core/node';
+import { loadMnist } from '@scorekit/data/node';
+import { fid } from '@scorekit/metrics';
+import { loadClassifierExtractor } from '@scorekit/metrics/node';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--classifier');

@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { Rng, loadNpy, selectBackend, writeFileAtomic } from '@scorekit/core';
+import { Rng, selectBackend } from '@scorekit/core';
+import { loadNpy, writeFileAtomic } from '@scorekit/core/node';
 import { sampleToyDataset } from '@scorekit/data';
 import { twoSampleTest, twoSampleSlicedWasserstein } from '@scorekit/test-utils';
 import * as E from 'fp-ts/lib/Either.js';

@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveNpy } from '@scorekit/core';
+import { saveNpy } from '@scorekit/core/node';
 import { PNG } from 'pngjs';
 import { runCli } from '../src/cli.js';
 import type { TrainConfig } from '../src/config.js';

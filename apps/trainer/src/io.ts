@@ -3,8 +3,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { ensureDir, loadNpy, writeFileAtomic } from '@scorekit/core';
-import type { NpyArray, AtomicFileData } from '@scorekit/core';
+import { ensureDir, loadNpy, writeFileAtomic } from '@scorekit/core/node';
+import type { NpyArray } from '@scorekit/core';
+import type { AtomicFileData } from '@scorekit/core/node';
 import { CliError } from './errors.js';
 import { describeFsError } from './outputPath.js';
 

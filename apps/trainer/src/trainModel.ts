@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { Rng, adam, ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core';
+import { Rng, adam } from '@scorekit/core';
+import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import type { JsonValue } from '@scorekit/core';
-import { ExponentialMovingAverage, listCheckpoints, readCheckpoint, resolveNetworkConfig, restoreCheckpoint, saveCheckpoint } from '@scorekit/models';
+import { ExponentialMovingAverage, resolveNetworkConfig } from '@scorekit/models';
+import { listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '@scorekit/models/node';
 import { createObjective } from '@scorekit/objectives';
 import type { Objective } from '@scorekit/objectives';
 import { createSampler } from '@scorekit/samplers';

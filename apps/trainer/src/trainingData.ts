@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@scorekit/core';
-import { TOY_DATASET_NAMES, loadFashionMnist, loadImageFolder, loadMnist, ncsnToyMixture, sampleToyDataset } from '@scorekit/data';
+import { TOY_DATASET_NAMES, ncsnToyMixture, sampleToyDataset } from '@scorekit/data';
+import { loadFashionMnist, loadImageFolder, loadMnist } from '@scorekit/data/node';
 import type { ImageDataset } from '@scorekit/data';
 import type { DatasetConfig } from './config.js';
 import { CliError } from './errors.js';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { saveNpy } from '@scorekit/core';
+import { saveNpy } from '@scorekit/core/node';
 import { describeFsError } from '../src/outputPath.js';
 import { cli } from './cliHarness.js';
 import { tempDir, tinyConfig } from './helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMnist } from '@scorekit/data';
+import { loadMnist } from '@scorekit/data/node';
 import { readEvalArray } from '../src/commands/evalSources.js';
 
 describe('eval --real/--fake dataset: sources', () => {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { saveNpy } from '@scorekit/core';
-import { loadFashionMnist, loadMnist } from '@scorekit/data';
+import { saveNpy } from '@scorekit/core/node';
+import { loadFashionMnist, loadMnist } from '@scorekit/data/node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inceptionScore, loadClassifier, loadClassifierExtractor } from '@scorekit/metrics';
+import { inceptionScore } from '@scorekit/metrics';
+import { loadClassifier, loadClassifierExtractor } from '@scorekit/metrics/node';
 import { parseTrainClassifierOptions, runTrainClassifier } from '../src/commands/trainClassifier.js';
 import { runEval } from '../src/commands/eval.js';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { loadNpy } from '@scorekit/core';
+import { loadNpy } from '@scorekit/core/node';
 import { describeOnBackends, expectAllClose } from '@scorekit/test-utils';
 import { decodePng } from '../src/png.js';
 import { cli } from './cliHarness.js';

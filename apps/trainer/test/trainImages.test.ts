@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { expect, it } from 'vitest';
-import { loadNpy } from '@scorekit/core';
+import { loadNpy } from '@scorekit/core/node';
 import { describeOnBackends } from '@scorekit/test-utils';
 import { decodePng } from '../src/png.js';
 import { trainModel } from '../src/trainModel.js';

@@ -1,10 +1,13 @@
-// `pnpm bench`: the peer benchmark's three workloads through scorekit on wasm, beside PyTorch when a python3 with
-// torch is present. Each repeat runs scorekit on 1 thread, then on 2 (main + worker, see setWasmThreads), then the
+// `pnpm bench`: the peer benchmark's workloads through scorekit on wasm — the three of peer_torch.py and the U-Net
+// of peer_unet_torch.py (unet-train, unet-sample; see unet.ts) — beside PyTorch when a python3 with torch is
+// present. Each repeat runs scorekit on 1 thread, then on 2 (main + worker, see setWasmThreads), then the
 // torch peer on 1 thread as given, on 1 thread with its BLAS pool held to one thread too (the "1 core" column; see
 // runPeer), and on 2 threads, so every scorekit figure has torch figures taken under the same machine load (the
 // cores are shared): a ratio is the median over repeats of the ratios within one repeat. Prints a table (with the
-// cores each torch run kept busy) and the same as JSON, and writes the JSON to bench/results/ (git-ignored).
-// Options: --repeats N (default 3), --workloads a,b, --threads 1,2 (default both), --no-peer.
+// cores each torch run kept busy, and for the U-Net the memory of a step beside its speed) and the same as JSON,
+// and writes the JSON to bench/results/ (git-ignored).
+// Options: --repeats N (default 3), --workloads a,b, --threads 1,2 (default both), --no-peer, --unet-steps N (timed
+// steps of the U-Net workloads, default 8 as the peer).
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -12,7 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, setWasmThreads } from '../src/index.js';
 import { findTorchPython, peerScript, runPeer, type PeerRun } from './peer.js';
-import { WORKLOADS, runWorkload, type WorkloadName } from './workloads.js';
+import { loadModels, unetSample, unetTrain, UNET_TRAIN_BATCH, type UnetRun } from './unet.js';
+import { WORKLOADS, runWorkload, type PeerFile, type WorkloadName } from './workloads.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,6 +40,9 @@ function packageDir(): string {
 const fmt = (x: number | null, digits = 3): string => (x === null ? '—' : x.toFixed(digits));
 const times = (x: number | null): string => (x === null ? '—' : `${x.toFixed(2)}×`);
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const mib = (bytes: number | null): string => (bytes === null ? '—' : (bytes / 2 ** 20).toFixed(0));
+// peer_unet_torch.py's arguments after the thread count: nf 32 (UNET_PRESETS.mnist) and the training batch
+const PEER_ARGS: Record<PeerFile, string[]> = { 'peer_torch.py': [], 'peer_unet_torch.py': ['32', String(UNET_TRAIN_BATCH)] };
 
 async function main(): Promise<void> {
   const repeats = Number(arg('repeats') ?? 3);
@@ -44,6 +51,8 @@ async function main(): Promise<void> {
   for (const n of names) {
     if (!(n in WORKLOADS)) throw new Error(`unknown workload '${n}'; allowed: ${Object.keys(WORKLOADS).join(', ')}`);
   }
+  const unetSteps = Number(arg('unet-steps') ?? 8);
+  if (!Number.isInteger(unetSteps) || unetSteps < 1) throw new Error(`--unet-steps must be a positive integer, got ${arg('unet-steps')}`);
   const threadsList = (arg('threads') ?? '1,2').split(',').map(Number);
   for (const t of threadsList) {
     if (t !== 1 && t !== 2) throw new Error(`--threads takes 1, 2 or 1,2, got ${arg('threads')}`);
@@ -51,9 +60,14 @@ async function main(): Promise<void> {
   const backend = await selectBackend({ backend: (process.env.SCOREKIT_BACKEND as 'wasm' | 'cpu' | undefined) ?? 'wasm' });
   const pkg = packageDir();
   const python = process.argv.includes('--no-peer') ? null : findTorchPython();
-  const script = peerScript(pkg);
+  const peerFiles = [...new Set(names.map((n) => WORKLOADS[n].peer))];
+  const scripts = new Map(peerFiles.map((f) => [f, peerScript(pkg, f)]));
   if (python === null) console.log('torch peer: no python3 with torch found (tried python3, /usr/bin/python3); scorekit rates only');
-  else console.log(`torch peer: ${python} ${script}`);
+  else console.log(`torch peer: ${python} ${[...scripts.values()].join(', ')}`);
+  const models = names.some((n) => n.startsWith('unet-')) ? await loadModels(pkg) : null;
+  if (names.some((n) => n.startsWith('unet-')) && models === null) {
+    throw new Error('unet-train and unet-sample need @scorekit/models beside this package (packages/models/src)');
+  }
   const loadBefore = load();
   console.log(`load average (1, 5, 15 min): ${loadBefore}`);
 
@@ -62,6 +76,10 @@ async function main(): Promise<void> {
   const scorekit = new Map<string, Map<WorkloadName, number[]>>();
   const torch = new Map<string, Map<WorkloadName, number[]>>();
   const torchCores = new Map<string, (number | null)[]>();
+  // U-Net memory: [threads][workload] → per repeat; torch's peak RSS per run key
+  const stepBytes = new Map<string, number[]>();
+  const heapBytes = new Map<string, number[]>();
+  const torchRss = new Map<string, number[]>();
   const torchRuns: { key: string; threads: number; blasThreads?: number }[] = [
     { key: '1', threads: 1 },
     { key: '1-one-core', threads: 1, blasThreads: 1 },
@@ -76,30 +94,46 @@ async function main(): Promise<void> {
     for (const t of threadsList) {
       setWasmThreads(t);
       for (const name of names) {
-        const rate = await runWorkload(name, r);
+        let rate: number;
+        let memory = '';
+        if (name === 'unet-train' || name === 'unet-sample') {
+          const u: UnetRun = await (name === 'unet-train' ? unetTrain : unetSample)(models!, r, unetSteps);
+          rate = u.rate;
+          const key = `${t} ${name}`;
+          stepBytes.set(key, [...(stepBytes.get(key) ?? []), u.peakStepBytes]);
+          if (u.heapBytes !== null) heapBytes.set(key, [...(heapBytes.get(key) ?? []), u.heapBytes]);
+          memory = ` (peak ${mib(u.peakStepBytes)} MiB of tensors in a step, wasm heap ${mib(u.heapBytes)} MiB)`;
+        } else {
+          rate = await runWorkload(name, r);
+        }
         push(scorekit, String(t), name, rate);
-        console.log(`[${r + 1}/${repeats}] scorekit ${backend.name} ${t}t ${name}: ${rate.toFixed(3)} ${WORKLOADS[name].unit}`);
+        console.log(`[${r + 1}/${repeats}] scorekit ${backend.name} ${t}t ${name}: ${rate.toFixed(3)} ${WORKLOADS[name].unit}${memory}`);
       }
     }
     if (python !== null) {
       for (const run of torchRuns) {
-        let peer: PeerRun;
-        try {
-          peer = runPeer(python, script, run.threads, run.blasThreads);
-        } catch (e) {
-          console.log(`torch ${run.key}: peer failed, left out of this repeat: ${(e as Error).message}`);
-          peer = { rates: {}, cores: null };
+        for (const file of peerFiles) {
+          let peer: PeerRun;
+          try {
+            peer = runPeer(python, scripts.get(file)!, run.threads, run.blasThreads, PEER_ARGS[file]);
+          } catch (e) {
+            console.log(`torch ${run.key}: ${file} failed, left out of this repeat: ${(e as Error).message}`);
+            peer = { rates: {}, cores: null };
+          }
+          const mine = names.filter((n) => WORKLOADS[n].peer === file);
+          for (const name of mine) {
+            // NaN keeps the repeats aligned with scorekit's; medians skip it
+            push(torch, run.key, name, peer.rates[WORKLOADS[name].peerKey] ?? Number.NaN);
+          }
+          const coresKey = `${run.key} ${file}`;
+          torchCores.set(coresKey, [...(torchCores.get(coresKey) ?? []), peer.cores]);
+          if (peer.maxRssBytes != null) torchRss.set(coresKey, [...(torchRss.get(coresKey) ?? []), peer.maxRssBytes]);
+          console.log(
+            `[${r + 1}/${repeats}] torch ${run.key === '1-one-core' ? '1t, BLAS on one thread' : `${run.threads}t`}: ` +
+              `${mine.map((n) => `${n} ${fmt(peer.rates[WORKLOADS[n].peerKey] ?? null)}`).join(', ')} ` +
+              `(cores busy: ${fmt(peer.cores, 2)}, peak RSS ${mib(peer.maxRssBytes ?? null)} MiB)`,
+          );
         }
-        for (const name of names) {
-          // NaN keeps the repeats aligned with scorekit's; medians skip it
-          push(torch, run.key, name, peer.rates[WORKLOADS[name].peerKey] ?? Number.NaN);
-        }
-        torchCores.set(run.key, [...(torchCores.get(run.key) ?? []), peer.cores]);
-        console.log(
-          `[${r + 1}/${repeats}] torch ${run.key === '1-one-core' ? '1t, BLAS on one thread' : `${run.threads}t`}: ` +
-            `${names.map((n) => `${n} ${fmt(peer.rates[WORKLOADS[n].peerKey] ?? null)}`).join(', ')} ` +
-            `(cores busy: ${fmt(peer.cores, 2)})`,
-        );
       }
     }
   }
@@ -124,6 +158,11 @@ async function main(): Promise<void> {
       ratioVsTorch1: ratio(t, '1', name),
       ratioVsTorch1OneCore: ratio(t, '1-one-core', name),
       ratioVsTorchSame: ratio(t, String(t), name),
+      // the U-Net only: memory beside speed (scorekit: tensors alive at the peak of one step, and the wasm heap's
+      // high-water mark; torch: the peer process's peak RSS, Python and libraries included, same thread count)
+      peakStepMiB: median(stepBytes.get(`${t} ${name}`) ?? []) === null ? null : median(stepBytes.get(`${t} ${name}`)!)! / 2 ** 20,
+      wasmHeapMiB: (heapBytes.get(`${t} ${name}`) ?? []).length === 0 ? null : Math.max(...heapBytes.get(`${t} ${name}`)!) / 2 ** 20,
+      torchPeakRssMiB: name.startsWith('unet-') ? (median(torchRss.get(`${t} peer_unet_torch.py`) ?? []) ?? Number.NaN) / 2 ** 20 : null,
     })),
   );
   console.log('');
@@ -139,8 +178,14 @@ async function main(): Promise<void> {
         `${times(r.ratioVsTorch1OneCore).padStart(8)} ${fmt(r.torchSame).padStart(11)} ${times(r.ratioVsTorchSame).padStart(6)}`,
     );
   }
+  for (const r of rows.filter((row) => row.peakStepMiB !== null)) {
+    console.log(
+      `${r.workload} ${r.threads}t memory: peak ${fmt(r.peakStepMiB, 0)} MiB of tensors in one step, wasm heap ` +
+        `${fmt(r.wasmHeapMiB, 0)} MiB; torch ${r.threads}t process peak RSS ${fmt(r.torchPeakRssMiB, 0)} MiB`,
+    );
+  }
   if (python !== null) {
-    const cores = torchRuns.map((run) => `${run.key} ${fmt(median((torchCores.get(run.key) ?? []).filter((c) => c !== null)), 2)}`);
+    const cores = [...torchCores.keys()].map((key) => `${key} ${fmt(median((torchCores.get(key) ?? []).filter((c) => c !== null)), 2)}`);
     console.log(`torch cores busy (CPU time ÷ wall time, median): ${cores.join(', ')}`);
     console.log("'1t, 1 core': peer_torch.py 1 with OPENBLAS/OMP/MKL_NUM_THREADS=1 (torch.set_num_threads does not hold OpenBLAS)");
   }
@@ -153,7 +198,7 @@ async function main(): Promise<void> {
     loadAverageBefore: loadBefore,
     loadAverageAfter: load(),
     torchPython: python,
-    peerScript: python === null ? null : script,
+    peerScripts: python === null ? null : Object.fromEntries(scripts),
     torchRuns: Object.fromEntries([...torch].map(([k, m]) => [k, Object.fromEntries(m)])),
     torchCoresBusy: Object.fromEntries(torchCores),
     rows,

@@ -131,15 +131,19 @@ export async function sampleRate(model: Model, n: number, K: number, rng: Rng): 
   return rate;
 }
 
+/** Every workload of `pnpm bench`: its unit, its key in the peer's output, and which peer script measures it. */
 export const WORKLOADS = {
-  'mlp-train': { unit: 'steps/s', peerKey: 'mlp-train steps/s' },
-  'mlp-sample': { unit: 'score-evals/s', peerKey: 'mlp-sample score-evals/s' },
-  'conv-train': { unit: 'steps/s', peerKey: 'conv-train steps/s' },
+  'mlp-train': { unit: 'steps/s', peerKey: 'mlp-train steps/s', peer: 'peer_torch.py' },
+  'mlp-sample': { unit: 'score-evals/s', peerKey: 'mlp-sample score-evals/s', peer: 'peer_torch.py' },
+  'conv-train': { unit: 'steps/s', peerKey: 'conv-train steps/s', peer: 'peer_torch.py' },
+  'unet-train': { unit: 'steps/s', peerKey: 'unet-train steps/s', peer: 'peer_unet_torch.py' },
+  'unet-sample': { unit: 'evals/s', peerKey: 'unet-sample evals/s', peer: 'peer_unet_torch.py' },
 } as const;
 export type WorkloadName = keyof typeof WORKLOADS;
+export type PeerFile = (typeof WORKLOADS)[WorkloadName]['peer'];
 
-/** Runs one workload once with the peer's sizes and returns its rate. */
-export async function runWorkload(name: WorkloadName, seed = 0): Promise<number> {
+/** Runs one of the peer_torch.py workloads once with the peer's sizes and returns its rate. */
+export async function runWorkload(name: Exclude<WorkloadName, 'unet-train' | 'unet-sample'>, seed = 0): Promise<number> {
   const rng = new Rng(seed);
   const vars: tf.Variable[] = [];
   try {

@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
+import type { createRequire } from 'node:module';
+import './wasm/registerOnImport.js';
 import { registerWasmKernels } from './wasm/registerWasmKernels.js';
+import { installDawnGpu } from './webgpu/installDawnGpu.js';
 import { nativeKernelsStatus, type NativeKernelsStatus } from './native/nativeKernels.js';
 
-// Registering at import means every package that uses scorekit gets the complete wasm backend, whichever way the
-// backend is later chosen (selectBackend, or tf.setBackend directly).
-registerWasmKernels();
-
-/** Backends scorekit can run on, fastest first. `tensorflow` is libtensorflow through tfjs-node(-gpu). */
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+/**
+ * Backends scorekit can run on, fastest first. `tensorflow` is libtensorflow through tfjs-node(-gpu) (Node only);
+ * `webgpu` and `webgl` are the GPU backends browsers offer (`webgl` comes with `@tensorflow/tfjs`, `webgpu` is
+ * loaded from `@tensorflow/tfjs-backend-webgpu` only where `navigator.gpu` exists).
+ */
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** What {@link selectBackend} chose, and why. */
@@ -26,7 +28,10 @@ export interface BackendChoice {
 }
 
 export interface SelectBackendOptions {
-  /** `auto` (the default) tries tensorflow, then wasm, then cpu. Overrides `SCOREKIT_BACKEND`. */
+  /**
+   * `auto` (the default) tries tensorflow (Node), webgpu, webgl (browsers), wasm, then cpu. Overrides
+   * `SCOREKIT_BACKEND`.
+   */
   readonly backend?: BackendName | 'auto';
   /**
    * Where the one-line report of the choice goes (see {@link formatBackendChoice}): a function, or `false` for
@@ -49,9 +54,11 @@ const INSTALL_HINT =
 
 /**
  * Chooses and initialises the TensorFlow.js backend: tfjs-node-gpu, then tfjs-node (both optional peer
- * dependencies, used only if installed), then wasm, then cpu. `SCOREKIT_BACKEND=auto|tensorflow|wasm|cpu` or the
- * `backend` option (which wins) forces one; forcing one that cannot load throws {@link BackendUnavailableError}.
- * The choice, and what was skipped and why, is returned and reported in one line (see `report`). tfjs's
+ * dependencies, used only if installed, Node only), then webgpu and webgl where the runtime offers them (browsers),
+ * then wasm, then cpu. `SCOREKIT_BACKEND=auto|tensorflow|webgpu|webgl|wasm|cpu` (Node) or the `backend` option
+ * (which wins) forces one; forcing one that cannot load throws {@link BackendUnavailableError}.
+ * The choice, and what was skipped and why, is returned and reported in one line (see `report`). Works without
+ * `process` (browsers): the variable is then not read and the report goes to `console.info`. tfjs's
  * "looks like you are running TensorFlow.js in Node.js" banner is silenced when the choice is cpu, since this
  * report says the same thing; tfjs's global production mode is left alone.
  *
@@ -60,15 +67,15 @@ const INSTALL_HINT =
  * await selectBackend({ backend: 'cpu', report: false });
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendChoice> {
-  const env = process.env.SCOREKIT_BACKEND;
+  const env = typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_BACKEND;
   const requestedBy: BackendChoice['requestedBy'] =
     options.backend != null ? 'option' : env != null && env !== '' ? 'SCOREKIT_BACKEND' : 'default';
   const raw = requestedBy === 'option' ? options.backend! : requestedBy === 'SCOREKIT_BACKEND' ? env! : 'auto';
   const requested = parseBackendName(raw, requestedBy === 'option' ? 'the backend option' : requestedBy);
   const skipped: { name: string; reason: string }[] = [];
-  const order: BackendName[] = requested === 'auto' ? [...BACKEND_NAMES] : [requested];
+  const order: BackendName[] = requested === 'auto' ? autoOrder() : [requested];
   for (const name of order) {
-    const outcome = await activate(name);
+    const outcome = await activate(name, requested !== 'auto');
     if (outcome.ok) {
       const choice: BackendChoice = {
         name,
@@ -77,7 +84,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
         skipped,
         ...(name === 'wasm' ? { native: nativeKernelsStatus() } : {}),
       };
-      const report = options.report ?? ((line: string) => process.stderr.write(`${line}\n`));
+      const report = options.report ?? defaultReport;
       if (report !== false) report(formatBackendChoice(choice));
       return choice;
     }
@@ -128,14 +135,41 @@ export function parseBackendName(value: string, source?: string): BackendName | 
 
 type Activation = { ok: true; provider: string } | { ok: false; reason: string };
 
-async function activate(name: BackendName): Promise<Activation> {
+// Auto tries only what this runtime can have: libtensorflow in Node, WebGL in browsers (WebGPU in both: Node gets
+// it from the npm `webgpu` package).
+function autoOrder(): BackendName[] {
+  const inNode = typeof process !== 'undefined' && process.versions?.node != null;
+  return BACKEND_NAMES.filter((name) => (inNode ? name !== 'webgl' : name !== 'tensorflow'));
+}
+
+const PROVIDERS: Record<Exclude<BackendName, 'tensorflow'>, string> = {
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
+  webgl: '@tensorflow/tfjs-backend-webgl',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs',
+};
+
+// A CLI keeps stdout for results, so the report goes to stderr in Node; browsers have only the console.
+function defaultReport(line: string): void {
+  if (typeof process !== 'undefined' && typeof process.stderr?.write === 'function') process.stderr.write(`${line}\n`);
+  else console.info(line);
+}
+
+async function activate(name: BackendName, requestedByName: boolean): Promise<Activation> {
   if (name === 'tensorflow') return activateTensorflow();
+  if (name === 'webgpu') {
+    const missing = await loadWebGpuBackend(requestedByName);
+    if (missing !== null) return { ok: false, reason: missing };
+  }
+  if (name === 'webgl' && tf.findBackendFactory('webgl') == null) {
+    return { ok: false, reason: 'WebGL is offered only in browsers (tfjs registers webgl where a document or OffscreenCanvas exists)' };
+  }
   if (name === 'wasm') registerWasmKernels();
   if (name === 'cpu') silenceCpuBanner();
   try {
     if (!(await tf.setBackend(name))) return { ok: false, reason: `tf.setBackend('${name}') returned false` };
     await tf.ready();
-    return { ok: true, provider: name === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs' };
+    return { ok: true, provider: PROVIDERS[name] };
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
   }
@@ -149,9 +183,32 @@ function silenceCpuBanner(): void {
   if (cpu != null && typeof cpu.firstUse === 'boolean') cpu.firstUse = false;
 }
 
-const requireFromHere = createRequire(import.meta.url);
+// The WebGPU backend is loaded only where an adapter can exist, so runtimes without WebGPU never pay for it, and
+// bundlers split it into a chunk of its own. In Node, navigator.gpu comes from the optional `webgpu` package. tfjs-backend-webgpu registers itself on import when navigator.gpu exists.
+async function loadWebGpuBackend(byName: boolean): Promise<string | null> {
+  if (tf.findBackendFactory('webgpu') != null) return null;
+  if ((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu == null) {
+    const requireFromHere = nodeRequire();
+    if (requireFromHere === null) return 'no navigator.gpu in this runtime';
+    const missing = await installDawnGpu(requireFromHere, byName);
+    if (missing !== null) return missing;
+  }
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    return `@tensorflow/tfjs-backend-webgpu failed to load (${String((e as Error).message).split('\n')[0]})`;
+  }
+  return tf.findBackendFactory('webgpu') == null ? '@tensorflow/tfjs-backend-webgpu registered no webgpu backend' : null;
+}
 
-function isInstalled(pkg: string): boolean {
+// Read through process.getBuiltinModule (Node ≥ 20.16) rather than imported, so browser bundles carry no node:module.
+function nodeRequire(): NodeJS.Require | null {
+  if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') return null;
+  const nodeModule = process.getBuiltinModule('node:module') as { createRequire: typeof createRequire } | undefined;
+  return nodeModule === undefined ? null : nodeModule.createRequire(import.meta.url);
+}
+
+function isInstalled(pkg: string, requireFromHere: NodeJS.Require): boolean {
   try {
     requireFromHere.resolve(pkg);
     return true;
@@ -161,11 +218,13 @@ function isInstalled(pkg: string): boolean {
 }
 
 async function activateTensorflow(): Promise<Activation> {
+  const requireFromHere = nodeRequire();
+  if (requireFromHere === null) return { ok: false, reason: 'tfjs-node runs only in Node' };
   const reasons: string[] = [];
   for (const pkg of NODE_PACKAGES) {
     // Resolve first, so "not installed" is told apart from "installed but libtensorflow failed to load" under
     // any module loader (Node says ERR_MODULE_NOT_FOUND, bundlers and vitest say other things).
-    if (!isInstalled(pkg)) {
+    if (!isInstalled(pkg, requireFromHere)) {
       reasons.push(`${pkg} is not installed`);
       continue;
     }

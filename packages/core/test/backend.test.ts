@@ -14,14 +14,19 @@ afterEach(() => {
 
 const quiet = { report: false } as const;
 
+// This repository installs the optional `webgpu` package (Dawn) for its WebGPU tests; these machines have no GPU,
+// so the automatic order finds no hardware adapter (Mesa's software one is used only when webgpu is named).
+const NO_GPU = "webgpu found no GPU adapter (Mesa's OpenGL ES is used only when webgpu is asked for by name)";
+
 describe('selectBackend', () => {
   it('an unknown name is refused with the allowed names, wherever it comes from', async () => {
-    expect(() => parseBackendName('gpu')).toThrow("Unknown backend 'gpu'. Allowed: auto, tensorflow, wasm, cpu.");
-    await expect(selectBackend({ backend: 'webgl' as 'cpu', ...quiet })).rejects.toThrow(
-      "Unknown backend 'webgl' in the backend option. Allowed: auto, tensorflow, wasm, cpu.",
+    const allowed = 'Allowed: auto, tensorflow, webgpu, webgl, wasm, cpu.';
+    expect(() => parseBackendName('gpu')).toThrow(`Unknown backend 'gpu'. ${allowed}`);
+    await expect(selectBackend({ backend: 'metal' as 'cpu', ...quiet })).rejects.toThrow(
+      `Unknown backend 'metal' in the backend option. ${allowed}`,
     );
     process.env.SCOREKIT_BACKEND = 'CUDA';
-    await expect(selectBackend(quiet)).rejects.toThrow("Unknown backend 'CUDA' in SCOREKIT_BACKEND. Allowed: auto, tensorflow, wasm, cpu.");
+    await expect(selectBackend(quiet)).rejects.toThrow(`Unknown backend 'CUDA' in SCOREKIT_BACKEND. ${allowed}`);
     await expect(selectBackend(quiet)).rejects.toBeInstanceOf(BackendUnavailableError);
   });
 
@@ -45,14 +50,23 @@ describe('selectBackend', () => {
       name: 'wasm',
       provider: '@tensorflow/tfjs-backend-wasm',
       requestedBy: 'default',
-      skipped: [{ name: 'tensorflow', reason: '@tensorflow/tfjs-node-gpu is not installed; @tensorflow/tfjs-node is not installed' }],
+      skipped: [
+        { name: 'tensorflow', reason: '@tensorflow/tfjs-node-gpu is not installed; @tensorflow/tfjs-node is not installed' },
+        { name: 'webgpu', reason: NO_GPU },
+      ],
       native: nativeKernelsStatus(),
     } satisfies BackendChoice);
     expect(tf.getBackend()).toBe('wasm');
     expect(lines).toEqual([
       `scorekit backend: wasm (@tensorflow/tfjs-backend-wasm, ${nativeNote}); skipped tensorflow: @tensorflow/tfjs-node-gpu is not ` +
-        'installed; @tensorflow/tfjs-node is not installed',
+        `installed; @tensorflow/tfjs-node is not installed; skipped webgpu: ${NO_GPU}`,
     ]);
+  });
+
+  it('webgl, asked for in Node, is refused with the reason (auto does not try it there)', async () => {
+    await expect(selectBackend({ backend: 'webgl', ...quiet })).rejects.toThrow(
+      "The 'webgl' backend was requested but cannot be used: WebGL is offered only in browsers",
+    );
   });
 
   it('SCOREKIT_BACKEND is honoured, and the backend option overrides it', async () => {

@@ -4,7 +4,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDir, loadTensors, saveTensors, TensorFileError, writeFileAtomic } from '../src/index.js';
+import { ensureDir, loadTensors, saveTensors, TensorFileError, writeFileAtomic } from '../src/node.js';
+import '../src/index.js'; // the wasm backend and scorekit's kernels, as an application selecting its backend gets them
 import { decodeTensorFile } from '../src/io/internal/tensorFile.js';
 
 let root: string;

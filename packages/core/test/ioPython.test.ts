@@ -8,7 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTensors, saveTensors, TensorFileError } from '../src/index.js';
+import { loadTensors, saveTensors, TensorFileError } from '../src/node.js';
 
 const PYTHON = process.env.SCOREKIT_PYTHON ?? '/usr/bin/python3';
 const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8', timeout: 30_000 });

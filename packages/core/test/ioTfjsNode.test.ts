@@ -4,7 +4,7 @@
 // file, because routers cannot be unregistered.)
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import '../src/index.js';
+import '../src/node.js';
 
 it('our file:// router gives way to tfjs-node when tfjs-node is loaded', async () => {
   const ours = tf.io.getSaveHandlers('file:///tmp/scorekit-x');

@@ -6,7 +6,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect, it } from 'vitest';
-import { loadTensors, Rng, saveTensors, silu } from '../src/index.js';
+import { Rng, silu } from '../src/index.js';
+import { loadTensors, saveTensors } from '../src/node.js';
 
 describeOnBackends('memory', (backend) => {
   it('300 Adam steps on a SiLU MLP, with checkpoints, keep tf.memory().numTensors flat', async () => {

@@ -10,7 +10,8 @@ import { resetWasmThreads } from '../src/parallel/wasmThreads.js';
 const rng = new Rng(5);
 const active = nativeKernelsStatus().active;
 // the module object core loaded (same resolution, same cache entry): spying on it counts core's calls
-const nativePackage = (active ? createRequire(import.meta.url)('@scorekit/native') : {}) as {
+const required = (active ? createRequire(import.meta.url)('@scorekit/native') : {}) as { default?: unknown };
+const nativePackage = (required.default ?? required) as {
   gemm: () => void;
   conv: () => void;
   convFilterGrad: () => void;

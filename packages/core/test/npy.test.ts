@@ -4,7 +4,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNpy, NpyFormatError, npyToTensor, readNpy, saveNpy, tensorToNpy, writeNpy } from '../src/index.js';
+import { NpyFormatError, npyToTensor, readNpy, tensorToNpy, writeNpy } from '../src/index.js';
+import { loadNpy, saveNpy } from '../src/node.js';
 import type { NpyInput, NpyWriteDtype } from '../src/index.js';
 
 // Builds a .npy file by hand from a header dict text and a data body, independently of writeNpy.

@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadNpy, saveNpy } from '../src/index.js';
+import { loadNpy, saveNpy } from '../src/node.js';
 import type { NpyWriteDtype } from '../src/index.js';
 
 const PYTHON = process.env.SCOREKIT_PYTHON ?? '/usr/bin/python3';

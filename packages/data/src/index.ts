@@ -12,14 +12,5 @@ export type { ToyDatasetName } from './twoD/toyDatasets.js';
 // Image datasets
 export type { ImageDataset } from './images/ImageDataset.js';
 export { DatasetError } from './images/DatasetError.js';
-export { loadMnist } from './images/loadMnist.js';
-export { MNIST_SPLITS } from './images/loadMnist.js';
-export type { LoadMnistOptions, MnistSplit } from './images/loadMnist.js';
-export { loadFashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './images/loadFashionMnist.js';
-export type { LoadFashionMnistOptions } from './images/loadFashionMnist.js';
-export { loadIdxDataset } from './images/loadIdxDataset.js';
-export type { IdxDatasetPaths } from './images/loadIdxDataset.js';
-export { loadImageFolder, MAX_IMAGE_PIXELS } from './images/loadImageFolder.js';
-export type { LoadImageFolderOptions } from './images/loadImageFolder.js';
 export { batches } from './images/batches.js';
 export type { BatchesOptions, ImageBatch } from './images/batches.js';

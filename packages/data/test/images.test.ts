@@ -8,16 +8,8 @@ import { Rng } from '@scorekit/core';
 import { describeOnBackends, expectNoTensorLeak } from '@scorekit/test-utils';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  batches,
-  DatasetError,
-  FASHION_MNIST_DIR,
-  loadFashionMnist,
-  loadIdxDataset,
-  loadImageFolder,
-  loadMnist,
-  type ImageDataset,
-} from '../src/index.js';
+import { batches, DatasetError, type ImageDataset } from '../src/index.js';
+import { FASHION_MNIST_DIR, loadFashionMnist, loadIdxDataset, loadImageFolder, loadMnist } from '../src/node.js';
 import { writeDecodedCache } from '../src/images/internal/decodedCache.js';
 
 let dir: string;

@@ -3,7 +3,8 @@ import os from 'node:os';
 import nodePath from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatasetError, loadIdxDataset, loadImageFolder } from '../src/index.js';
+import { DatasetError } from '../src/index.js';
+import { loadIdxDataset, loadImageFolder } from '../src/node.js';
 
 let dir: string;
 beforeAll(async () => {

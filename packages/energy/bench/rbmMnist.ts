@@ -4,7 +4,7 @@
 // Trains by CD-1 and by PCD-1 from the same start; reports the exact and the AIS test log-likelihood.
 import * as tf from '@tensorflow/tfjs';
 import { Rng, selectBackend } from '@scorekit/core';
-import { loadMnist } from '@scorekit/data';
+import { loadMnist } from '@scorekit/data/node';
 import os from 'node:os';
 import { Rbm, RbmTrainer, rbmAnnealedImportanceSampling, rbmLogPartition } from '../src/index.js';
 

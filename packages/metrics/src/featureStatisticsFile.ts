@@ -1,7 +1,4 @@
-import { rename, readFile, writeFile } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import type { FeatureStatistics } from './featureStatistics.js';
 
 /** The `format` tag of a feature-statistics JSON file. */
@@ -65,62 +62,17 @@ export function parseFeatureStatistics(text: string): E.Either<readonly string[]
   return E.right({ n: n as number, d: dim, mean, cov });
 }
 
-/**
- * Writes statistics to `path` as JSON ({@link featureStatisticsToJson}); the file is written under a temporary
- * name and renamed, so an existing file is never left half-written.
- *
- * @example
- * const result = await saveFeatureStatistics('cifar10-train.stats.json', stats)();
- * if (E.isLeft(result)) console.error(result.left.problems.join('\n'));
- */
-export function saveFeatureStatistics(
-  path: string,
-  stats: FeatureStatistics,
-): TE.TaskEither<FeatureStatisticsFileError, void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  return TE.tryCatch(
-    async () => {
-      await writeFile(tmp, featureStatisticsToJson(stats));
-      await rename(tmp, path);
-    },
-    (e) => ({ kind: 'write' as const, path, problems: [(e as Error).message] }),
-  );
-}
-
-/**
- * Reads statistics written by {@link saveFeatureStatistics} (or exported from Python, see
- * {@link parseFeatureStatistics}).
- *
- * @example
- * const ref = await loadFeatureStatistics('cifar10-train.stats.json')();
- * if (E.isRight(ref)) console.log(frechetDistance(featureStatistics(fake), ref.right));
- */
-export function loadFeatureStatistics(path: string): TE.TaskEither<FeatureStatisticsFileError, FeatureStatistics> {
-  return pipe(
-    TE.tryCatch(
-      () => readFile(path, 'utf8'),
-      (e) => ({ kind: 'read' as const, path, problems: [(e as Error).message] }),
-    ),
-    TE.chainEitherK((text) =>
-      pipe(
-        parseFeatureStatistics(text),
-        E.mapLeft((problems): FeatureStatisticsFileError => ({ kind: 'parse', path, problems })),
-      ),
-    ),
-  );
-}
-
 function toBase64(a: Float64Array): string {
   const bytes = new Uint8Array(a.length * 8);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < a.length; i++) view.setFloat64(i * 8, a[i], true);
-  return Buffer.from(bytes).toString('base64');
+  return bytesToBase64(bytes);
 }
 
 function decodeArray(v: unknown, name: string, length: number, problems: string[]): Float64Array | null {
   let out: Float64Array;
   if (typeof v === 'string') {
-    const bytes = Buffer.from(v, 'base64');
+    const bytes = base64ToBytes(v);
     if (bytes.length % 8 !== 0) {
       problems.push(`${name} must be base64 of little-endian float64 values (byte length a multiple of 8)`);
       return null;
@@ -149,4 +101,20 @@ function decodeArray(v: unknown, name: string, length: number, problems: string[
     return null;
   }
   return out;
+}
+
+// Node's Buffer where it exists (fast, and lenient about whitespace as before); atob/btoa in browsers.
+function bytesToBase64(bytes: Uint8Array): string {
+  if (typeof Buffer !== 'undefined') return Buffer.from(bytes).toString('base64');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return Buffer.from(text, 'base64');
+  const binary = atob(text.replace(/\s/g, ''));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

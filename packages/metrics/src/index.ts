@@ -20,8 +20,6 @@ export {
   FEATURE_STATISTICS_FORMAT,
   featureStatisticsToJson,
   parseFeatureStatistics,
-  saveFeatureStatistics,
-  loadFeatureStatistics,
 } from './featureStatisticsFile.js';
 export type { FeatureStatisticsFileError } from './featureStatisticsFile.js';
 export type {
@@ -32,17 +30,13 @@ export type {
 } from './extractors/FeatureExtractor.js';
 export { identityExtractor } from './extractors/identityExtractor.js';
 export type { IdentityExtractorConfig } from './extractors/identityExtractor.js';
-export { loadTfjsModelExtractor } from './extractors/tfjsModelExtractor.js';
-export type { TfjsModelExtractorConfig } from './extractors/tfjsModelExtractor.js';
 export { registerExtractor, createExtractor, extractorNames } from './extractors/extractorRegistry.js';
 export { createClassifierNetwork, CLASSIFIER_LAYERS } from './extractors/classifierNetwork.js';
 export type { ClassifierNetworkConfig } from './extractors/classifierNetwork.js';
 export type { Classifier } from './extractors/Classifier.js';
 export { trainClassifier } from './extractors/trainClassifier.js';
 export type { TrainClassifierOptions } from './extractors/trainClassifier.js';
-export { saveClassifier, CLASSIFIER_FORMAT } from './extractors/saveClassifier.js';
-export { loadClassifier } from './extractors/loadClassifier.js';
-export { classifierExtractor, loadClassifierExtractor } from './extractors/classifierExtractor.js';
+export { classifierExtractor } from './extractors/classifierExtractor.js';
 export type {
   ClassifierOutput,
   ClassifierExtractorOptions,
@@ -54,6 +48,4 @@ export { createDualEncoder } from './clip/scorekitDualEncoder.js';
 export type { DualEncoderConfig, ScorekitDualEncoder } from './clip/scorekitDualEncoder.js';
 export { trainDualEncoder, zeroShotClassify, CAPTION_TEMPLATES } from './clip/trainDualEncoder.js';
 export type { TrainDualEncoderOptions } from './clip/trainDualEncoder.js';
-export { saveDualEncoder, DUAL_ENCODER_FORMAT } from './clip/saveDualEncoder.js';
-export { loadDualEncoder } from './clip/loadDualEncoder.js';
-export { dualEncoderExtractor, loadDualEncoderExtractor } from './clip/dualEncoderExtractor.js';
+export { dualEncoderExtractor } from './clip/dualEncoderExtractor.js';

@@ -5,15 +5,8 @@ import { join } from 'node:path';
 import { Rng } from '@scorekit/core';
 import { describeOnBackends, expectNoTensorLeak } from '@scorekit/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  classifierExtractor,
-  createExtractor,
-  featureStatistics,
-  fid,
-  loadClassifier,
-  saveClassifier,
-  trainClassifier,
-} from '../src/index.js';
+import { classifierExtractor, createExtractor, featureStatistics, fid, trainClassifier } from '../src/index.js';
+import { loadClassifier, saveClassifier } from '../src/node.js';
 import type { Classifier, ExtractedFeatures } from '../src/index.js';
 import { fashionSlice, hasFashion, mnistSlice } from './imageData.js';
 

@@ -10,11 +10,10 @@ import {
   captionWords,
   clipScore,
   createExtractor,
-  loadDualEncoder,
-  saveDualEncoder,
   trainDualEncoder,
   zeroShotClassify,
 } from '../src/index.js';
+import { loadDualEncoder, saveDualEncoder } from '../src/node.js';
 import type { ScorekitDualEncoder } from '../src/index.js';
 import { FASHION_CLASSES, fashionSlice, hasFashion } from './imageData.js';
 

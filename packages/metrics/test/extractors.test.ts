@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExtractor, extractorNames, fid, identityExtractor, loadTfjsModelExtractor, registerExtractor } from '../src/index.js';
+import { createExtractor, extractorNames, fid, identityExtractor, registerExtractor } from '../src/index.js';
+import { loadTfjsModelExtractor } from '../src/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scorekit-extractors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,14 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  featureStatistics,
-  featureStatisticsToJson,
-  frechetDistance,
-  loadFeatureStatistics,
-  parseFeatureStatistics,
-  saveFeatureStatistics,
-} from '../src/index.js';
+import { featureStatistics, featureStatisticsToJson, frechetDistance, parseFeatureStatistics } from '../src/index.js';
+import { loadFeatureStatistics, saveFeatureStatistics } from '../src/node.js';
 import { reference } from './referenceData.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scorekit-stats-'));
@@ -59,4 +53,22 @@ describe('feature statistics files', () => {
     expect([json.format, json.version, json.n, json.d]).toEqual(['scorekit.feature-statistics', 1, 3, 2]);
     expect(Buffer.from(json.cov, 'base64').length).toBe(4 * 8);
   });
+});
+
+it('writes and parses the same JSON without Node’s Buffer (browsers), bit for bit', () => {
+  const toJson = featureStatisticsToJson;
+  const parse = parseFeatureStatistics;
+  const stats = { n: 3, d: 2, mean: Float64Array.from([0.1, -2 / 3]), cov: Float64Array.from([1, Math.PI, Math.PI, 1e-300]) };
+  const withBuffer = toJson(stats);
+  const saved = globalThis.Buffer;
+  // @ts-expect-error -- hiding Node's Buffer as a browser lacks it
+  delete globalThis.Buffer;
+  try {
+    expect(toJson(stats)).toBe(withBuffer);
+    const parsed = parse(withBuffer);
+    expect(parsed._tag).toBe('Right');
+    if (parsed._tag === 'Right') expect([...parsed.right.mean, ...parsed.right.cov]).toEqual([...stats.mean, ...stats.cov]);
+  } finally {
+    globalThis.Buffer = saved;
+  }
 });

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
         const { mean, std } = model.sde.marginal(x0, t);
         const xt = tf.add(mean, tf.mul(tf.reshape(std, [batch, 1, 1, 1]), z));
         return optimizer.minimize(
-          () => tf.mean(tf.square(tf.sub(model.predict(xt, t, { training: true, rng }), z))) as tf.Scalar,
+          () => tf.mean(tf.square(tf.sub(model.predict(xt, t, { training: true, rng }).raw, z))) as tf.Scalar,
           true,
           network.trainableVariables(),
         ) as tf.Scalar;

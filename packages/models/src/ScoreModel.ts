@@ -1,20 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkPerSample, perSample } from '@scorekit/core';
-import type { Predictions, ScoreFn, Sde } from '@scorekit/sde';
+import {
+  PARAMETERISATIONS,
+  edmInput,
+  edmOutput,
+  predictionFrom,
+  regressionTarget,
+  tidyPrediction,
+  timeCoefficients,
+  type Denoiser,
+  type Parameterisation,
+  type Prediction,
+  type ScoreFn,
+  type Sde,
+} from '@scorekit/sde';
 import type { ApplyOptions, Network } from './Network.js';
 import type { EnergyNetwork } from './networks/EnergyNetwork.js';
 import { Problems, asRecord } from './internal/validate.js';
-
-/**
- * What the network's output stands for, with x_t = α(t)·x₀ + σ(t)·ε:
- * - 'score': s ≈ ∇ log p_t (optionally NCSN-scaled: s = F/σ),
- * - 'eps': ε̂, s = −ε̂/σ (DDPM; score_sde's VP models),
- * - 'x0': x̂₀, s = −(x − αx̂₀)/σ²,
- * - 'v': v̂ = αε − σx₀ (Salimans & Ho 2022), x̂₀ = (αx − σv̂)/(α² + σ²),
- * - 'edm': Karras et al. 2022 preconditioning, D(x) = c_skip·x̃ + c_out·F(c_in·x̃, c_noise) with x̃ = x/α, σ̃ = σ/α.
- */
-export type Parameterisation = 'score' | 'eps' | 'x0' | 'v' | 'edm';
-export const PARAMETERISATIONS: readonly Parameterisation[] = ['score', 'eps', 'x0', 'v', 'edm'];
 
 /**
  * The noise-conditioning input c_noise handed to the network, per sample:
@@ -61,35 +63,18 @@ export type PredictOptions = ApplyOptions;
 
 /**
  * A network wrapped with an SDE, an output parameterisation and a noise-conditioning rule (see
- * {@link createScoreModel}).
+ * {@link createScoreModel}): a {@link Denoiser} whose `predict` makes one network call and reads its output through
+ * `@scorekit/sde`'s parameterisation module (an EDM model's prediction is its denoiser output D = x̂₀).
  */
-export interface ScoreModel {
+export interface ScoreModel extends Denoiser {
   readonly network: Network;
-  readonly sde: Sde;
   readonly config: ResolvedScoreModelConfig;
   /** c_noise for times t ([n]). */
   noiseConditioning(t: tf.Tensor): tf.Tensor;
-  /** The raw prediction in the parameterisation's own terms (score, ε̂, x̂₀, v̂, or EDM's D(x) = x̂₀). */
-  predict(x: tf.Tensor, t: tf.Tensor, options?: PredictOptions): tf.Tensor;
-  /** What `predict` should equal for x_t = α·x₀ + σ·noise: the regression target of the parameterisation. */
+  /** One network call at (x, t); `.raw` is the output in the parameterisation's own terms (EDM: D = x̂₀). */
+  predict(x: tf.Tensor, t: tf.Tensor | number, options?: PredictOptions): Prediction;
+  /** What `predict(...).raw` should equal for x_t = α·x₀ + σ·noise: the regression target of the parameterisation. */
   target(x0: tf.Tensor, noise: tf.Tensor, t: tf.Tensor): tf.Tensor;
-  /** Converts a prediction at (x, t) to the score ∇ log p_t(x). */
-  toScore(prediction: tf.Tensor, x: tf.Tensor, t: tf.Tensor): tf.Tensor;
-  /** Converts a prediction at (x, t) to the denoised estimate x̂₀ = E[x₀ | x_t = x]. */
-  toDenoised(prediction: tf.Tensor, x: tf.Tensor, t: tf.Tensor): tf.Tensor;
-  /** Converts a prediction at (x, t) to the noise estimate ε̂. */
-  toEps(prediction: tf.Tensor, x: tf.Tensor, t: tf.Tensor): tf.Tensor;
-  /** The score s(x, t), whatever the network predicts. */
-  score(x: tf.Tensor, t: tf.Tensor, options?: PredictOptions): tf.Tensor;
-  /** x̂₀(x, t). */
-  denoise(x: tf.Tensor, t: tf.Tensor, options?: PredictOptions): tf.Tensor;
-  /** ε̂(x, t). */
-  eps(x: tf.Tensor, t: tf.Tensor, options?: PredictOptions): tf.Tensor;
-  /**
-   * The prediction at (x, t) in all four parameterisations — score, ε̂, x̂₀ and v̂ = αε̂ − σx̂₀ — from one network
-   * call: what the objectives' `DenoiserModel` interface asks for.
-   */
-  predictions(x: tf.Tensor, t: tf.Tensor, options?: PredictOptions): Predictions;
   /** A sampler-ready score function (evaluation mode; `labels` for conditional models). */
   scoreFn(options?: { labels?: tf.Tensor }): ScoreFn;
   /**
@@ -112,13 +97,6 @@ export interface ScoreModel {
 export function createScoreModel(network: Network, sde: Sde, config: ScoreModelConfig = {}): ScoreModel {
   const cfg = resolveScoreModelConfig(config, sde);
   const { parameterisation, conditioning, scaleBySigma, sigmaData } = cfg;
-  const sd2 = sigmaData * sigmaData;
-
-  const coefficients = (t: tf.Tensor, like: tf.Tensor, name = 't') => {
-    checkPerSample(t, like, name);
-    const { alpha, sigma } = sde.marginalCoefficients(t);
-    return { alpha, sigma, a: perSample(alpha, like), s: perSample(sigma, like) };
-  };
   const conditioningFrom = (t: tf.Tensor, alpha: tf.Tensor, sigma: tf.Tensor): tf.Tensor => {
     switch (conditioning) {
       case 'time':
@@ -134,80 +112,28 @@ export function createScoreModel(network: Network, sde: Sde, config: ScoreModelC
     }
   };
 
-  const predict = (x: tf.Tensor, t: tf.Tensor, options: PredictOptions = {}): tf.Tensor =>
-    tf.tidy(() => {
-      const { alpha, sigma, a, s } = coefficients(t, x);
-      const c = conditioningFrom(t, alpha, sigma);
+  const predict = (x: tf.Tensor, t: tf.Tensor | number, options: PredictOptions = {}): Prediction =>
+    tidyPrediction(() => {
+      const { tVec, alpha, sigma } = timeCoefficients(sde, t, x);
+      // The network sees float32 [n] coefficients; the prediction reads the float64 ones when t is one number.
+      const coeff = typeof t === 'number' ? sde.marginalCoefficients(tVec) : { alpha: alpha as tf.Tensor, sigma: sigma as tf.Tensor };
+      const c = conditioningFrom(tVec, coeff.alpha, coeff.sigma);
       if (parameterisation === 'edm') {
-        // EDM on the scaled variable x̃ = x/α with noise level σ̃ = σ/α (Karras et al. 2022, Table 1 / eq. 7;
-        // k-diffusion layers.py Denoiser).
-        const sTilde = tf.div(s, a);
-        const xTilde = tf.div(x, a);
-        const denom = tf.add(tf.square(sTilde), sd2);
-        const cSkip = tf.div(sd2, denom);
-        const cOut = tf.div(tf.mul(sTilde, sigmaData), tf.sqrt(denom));
-        const cIn = tf.rsqrt(denom);
-        const F = network.apply(tf.mul(xTilde, cIn), c, options);
-        return tf.add(tf.mul(cSkip, xTilde), tf.mul(cOut, F));
+        // EDM on the scaled variable x̃ = x/α with noise level σ̃ = σ/α (Karras et al. 2022, Table 1 / eq. 7).
+        const { input } = edmInput(x, coeff.alpha, coeff.sigma, sigmaData);
+        const D = edmOutput(network.apply(input, c, options), x, coeff.alpha, coeff.sigma, sigmaData);
+        return predictionFrom('x0', D, x, alpha, sigma);
       }
       const F = network.apply(x, c, options);
       // score_sde models/ncsnpp.py scale_by_sigma: h = h / used_sigmas
-      return parameterisation === 'score' && scaleBySigma ? tf.div(F, s) : F;
+      const raw = parameterisation === 'score' && scaleBySigma ? tf.div(F, perSample(coeff.sigma, x)) : F;
+      return predictionFrom(parameterisation, raw, x, alpha, sigma);
     });
 
   const target = (x0: tf.Tensor, noise: tf.Tensor, t: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
-      const { a, s } = coefficients(t, x0);
-      switch (parameterisation) {
-        case 'score':
-          return tf.neg(tf.div(noise, s));
-        case 'eps':
-          return noise;
-        case 'x0':
-        case 'edm':
-          return x0;
-        case 'v':
-          return tf.sub(tf.mul(a, noise), tf.mul(s, x0)); // Salimans & Ho 2022, v = αε − σx₀
-      }
-    });
-
-  const toDenoised = (pred: tf.Tensor, x: tf.Tensor, t: tf.Tensor): tf.Tensor =>
-    tf.tidy(() => {
-      const { a, s } = coefficients(t, x);
-      switch (parameterisation) {
-        case 'score': // Tweedie: x̂₀ = (x + σ²s)/α
-          return tf.div(tf.add(x, tf.mul(tf.square(s), pred)), a);
-        case 'eps':
-          return tf.div(tf.sub(x, tf.mul(s, pred)), a);
-        case 'x0':
-        case 'edm':
-          return pred;
-        case 'v':
-          return tf.div(tf.sub(tf.mul(a, x), tf.mul(s, pred)), tf.add(tf.square(a), tf.square(s)));
-      }
-    });
-
-  const toEps = (pred: tf.Tensor, x: tf.Tensor, t: tf.Tensor): tf.Tensor =>
-    tf.tidy(() => {
-      const { a, s } = coefficients(t, x);
-      switch (parameterisation) {
-        case 'score':
-          return tf.neg(tf.mul(s, pred));
-        case 'eps':
-          return pred;
-        case 'x0':
-        case 'edm':
-          return tf.div(tf.sub(x, tf.mul(a, pred)), s);
-        case 'v':
-          return tf.div(tf.add(tf.mul(s, x), tf.mul(a, pred)), tf.add(tf.square(a), tf.square(s)));
-      }
-    });
-
-  const toScore = (pred: tf.Tensor, x: tf.Tensor, t: tf.Tensor): tf.Tensor =>
-    tf.tidy(() => {
-      if (parameterisation === 'score') return pred;
-      const { s } = coefficients(t, x);
-      return tf.neg(tf.div(toEps(pred, x, t), s)); // s = −ε̂/σ
+      const { alpha, sigma } = timeCoefficients(sde, t, x0);
+      return regressionTarget(parameterisation, x0, noise, alpha, sigma);
     });
 
   const energyNet = network.kind === 'energy' ? (network as EnergyNetwork) : null;
@@ -215,7 +141,8 @@ export function createScoreModel(network: Network, sde: Sde, config: ScoreModelC
     energyNet && parameterisation === 'score'
       ? (x: tf.Tensor, t: tf.Tensor, options: PredictOptions = {}): tf.Tensor =>
           tf.tidy(() => {
-            const { alpha, sigma } = coefficients(t, x);
+            checkPerSample(t, x, 't');
+            const { alpha, sigma } = sde.marginalCoefficients(t);
             const e = energyNet.energy(x, conditioningFrom(t, alpha, sigma), options);
             return scaleBySigma ? tf.div(e, sigma) : e;
           })
@@ -233,22 +160,7 @@ export function createScoreModel(network: Network, sde: Sde, config: ScoreModelC
       }),
     predict,
     target,
-    toScore,
-    toDenoised,
-    toEps,
-    score: (x, t, options) => tf.tidy(() => toScore(predict(x, t, options), x, t)),
-    denoise: (x, t, options) => tf.tidy(() => toDenoised(predict(x, t, options), x, t)),
-    eps: (x, t, options) => tf.tidy(() => toEps(predict(x, t, options), x, t)),
-    predictions: (x, t, options) =>
-      tf.tidy(() => {
-        const pred = predict(x, t, options);
-        const { a, s } = coefficients(t, x);
-        const eps = toEps(pred, x, t);
-        const x0 = toDenoised(pred, x, t);
-        const score = parameterisation === 'score' ? tf.clone(pred) : tf.neg(tf.div(eps, s));
-        return { score, eps, x0, v: tf.sub(tf.mul(a, eps), tf.mul(s, x0)) };
-      }),
-    scoreFn: (options = {}) => (x: tf.Tensor, t: tf.Tensor) => tf.tidy(() => toScore(predict(x, t, { labels: options.labels }), x, t)),
+    scoreFn: (options = {}) => (x: tf.Tensor, t: tf.Tensor) => tf.tidy(() => predict(x, t, { labels: options.labels }).score),
     energy,
   };
 }

@@ -11,21 +11,10 @@ export { createEnergyNetwork, resolveEnergyConfig } from './networks/EnergyNetwo
 export type { EnergyConfig, ResolvedEnergyConfig, EnergyNetwork, EnergyForm } from './networks/EnergyNetwork.js';
 export { sinusoidalEmbedding } from './embeddings/sinusoidalEmbedding.js';
 export { fourierEmbedding } from './embeddings/fourierEmbedding.js';
-export { createScoreModel, resolveScoreModelConfig, PARAMETERISATIONS, NOISE_CONDITIONINGS } from './ScoreModel.js';
-export type {
-  ScoreModel,
-  ScoreModelConfig,
-  ResolvedScoreModelConfig,
-  Parameterisation,
-  NoiseConditioning,
-  PredictOptions,
-} from './ScoreModel.js';
+export { createScoreModel, resolveScoreModelConfig, NOISE_CONDITIONINGS } from './ScoreModel.js';
+export type { ScoreModel, ScoreModelConfig, ResolvedScoreModelConfig, NoiseConditioning, PredictOptions } from './ScoreModel.js';
+// The parameterisations live in @scorekit/sde's one parameterisation module; re-exported for model configs.
+export { PARAMETERISATIONS } from '@scorekit/sde';
+export type { Parameterisation } from '@scorekit/sde';
 export { ExponentialMovingAverage } from './ExponentialMovingAverage.js';
 export type { EmaConfig, EmaState } from './ExponentialMovingAverage.js';
-export { saveCheckpoint } from './checkpoints/saveCheckpoint.js';
-export type { CheckpointContents, SaveCheckpointOptions } from './checkpoints/saveCheckpoint.js';
-export { readCheckpoint, CheckpointError } from './checkpoints/readCheckpoint.js';
-export type { CheckpointInfo, ReadCheckpointOptions } from './checkpoints/readCheckpoint.js';
-export { restoreCheckpoint } from './checkpoints/restoreCheckpoint.js';
-export type { RestoreTargets } from './checkpoints/restoreCheckpoint.js';
-export { listCheckpoints } from './checkpoints/checkpointFormat.js';

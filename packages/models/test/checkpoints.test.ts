@@ -7,17 +7,13 @@ import { VpSde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  CheckpointError,
   createNetwork,
   createScoreModel,
   ExponentialMovingAverage,
-  listCheckpoints,
-  readCheckpoint,
-  restoreCheckpoint,
-  saveCheckpoint,
   type Network,
   type NetworkConfig,
 } from '../src/index.js';
+import { CheckpointError, listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '../src/node.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -58,7 +54,7 @@ function trainStep(run: Run, shape: number[]): number {
     const { mean, std } = model.sde.marginal(x0, t);
     const xt = tf.add(mean, tf.mul(tf.reshape(std, [n, ...shape.slice(1).map(() => 1)]), z));
     return run.optimizer.minimize(
-      () => tf.mean(tf.square(tf.sub(model.predict(xt, t, { training: true, rng: run.noise }), model.target(x0, z, t)))) as tf.Scalar,
+      () => tf.mean(tf.square(tf.sub(model.predict(xt, t, { training: true, rng: run.noise }).raw, model.target(x0, z, t)))) as tf.Scalar,
       true,
       run.network.trainableVariables(),
     ) as tf.Scalar;

@@ -121,7 +121,7 @@ describeOnBackends('gradients match finite differences', () => {
     for (const parameterisation of ['score', 'eps', 'x0', 'v', 'edm'] as const) {
       const model = createScoreModel(net, new VpSde(), { parameterisation });
       const { grads } = tf.tidy(() =>
-        tf.variableGrads(() => tf.sum(tf.square(model.predict(tf.ones([3, 2]), tf.tensor1d([0.1, 0.5, 0.9])))) as tf.Scalar, net.trainableVariables()),
+        tf.variableGrads(() => tf.sum(tf.square(model.predict(tf.ones([3, 2]), tf.tensor1d([0.1, 0.5, 0.9])).raw)) as tf.Scalar, net.trainableVariables()),
       );
       const norm = Object.values(grads).reduce((a, g) => a + tf.sum(tf.square(g)).dataSync()[0], 0);
       tf.dispose(Object.values(grads));

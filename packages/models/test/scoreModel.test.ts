@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@scorekit/core';
-import { VeSde, VpSde, type Sde } from '@scorekit/sde';
+import { VeSde, VpSde, predictionFrom, type Sde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { expect, it } from 'vitest';
 import {
@@ -116,16 +116,14 @@ describeOnBackends('score model parameterisations', () => {
       const { alpha, sigma } = sde.marginalCoefficients(t);
       const exact = posterior(x, alpha, sigma);
       // float32 throughout; conversions divide by σ² ≥ 0.03 here: 1e-4 relative + 1e-4 absolute is ~1000 ulps.
-      expectAllClose(model.score(x, t), exact.score, 1e-4, 1e-3);
-      expectAllClose(model.denoise(x, t), exact.x0, 1e-4, 1e-3);
-      expectAllClose(model.eps(x, t), exact.eps, 1e-4, 1e-3);
       expectAllClose(model.scoreFn()(x, t), exact.score, 1e-4, 1e-3);
-      const all = model.predictions(x, t);
-      expectAllClose(all.score, exact.score, 1e-4, 1e-3);
-      expectAllClose(all.eps, exact.eps, 1e-4, 1e-3);
-      expectAllClose(all.x0, exact.x0, 1e-4, 1e-3);
-      expectAllClose(all.v, tf.sub(tf.mul(exact.a, exact.eps), tf.mul(exact.s, exact.x0)), 1e-4, 1e-3);
-      tf.dispose(Object.values(all));
+      tf.tidy(() => {
+        const all = model.predict(x, t);
+        expectAllClose(all.score, exact.score, 1e-4, 1e-3);
+        expectAllClose(all.eps, exact.eps, 1e-4, 1e-3);
+        expectAllClose(all.x0, exact.x0, 1e-4, 1e-3);
+        expectAllClose(all.v, tf.sub(tf.mul(exact.a, exact.eps), tf.mul(exact.s, exact.x0)), 1e-4, 1e-3);
+      });
       tf.dispose([x, t, alpha, sigma, exact.score, exact.eps, exact.x0, exact.a, exact.s]);
     });
 
@@ -142,9 +140,13 @@ describeOnBackends('score model parameterisations', () => {
       const { mean, std } = sde.marginal(x0, t);
       const xt = tf.add(mean, tf.mul(tf.reshape(std, [-1, 1]), z));
       const target = model.target(x0, z, t);
-      expectAllClose(model.toEps(target, xt, t), z, 1e-4, 1e-3);
-      expectAllClose(model.toDenoised(target, xt, t), x0, 1e-4, 1e-3);
-      expectAllClose(model.toScore(target, xt, t), tf.neg(tf.div(z, tf.reshape(std, [-1, 1]))), 1e-4, 1e-3);
+      tf.tidy(() => {
+        const { alpha, sigma } = sde.marginalCoefficients(t);
+        const p = predictionFrom(c.parameterisation === 'edm' ? 'x0' : c.parameterisation, target, xt, alpha, sigma);
+        expectAllClose(p.eps, z, 1e-4, 1e-3);
+        expectAllClose(p.x0, x0, 1e-4, 1e-3);
+        expectAllClose(p.score, tf.neg(tf.div(z, tf.reshape(std, [-1, 1]))), 1e-4, 1e-3);
+      });
       tf.dispose([x0, z, t, mean, std, xt, target]);
     });
   }
@@ -187,7 +189,7 @@ describeOnBackends('score model parameterisations', () => {
       const energy = model.energy as NonNullable<typeof model.energy>;
       const xs = Array.from(new Rng(5).normalArray(6));
       const t = tf.tensor1d([0.2, 0.8]);
-      const score = model.score(tf.tensor2d(xs, [2, 3]), t).dataSync();
+      const score = model.scoreFn()(tf.tensor2d(xs, [2, 3]), t).dataSync();
       const h = 1e-2;
       const fd: number[] = [];
       for (let i = 0; i < 6; i++) {
@@ -215,8 +217,11 @@ describeOnBackends('score model parameterisations', () => {
     for (const parameterisation of PARAMETERISATIONS) {
       const model = createScoreModel(net, new VpSde(), { parameterisation });
       await expectNoTensorLeak(() => {
-        tf.dispose([model.score(x, t), model.denoise(x, t), model.eps(x, t), model.scoreFn()(x, t), model.noiseConditioning(t)]);
-        tf.dispose(Object.values(model.predictions(x, t)));
+        tf.dispose([model.scoreFn()(x, t), model.noiseConditioning(t)]);
+        tf.tidy(() => {
+          const p = model.predict(x, t);
+          return [p.score, p.x0, p.eps, p.v];
+        }).forEach((v) => v.dispose());
       });
     }
     tf.dispose([x, t]);
@@ -232,7 +237,7 @@ describeOnBackends('score model parameterisations', () => {
       /scaleBySigma applies to the 'score' parameterisation only/,
     );
     const model = createScoreModel(net, new VpSde());
-    expect(() => model.score(tf.ones([2, 3]), tf.ones([3]))).toThrow(/t must have shape \[2\]/);
+    expect(() => model.predict(tf.ones([2, 3]), tf.ones([3]))).toThrow(/t must have shape \[2\]/);
     net.dispose();
   });
 });

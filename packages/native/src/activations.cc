@@ -93,6 +93,8 @@ constexpr int64_t kChunk = 1 << 16;  // 256 KiB of input per hand-out
 
 }  // namespace
 
+void activateSerial(Activation f, const float* src, float* dst, int64_t count) { activateRange(f, src, dst, count); }
+
 void activate(Activation f, const float* src, float* dst, int64_t count, int threads) {
   const int64_t chunks = (count + kChunk - 1) / kChunk;
   const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), chunks}));

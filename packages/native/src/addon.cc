@@ -11,6 +11,7 @@
 #include "adam.h"
 #include "conv.h"
 #include "gemm.h"
+#include "groupNorm.h"
 
 namespace {
 
@@ -267,6 +268,86 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Checks that each of `count` float arrays (byte offsets offs[i], sizes[i] floats) lies inside the heap.
+bool floatArrays(napi_env env, const char* fn, const char* const* names, const int64_t* offs, const int64_t* sizes,
+                 int count, int64_t len) {
+  for (int i = 0; i < count; i++) {
+    if (offs[i] % 4 != 0 || offs[i] + 4 * sizes[i] > len)
+      return throwError(env, std::string(fn) + ": " + names[i] + " is not a float array inside the heap (" +
+                                 std::to_string(len) + " bytes)", true);
+  }
+  return true;
+}
+
+// The shape arguments n, pixels, channels, groups: channels divisible by groups ≥ 1.
+bool groupNormShape(napi_env env, const char* fn, const napi_value* args, scorekit::GroupNormShape& s) {
+  static const char* names[] = {"n", "pixels", "channels", "groups"};
+  int64_t v[4];
+  if (!integers(env, args, fn, names, 4, v)) return false;
+  if (v[3] < 1 || v[2] % v[3] != 0)
+    return throwError(env, std::string(fn) + ": groups must be ≥ 1 and divide channels");
+  if (v[0] > INT32_MAX || v[1] > INT32_MAX || v[2] > INT32_MAX)
+    return throwError(env, std::string(fn) + ": n, pixels and channels must be below 2^31", true);
+  s = {v[0], v[1], v[2], v[3]};
+  return true;
+}
+
+// groupNorm(heap, x, gamma, beta, y, mean, rstd, n, pixels, channels, groups, epsilon, silu, threads)
+napi_value GroupNorm(napi_env env, napi_callback_info info) {
+  napi_value argv[14];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "groupNorm",
+                "groupNorm(heap, x, gamma, beta, y, mean, rstd, n, pixels, channels, groups, epsilon, silu, threads)",
+                14, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"x", "gamma", "beta", "y", "mean", "rstd"};
+  int64_t o[6], flags[2];
+  scorekit::GroupNormShape s;
+  static const char* flagNames[] = {"silu", "threads"};
+  double epsilon;
+  if (!integers(env, argv + 1, "groupNorm", names, 6, o) || !groupNormShape(env, "groupNorm", argv + 7, s) ||
+      !integers(env, argv + 12, "groupNorm", flagNames, 2, flags))
+    return nullptr;
+  if (napi_get_value_double(env, argv[11], &epsilon) != napi_ok || !(epsilon >= 0) || !std::isfinite(epsilon)) {
+    throwError(env, "groupNorm: epsilon must be a finite number ≥ 0");
+    return nullptr;
+  }
+  const int64_t all = s.n * s.pixels * s.channels;
+  const int64_t sizes[] = {all, s.channels, s.channels, all, s.n * s.groups, s.n * s.groups};
+  if (!floatArrays(env, "groupNorm", names, o, sizes, 6, len)) return nullptr;
+  auto f = [&](int i) { return reinterpret_cast<float*>(heap + o[i]); };
+  scorekit::groupNormForward(s, f(0), f(1), f(2), f(3), f(4), f(5), static_cast<float>(epsilon), flags[0] != 0,
+                             threadCount(flags[1]));
+  return nullptr;
+}
+
+// groupNormGrad(heap, dy, x, gamma, beta, mean, rstd, dx, dgamma, dbeta, n, pixels, channels, groups, silu, threads)
+napi_value GroupNormGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[16];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "groupNormGrad",
+                "groupNormGrad(heap, dy, x, gamma, beta, mean, rstd, dx, dgamma, dbeta, n, pixels, channels, groups, "
+                "silu, threads)",
+                16, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"dy", "x", "gamma", "beta", "mean", "rstd", "dx", "dgamma", "dbeta"};
+  int64_t o[9], flags[2];
+  scorekit::GroupNormShape s;
+  static const char* flagNames[] = {"silu", "threads"};
+  if (!integers(env, argv + 1, "groupNormGrad", names, 9, o) || !groupNormShape(env, "groupNormGrad", argv + 10, s) ||
+      !integers(env, argv + 14, "groupNormGrad", flagNames, 2, flags))
+    return nullptr;
+  const int64_t all = s.n * s.pixels * s.channels;
+  const int64_t sizes[] = {all, all, s.channels, s.channels, s.n * s.groups, s.n * s.groups, all, s.channels, s.channels};
+  if (!floatArrays(env, "groupNormGrad", names, o, sizes, 9, len)) return nullptr;
+  auto f = [&](int i) { return reinterpret_cast<float*>(heap + o[i]); };
+  scorekit::groupNormBackward(s, f(0), f(1), f(2), f(3), f(4), f(5), f(6), f(7), f(8), flags[0] != 0,
+                              threadCount(flags[1]));
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -290,5 +371,10 @@ NAPI_MODULE_INIT() {
   napi_create_function(env, "convFilterGrad", NAPI_AUTO_LENGTH, ConvFilterGrad, nullptr, &filterGrad);
   napi_set_named_property(env, exports, "convFilterGrad", filterGrad);
   napi_set_named_property(env, exports, "siluDerivative", siluDerivative);
+  napi_value groupNorm, groupNormGrad;
+  napi_create_function(env, "groupNorm", NAPI_AUTO_LENGTH, GroupNorm, nullptr, &groupNorm);
+  napi_create_function(env, "groupNormGrad", NAPI_AUTO_LENGTH, GroupNormGrad, nullptr, &groupNormGrad);
+  napi_set_named_property(env, exports, "groupNorm", groupNorm);
+  napi_set_named_property(env, exports, "groupNormGrad", groupNormGrad);
   return exports;
 }

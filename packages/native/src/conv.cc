@@ -97,24 +97,32 @@ void convTile(const float* const*, const int64_t*, int64_t, int64_t, const float
 void filterTile(int64_t, const float* const*, const float*, float*, int64_t) { std::abort(); }
 #endif
 
-// One output row (image n, row i): every 6-pixel tile against every 16-channel panel.
-void convRow(const ConvShape& s, const float* x, const float* w, float* out, const std::vector<int64_t>& tap, int64_t n,
-             int64_t i) {
+// Output pixels first … first + count − 1 of the whole batch, numbered image by image and row by row, in 6-pixel
+// tiles against every 16-channel panel. A tile may span rows and images (each pixel has its own input and output
+// address), so only the batch's last tile has idle lanes; row-by-row tiles left 5 of 12 lanes idle on 7-pixel rows
+// and 4 of 18 on 14-pixel ones. A pixel's sums run over taps and channels in the same order in any tile, so the
+// results are the same bits however the pixels are grouped.
+void convPixels(const ConvShape& s, const float* x, const float* w, float* out, const std::vector<int64_t>& tap,
+                int64_t first, int64_t count) {
   alignas(32) float acc[PX * CO];
-  const float* row = x + (n * s.paddedH + i * s.sH) * s.paddedW * s.inC;
   const int64_t panels = (s.outC + CO - 1) / CO;
   const int64_t taps = s.kH * s.kW;
-  float* outRow = out + n * s.outImageStride + i * s.outRowStride;
-  for (int64_t j0 = 0; j0 < s.outW; j0 += PX) {
-    const int64_t pixels = std::min<int64_t>(PX, s.outW - j0);
+  const int64_t perImage = s.outH * s.outW;
+  for (int64_t p0 = first; p0 < first + count; p0 += PX) {
+    const int64_t pixels = std::min<int64_t>(PX, first + count - p0);
     const float* a[PX];
-    // pixels past the row's end repeat its last one (computed, then not stored), so no read leaves the input
-    for (int r = 0; r < PX; r++) a[r] = row + (j0 + std::min<int64_t>(r, pixels - 1)) * s.sW * s.inC;
+    float* o[PX];
+    // lanes past the range repeat its last pixel (computed, then not stored), so no read leaves the input
+    for (int r = 0; r < PX; r++) {
+      const int64_t p = p0 + std::min<int64_t>(r, pixels - 1);
+      const int64_t n = p / perImage, i = p % perImage / s.outW, j = p % s.outW;
+      a[r] = x + ((n * s.paddedH + i * s.sH) * s.paddedW + j * s.sW) * s.inC;
+      o[r] = out + n * s.outImageStride + i * s.outRowStride + j * s.outPixelStride;
+    }
     for (int64_t q = 0; q < panels; q++) {
       convTile(a, tap.data(), taps, s.inC, w + q * taps * s.inC * CO, acc);
       const int64_t cols = std::min<int64_t>(CO, s.outC - q * CO);
-      for (int64_t r = 0; r < pixels; r++)
-        std::memcpy(outRow + (j0 + r) * s.outPixelStride + q * CO, acc + r * CO, cols * sizeof(float));
+      for (int64_t r = 0; r < pixels; r++) std::memcpy(o[r] + q * CO, acc + r * CO, cols * sizeof(float));
     }
   }
 }
@@ -187,13 +195,14 @@ void convFilterGrad(const ConvShape& s, const float* x, const float* dy, float* 
 }
 
 void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads) {
-  const int64_t rows = s.batch * s.outH;
-  if (rows == 0 || s.outW == 0 || s.outC == 0) return;
+  const int64_t pixels = s.batch * s.outH * s.outW;
+  if (pixels == 0 || s.outC == 0) return;
   const std::vector<int64_t> tap = tapOffsets(s);
-  const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), rows}));
-  // chunks of a few rows, so a thread the OS puts aside holds up little
-  ThreadPool::shared().forEachChunk(parts, rows, std::max<int64_t>(1, rows / (8 * parts)), [&](int64_t first, int64_t last) {
-    for (int64_t r = first; r < last; r++) convRow(s, x, w, out, tap, r / s.outH, r % s.outH);
+  const int64_t tiles = (pixels + PX - 1) / PX;
+  const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), tiles}));
+  // chunks of whole tiles (a few rows' worth), so a thread the OS puts aside holds up little
+  ThreadPool::shared().forEachChunk(parts, tiles, std::max<int64_t>(1, tiles / (8 * parts)), [&](int64_t first, int64_t last) {
+    convPixels(s, x, w, out, tap, first * PX, std::min(pixels, last * PX) - first * PX);
   });
 }
 

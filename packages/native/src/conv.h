@@ -14,8 +14,9 @@ struct ConvShape {
 };
 
 // out[n, i, j, co] = Σ_{kh, kw, ci} x[n, i·sH + kh·dH, j·sW + kw·dW, ci] · w[panel co/16][kh·kW + kw][ci][co mod 16],
-// written at out + n·outImageStride + i·outRowStride + j·outPixelStride + co. Rows of the output are handed out in
-// chunks to up to `threads` threads; each output element is computed by one thread, so results do not depend on it.
+// written at out + n·outImageStride + i·outRowStride + j·outPixelStride + co. 6-pixel tiles of the output (numbered
+// across rows and images) are handed out in chunks to up to `threads` threads; each output element is computed by
+// one thread in one order, so results do not depend on the thread count.
 void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads);
 
 // The filter gradient of that convolution: dw[kh·kW + kw][ci][co] = Σ_{n, i, j} x[n, i·sH + kh·dH, j·sW + kw·dW, ci]

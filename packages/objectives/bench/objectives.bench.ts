@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, silu } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
-import { DdpmSde, VeSde, VpSde, predictionsFrom, type Predictions, type Sde } from '@scorekit/sde';
+import { DdpmSde, VeSde, VpSde, predictionFrom, tidyPrediction, timeCoefficients, type Sde } from '@scorekit/sde';
 import { bench, describe } from 'vitest';
 import { createObjective, type DenoiserModel, type ObjectiveConfig, type ScoreFunction } from '../src/index.js';
 
@@ -25,11 +25,11 @@ function network(): { apply: (x: tf.Tensor, c?: tf.Tensor) => tf.Tensor; variabl
 function denoiser(sde: Sde, apply: (x: tf.Tensor, c: tf.Tensor) => tf.Tensor): DenoiserModel {
   return {
     sde,
-    predictions: (x, t) =>
-      tf.tidy(() => {
-        const { alpha, sigma } = sde.marginalCoefficients(t);
-        return { ...predictionsFrom('eps', apply(x, t), x, alpha, sigma) };
-      }) as Predictions,
+    predict: (x, t) =>
+      tidyPrediction(() => {
+        const { tVec, alpha, sigma } = timeCoefficients(sde, t, x);
+        return predictionFrom('eps', apply(x, tVec), x, alpha, sigma);
+      }),
   };
 }
 

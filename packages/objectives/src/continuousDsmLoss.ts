@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@scorekit/core';
 import type { Sde } from '@scorekit/sde';
-import type { DenoiserModel, ModelCallOptions } from './DenoiserModel.js';
+import type { ModelCallOptions } from './DenoiserModel.js';
+import type { Denoiser } from '@scorekit/sde';
 import { LOSS_WEIGHTINGS, weightOverSigma2, type LossWeighting } from './LossWeighting.js';
 import type { ObjectiveBatch } from './ObjectiveBatch.js';
 import { REDUCTIONS, type Reduction } from './Reduction.js';
@@ -69,7 +70,7 @@ export interface ContinuousDsmLossesOptions {
  * const perSample = continuousDsmLosses(model, x0, [0.1, 0.5, 0.9], rng.normal(x0.shape), { weighting: 'likelihood' });
  */
 export function continuousDsmLosses(
-  model: DenoiserModel,
+  model: Denoiser,
   x0: tf.Tensor,
   t: ArrayLike<number>,
   noise: tf.Tensor,
@@ -120,7 +121,7 @@ function cachedSampler(sde: Sde, o: ResolvedContinuousDsmOptions): TimeSampler {
  * @example
  * const loss = continuousDsmLoss(model, x0, rng, { weighting: 'likelihood', importanceSampling: true });
  */
-export function continuousDsmLoss(model: DenoiserModel, batch: ObjectiveBatch, rng: Rng, options: ContinuousDsmOptions = {}): tf.Scalar {
+export function continuousDsmLoss(model: Denoiser, batch: ObjectiveBatch, rng: Rng, options: ContinuousDsmOptions = {}): tf.Scalar {
   const { training, ...rest } = options;
   const sde = checkDenoiser(model, 'continuous-dsm');
   const o = resolveContinuousDsmOptions(rest, sde.T);

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@scorekit/core';
-import type { DenoiserModel } from './DenoiserModel.js';
+import type { Denoiser } from '@scorekit/sde';
 import type { ObjectiveBatch } from './ObjectiveBatch.js';
 import { ObjectiveConfigError } from './ObjectiveConfigError.js';
 import type { ScoreFunction } from './ScoreFunction.js';
@@ -65,16 +65,16 @@ export interface ObjectiveByName {
   'exact-sm': { readonly requires: 'score' } & ObjectiveOf<'exact-sm', ResolvedExactScoreMatchingOptions, ScoreFunction>;
   'sliced-sm': { readonly requires: 'score' } & ObjectiveOf<'sliced-sm', ResolvedSlicedScoreMatchingOptions, ScoreFunction>;
   dsm: { readonly requires: 'score' } & ObjectiveOf<'dsm', ResolvedDsmOptions, ScoreFunction>;
-  ncsn: { readonly requires: 'denoiser' } & ObjectiveOf<'ncsn', ResolvedNcsnOptions, DenoiserModel>;
-  ddpm: { readonly requires: 'denoiser' } & ObjectiveOf<'ddpm', ResolvedDdpmOptions, DenoiserModel>;
-  'continuous-dsm': { readonly requires: 'denoiser' } & ObjectiveOf<'continuous-dsm', ResolvedContinuousDsmOptions, DenoiserModel>;
-  edm: { readonly requires: 'denoiser' } & ObjectiveOf<'edm', ResolvedEdmOptions, DenoiserModel>;
+  ncsn: { readonly requires: 'denoiser' } & ObjectiveOf<'ncsn', ResolvedNcsnOptions, Denoiser>;
+  ddpm: { readonly requires: 'denoiser' } & ObjectiveOf<'ddpm', ResolvedDdpmOptions, Denoiser>;
+  'continuous-dsm': { readonly requires: 'denoiser' } & ObjectiveOf<'continuous-dsm', ResolvedContinuousDsmOptions, Denoiser>;
+  edm: { readonly requires: 'denoiser' } & ObjectiveOf<'edm', ResolvedEdmOptions, Denoiser>;
 }
 
 /** An objective that trains a noise-free score function s(x). */
 export type ScoreObjective = ObjectiveByName['exact-sm' | 'sliced-sm' | 'dsm'];
 
-/** An objective that trains a time-conditioned {@link DenoiserModel}. */
+/** An objective that trains a time-conditioned {@link Denoiser}. */
 export type DenoiserObjective = ObjectiveByName['ncsn' | 'ddpm' | 'continuous-dsm' | 'edm'];
 
 /** A configured objective; `requires` says which kind of model its `loss` takes (narrow on it). */
@@ -131,7 +131,7 @@ export function objectiveOptionNames(name: ObjectiveName): readonly string[] {
  * Builds an objective from its name and options. An unknown name, unknown options or invalid values throw one
  * {@link ObjectiveConfigError} listing every problem and what is allowed. `loss(model, batch, rng)` then calls the
  * objective's pure function with the resolved options; `requires` tells the caller whether to hand it a
- * {@link ScoreFunction} or a {@link DenoiserModel}.
+ * {@link ScoreFunction} or a {@link Denoiser}.
  *
  * @example
  * const objective = createObjective({ name: 'continuous-dsm', weighting: 'likelihood', importanceSampling: true });

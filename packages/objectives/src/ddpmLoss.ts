@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@scorekit/core';
 import type { Sde } from '@scorekit/sde';
-import type { DenoiserModel, ModelCallOptions } from './DenoiserModel.js';
+import type { ModelCallOptions } from './DenoiserModel.js';
+import type { Denoiser } from '@scorekit/sde';
 import type { ObjectiveBatch } from './ObjectiveBatch.js';
 import { REDUCTIONS, type Reduction } from './Reduction.js';
 import { checkData, checkPerSampleArray, checkSameShape, readBatch } from './internal/batch.js';
@@ -63,7 +64,7 @@ function discreteChain(sde: Sde, where: string): DiscreteChain {
  * const perSample = ddpmLosses(model, x0, [0, 499, 999], rng.normal(x0.shape)); // n = 3
  */
 export function ddpmLosses(
-  model: DenoiserModel,
+  model: Denoiser,
   x0: tf.Tensor,
   steps: ArrayLike<number>,
   noise: tf.Tensor,
@@ -101,7 +102,7 @@ export function ddpmLosses(
  * @example
  * const loss = ddpmLoss(model, x0, rng); // mean over dimensions, as Ho et al.
  */
-export function ddpmLoss(model: DenoiserModel, batch: ObjectiveBatch, rng: Rng, options: DdpmOptions = {}): tf.Scalar {
+export function ddpmLoss(model: Denoiser, batch: ObjectiveBatch, rng: Rng, options: DdpmOptions = {}): tf.Scalar {
   const { training, ...rest } = options;
   const o = resolveDdpmOptions(rest);
   const { x, labels } = readBatch(batch, 'ddpm');

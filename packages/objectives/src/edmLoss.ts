@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@scorekit/core';
-import type { DenoiserModel, ModelCallOptions } from './DenoiserModel.js';
+import type { ModelCallOptions } from './DenoiserModel.js';
+import type { Denoiser } from '@scorekit/sde';
 import type { ObjectiveBatch } from './ObjectiveBatch.js';
 import { REDUCTIONS, type Reduction } from './Reduction.js';
-import { edmPreconditioning } from './edmPreconditioning.js';
+import { edmPreconditioning } from '@scorekit/sde';
 import { checkData, checkPerSampleArray, checkSameShape, readBatch } from './internal/batch.js';
 import { callDenoiser, checkDenoiser, modelCall, perturb, timeTensor } from './internal/models.js';
 import { fmt, noiseRatioRange, timesForNoiseLevels } from './internal/noiseLevels.js';
@@ -60,7 +61,7 @@ export function resolveEdmOptions(options: unknown): ResolvedEdmOptions {
  * const perSample = edmLosses(model, x0, [0.1, 1, 10], rng.normal(x0.shape)); // n = 3
  */
 export function edmLosses(
-  model: DenoiserModel,
+  model: Denoiser,
   x0: tf.Tensor,
   noiseLevels: ArrayLike<number>,
   noise: tf.Tensor,
@@ -94,7 +95,7 @@ export function edmLosses(
  * @example
  * const loss = edmLoss(model, x0, rng); // P_mean −1.2, P_std 1.2, σ_data 0.5
  */
-export function edmLoss(model: DenoiserModel, batch: ObjectiveBatch, rng: Rng, options: EdmOptions = {}): tf.Scalar {
+export function edmLoss(model: Denoiser, batch: ObjectiveBatch, rng: Rng, options: EdmOptions = {}): tf.Scalar {
   const { training, ...rest } = options;
   const o = resolveEdmOptions(rest);
   const { x, labels } = readBatch(batch, 'edm');

@@ -16,7 +16,7 @@ export { slicedScoreMatchingLoss, slicedScoreMatchingLosses } from './slicedScor
 export type { SlicedScoreMatchingOptions, ResolvedSlicedScoreMatchingOptions } from './slicedScoreMatchingLoss.js';
 export { dsmLoss, dsmLosses } from './dsmLoss.js';
 export type { DsmOptions, ResolvedDsmOptions } from './dsmLoss.js';
-// Time-conditioned objectives (model: DenoiserModel)
+// Time-conditioned objectives (model: a Denoiser from @scorekit/sde)
 export { ncsnLoss, ncsnLosses } from './ncsnLoss.js';
 export type { NcsnOptions, ResolvedNcsnOptions } from './ncsnLoss.js';
 export { ddpmLoss, ddpmLosses } from './ddpmLoss.js';
@@ -29,8 +29,9 @@ export { createTimeSampler } from './createTimeSampler.js';
 export type { TimeSampler, TimeSamplerOptions, TimeSamplingMethod } from './createTimeSampler.js';
 export { edmLoss, edmLosses } from './edmLoss.js';
 export type { EdmOptions, ResolvedEdmOptions } from './edmLoss.js';
-export { edmPreconditioning } from './edmPreconditioning.js';
-export type { EdmPreconditioning } from './edmPreconditioning.js';
+// EDM's coefficients live in @scorekit/sde's parameterisation module; re-exported where the EDM loss is.
+export { edmPreconditioning } from '@scorekit/sde';
+export type { EdmPreconditioning } from '@scorekit/sde';
 // Registry
 export { createObjective, objectiveOptionNames, OBJECTIVE_NAMES } from './createObjective.js';
 export type {

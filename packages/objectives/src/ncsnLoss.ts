@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@scorekit/core';
 import { ncsnSigmas } from '@scorekit/sde';
-import type { DenoiserModel, ModelCallOptions } from './DenoiserModel.js';
+import type { ModelCallOptions } from './DenoiserModel.js';
+import type { Denoiser } from '@scorekit/sde';
 import type { ObjectiveBatch } from './ObjectiveBatch.js';
 import { REDUCTIONS, type Reduction } from './Reduction.js';
 import { checkData, checkPerSampleArray, checkSameShape, readBatch } from './internal/batch.js';
@@ -70,7 +71,7 @@ export function resolveNcsnOptions(options: unknown): ResolvedNcsnOptions {
  * const perSample = ncsnLosses(model, x, [1, 1, 0.1, 0.01], rng.normal(x.shape)); // n = 4
  */
 export function ncsnLosses(
-  model: DenoiserModel,
+  model: Denoiser,
   x: tf.Tensor,
   noiseLevels: ArrayLike<number>,
   noise: tf.Tensor,
@@ -100,7 +101,7 @@ export function ncsnLosses(
  * @example
  * const loss = ncsnLoss(model, x, rng, { sigmaBegin: 1, sigmaEnd: 0.01, levels: 10 });
  */
-export function ncsnLoss(model: DenoiserModel, batch: ObjectiveBatch, rng: Rng, options: NcsnOptions = {}): tf.Scalar {
+export function ncsnLoss(model: Denoiser, batch: ObjectiveBatch, rng: Rng, options: NcsnOptions = {}): tf.Scalar {
   const { training, ...rest } = options;
   const o = resolveNcsnOptions(rest);
   const { x, labels } = readBatch(batch, 'ncsn');

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@scorekit/core';
-import { DdpmSde, PREDICTION_KINDS, SubVpSde, VeSde, VpSde, predictionsFrom, type Predictions, type Sde } from '@scorekit/sde';
+import { DdpmSde, PREDICTION_KINDS, SubVpSde, VeSde, VpSde, predictionFrom, tidyPrediction, timeCoefficients, type Sde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
@@ -158,7 +158,7 @@ describeOnBackends('continuous-time denoising score matching', () => {
     const x0v = x0.arraySync() as number[][];
     const zv = z.arraySync() as number[][];
     const xt = tf.tensor2d(steps.map((i, j) => x0v[j].map((v, k) => Math.sqrt(sde.alphasCumprod[i]) * v + Math.sqrt(1 - sde.alphasCumprod[i]) * zv[j][k])));
-    const epsHat = model.predictions(xt, tf.tensor1d(steps.map((i) => (i + 1) / 1000))).eps.arraySync() as number[][];
+    const epsHat = model.predict(xt, tf.tensor1d(steps.map((i) => (i + 1) / 1000))).eps.arraySync() as number[][];
     expectAllClose(ddpm, epsHat.map((e, j) => ((e[0] - zv[j][0]) ** 2 + (e[1] - zv[j][1]) ** 2) / 2), 1e-4, 1e-3);
     expect(Math.max(...ddpm)).toBeGreaterThan(1e-2); // the model is wrong enough for the comparison to bite
   });
@@ -186,12 +186,12 @@ describeOnBackends('continuous-time denoising score matching', () => {
     const s2 = 0.25;
     const model: DenoiserModel = {
       sde,
-      predictions: (x, t) =>
-        tf.tidy(() => {
-          const { alpha, sigma } = sde.marginalCoefficients(t);
+      predict: (x, t) =>
+        tidyPrediction(() => {
+          const { alpha, sigma } = timeCoefficients(sde, t, x);
           const v = tf.reshape(tf.add(tf.mul(tf.square(alpha), s2), tf.square(sigma)), [-1, 1, 1, 1]);
-          return { ...predictionsFrom('score', tf.neg(tf.div(x, v)), x, alpha, sigma) };
-        }) as Predictions,
+          return predictionFrom('score', tf.neg(tf.div(x, v)), x, alpha, sigma);
+        }),
     };
     const expected = integrateLog((t) => lossWeight(sde, 'likelihood', t) * 0.5 * gaussianDsm(sde, s2, 16, t), 1e-5, 1, 20000) / (1 - 1e-5);
     const values = Array.from({ length: 12 }, (_, k) => {
@@ -212,10 +212,10 @@ describeOnBackends('continuous-time denoising score matching', () => {
     expect(() => continuousDsmLoss(vp, x, new Rng(1), bad)).toThrow(
       /lr is not an option[\s\S]*weighting must be one of[\s\S]*eps must be a number in \(0, 1\)[\s\S]*importanceSampling must be true or false[\s\S]*reduce must be one of 'sum', 'mean'/,
     );
-    const wrongShape: DenoiserModel = { sde: new VpSde(), predictions: (y, t) => vp.predictions(tf.slice(y, [0, 0], [-1, 1]), t) };
+    const wrongShape: DenoiserModel = { sde: new VpSde(), predict: (y, t) => vp.predict(tf.slice(y, [0, 0], [-1, 1]), t) };
     expect(() => continuousDsmLoss(wrongShape, x, new Rng(1))).toThrow();
-    const noModel = { predictions: vp.predictions } as unknown as DenoiserModel;
-    expect(() => continuousDsmLoss(noModel, x, new Rng(1))).toThrow(/the model must be a DenoiserModel \{ sde, predictions\(x, t, options\?\) \}/);
+    const noModel = { predict: vp.predict } as unknown as DenoiserModel;
+    expect(() => continuousDsmLoss(noModel, x, new Rng(1))).toThrow(/the model must be a Denoiser \{ sde, predict\(x, t, options\?\) \}/);
   });
 
   it('leaves no tensors behind', async () => {

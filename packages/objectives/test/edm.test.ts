@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, tanh } from '@scorekit/core';
-import { PREDICTION_KINDS, VeSde, VpSde, predictionsFrom, type Predictions, type Sde } from '@scorekit/sde';
+import { PREDICTION_KINDS, VeSde, VpSde, predictionFrom, tidyPrediction, timeCoefficients, type Sde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { edmLoss, edmLosses, edmPreconditioning, type DenoiserModel } from '../src/index.js';
@@ -32,9 +32,9 @@ describe('EDM preconditioning', () => {
 function preconditioned(sde: Sde, F: (x: tf.Tensor, cNoise: tf.Tensor) => tf.Tensor, sigmaData = 0.5): DenoiserModel {
   return {
     sde,
-    predictions: (x, t) =>
-      tf.tidy(() => {
-        const { alpha, sigma } = sde.marginalCoefficients(t);
+    predict: (x, t) =>
+      tidyPrediction(() => {
+        const { alpha, sigma } = timeCoefficients(sde, t, x);
         const a = tf.reshape(alpha, [-1, 1]);
         const s = tf.reshape(tf.div(sigma, alpha), [-1, 1]);
         const xTilde = tf.div(x, a);
@@ -43,8 +43,8 @@ function preconditioned(sde: Sde, F: (x: tf.Tensor, cNoise: tf.Tensor) => tf.Ten
           tf.mul(tf.div(sigmaData ** 2, total), xTilde),
           tf.mul(tf.div(tf.mul(s, sigmaData), tf.sqrt(total)), F(tf.mul(xTilde, tf.rsqrt(total)), tf.mul(tf.log(s), 0.25))),
         );
-        return { ...predictionsFrom('x0', D, x, alpha, sigma) };
-      }) as Predictions,
+        return predictionFrom('x0', D, x, alpha, sigma);
+      }),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng, tanh } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
-import { DdpmSde, predictionsFrom, type PredictionKind, type Predictions, type Sde } from '@scorekit/sde';
+import { DdpmSde, predictionFrom, tidyPrediction, timeCoefficients, type PredictionKind, type Sde } from '@scorekit/sde';
 import type { DenoiserModel, ScoreFunction } from '../src/index.js';
 
 /** A 2D mixture with unequal weights, an isotropic and a diagonal component: its score is far from linear. */
@@ -25,12 +25,12 @@ export function exactDenoiser(data: GaussianMixture, sde: Sde, kind: PredictionK
   const score = data.scoreFn(sde);
   return {
     sde,
-    predictions: (x, t) =>
-      tf.tidy(() => {
-        const { alpha, sigma } = sde.marginalCoefficients(t);
-        const raw = predictionsFrom('score', score(x, t), x, alpha, sigma)[kind];
-        return { ...predictionsFrom(kind, transform(raw), x, alpha, sigma) };
-      }) as Predictions,
+    predict: (x, t) =>
+      tidyPrediction(() => {
+        const { tVec, alpha, sigma } = timeCoefficients(sde, t, x);
+        const raw = predictionFrom('score', score(x, tVec), x, alpha, sigma)[kind];
+        return predictionFrom(kind, transform(raw), x, alpha, sigma);
+      }),
   };
 }
 

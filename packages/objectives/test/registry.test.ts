@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@scorekit/core';
-import { DdpmSde, VeSde, VpSde, type Predictions } from '@scorekit/sde';
+import { DdpmSde, VeSde, VpSde, type Prediction } from '@scorekit/sde';
 import { describeOnBackends, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import {
@@ -61,7 +61,7 @@ describe('objective registry', () => {
 
 /** A denoiser that records the options it was called with. */
 function recording(inner: DenoiserModel, seen: ModelCallOptions[]): DenoiserModel {
-  return { sde: inner.sde, predictions: (x, t, options) => (seen.push(options ?? {}), inner.predictions(x, t, options)) };
+  return { sde: inner.sde, predict: (x, t, options) => (seen.push(options ?? {}), inner.predict(x, t, options)) };
 }
 
 describeOnBackends('objectives created by name', () => {
@@ -113,7 +113,7 @@ describeOnBackends('objectives created by name', () => {
   });
 
   it('a model whose predictions are mis-shaped is named in the error', () => {
-    const bad: DenoiserModel = { sde: new VpSde(), predictions: (y) => ({ score: y, eps: tf.zeros([y.shape[0], 3]), x0: y, v: y }) as Predictions };
-    expect(() => createObjective({ name: 'continuous-dsm' }).loss(bad, x, new Rng(1))).toThrow(/model.predictions\(x, t\).eps must be shaped like x \[32,2\]; got \[32,3\]/);
+    const bad: DenoiserModel = { sde: new VpSde(), predict: (y) => ({ score: y, eps: tf.zeros([y.shape[0], 3]), x0: y, v: y }) as unknown as Prediction };
+    expect(() => createObjective({ name: 'continuous-dsm' }).loss(bad, x, new Rng(1))).toThrow(/model.predict\(x, t\).eps must be shaped like x \[32,2\]; got \[32,3\]/);
   });
 });

@@ -1,35 +1,18 @@
 import type { Sampler } from './Sampler.js';
-import { ancestralSampler, type AncestralOptions } from './samplers/ancestral.js';
-import { annealedLangevinSampler, type AnnealedLangevinOptions } from './samplers/annealedLangevin.js';
-import { ddimSampler, type DdimOptions } from './samplers/ddim.js';
-import { dpmSolverPlusPlusSampler, type DpmSolverPlusPlusOptions } from './samplers/dpmSolverPlusPlus.js';
-import { edmHeunSampler, type EdmHeunOptions } from './samplers/edmHeun.js';
-import { eulerMaruyamaSampler, type EulerMaruyamaOptions } from './samplers/eulerMaruyama.js';
-import { langevinSampler, type LangevinOptions } from './samplers/langevin.js';
-import { metropolisLangevinSampler, type MetropolisLangevinOptions } from './samplers/metropolisLangevin.js';
-import { predictorCorrectorSampler, type PredictorCorrectorOptions } from './samplers/predictorCorrector.js';
-import { probabilityFlowOdeSampler, type ProbabilityFlowOdeOptions } from './samplers/probabilityFlowOde.js';
-import { reverseDiffusionSampler, type ReverseDiffusionOptions } from './samplers/reverseDiffusion.js';
+import { ancestralSampler } from './samplers/ancestral.js';
+import { annealedLangevinSampler } from './samplers/annealedLangevin.js';
+import { ddimSampler } from './samplers/ddim.js';
+import { dpmSolverPlusPlusSampler } from './samplers/dpmSolverPlusPlus.js';
+import { edmHeunSampler } from './samplers/edmHeun.js';
+import { eulerMaruyamaSampler } from './samplers/eulerMaruyama.js';
+import { langevinSampler } from './samplers/langevin.js';
+import { metropolisLangevinSampler } from './samplers/metropolisLangevin.js';
+import { predictorCorrectorSampler } from './samplers/predictorCorrector.js';
+import { probabilityFlowOdeSampler } from './samplers/probabilityFlowOde.js';
+import { reverseDiffusionSampler } from './samplers/reverseDiffusion.js';
 
-/** Each registered sampler's name and options. */
-export interface SamplerOptionsByName {
-  langevin: LangevinOptions;
-  mala: MetropolisLangevinOptions;
-  'annealed-langevin': AnnealedLangevinOptions;
-  'euler-maruyama': EulerMaruyamaOptions;
-  'reverse-diffusion': ReverseDiffusionOptions;
-  ancestral: AncestralOptions;
-  pc: PredictorCorrectorOptions;
-  ode: ProbabilityFlowOdeOptions;
-  ddim: DdimOptions;
-  'dpm-solver++': DpmSolverPlusPlusOptions;
-  'edm-heun': EdmHeunOptions;
-}
-
-/** The names `createSampler` accepts. */
-export type SamplerName = keyof SamplerOptionsByName;
-
-const registry: { readonly [K in SamplerName]: (options?: SamplerOptionsByName[K]) => Sampler } = {
+// The registry: a new sampler is one file and one line here.
+const registry = {
   langevin: langevinSampler,
   mala: metropolisLangevinSampler,
   'annealed-langevin': annealedLangevinSampler,
@@ -41,7 +24,13 @@ const registry: { readonly [K in SamplerName]: (options?: SamplerOptionsByName[K
   ddim: ddimSampler,
   'dpm-solver++': dpmSolverPlusPlusSampler,
   'edm-heun': edmHeunSampler,
-};
+} as const;
+
+/** Each registered sampler's name and options. */
+export type SamplerOptionsByName = { [K in keyof typeof registry]: NonNullable<Parameters<(typeof registry)[K]>[0]> };
+
+/** The names `createSampler` accepts. */
+export type SamplerName = keyof SamplerOptionsByName;
 
 /** Every registered sampler name. */
 export const SAMPLER_NAMES = Object.keys(registry) as SamplerName[];

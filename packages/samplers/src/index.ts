@@ -3,7 +3,19 @@ export { createSampler, SAMPLER_NAMES } from './createSampler.js';
 export type { SamplerName, SamplerOptionsByName } from './createSampler.js';
 export { sample } from './sample.js';
 export type { SampleConfig } from './sample.js';
-export type { Sampler, SampleRequest, SampleResult, Trajectory, TrajectoryOptions, ProgressCallback } from './Sampler.js';
+export type {
+  Sampler,
+  SampleRequest,
+  SampleResult,
+  StepInfo,
+  StepCallback,
+  X0Threshold,
+  Trajectory,
+  TrajectoryOptions,
+  ProgressCallback,
+} from './Sampler.js';
+export { registerPredictor, registerCorrector, predictorNames, correctorNames } from './steps.js';
+export type { SdeStep, StepContext, StepOutput, PredictorFactory, CorrectorFactory } from './internal/sdeSteps.js';
 export { SamplingAbortedError } from './SamplingAbortedError.js';
 
 // Samplers
@@ -20,7 +32,7 @@ export type { ReverseDiffusionOptions } from './samplers/reverseDiffusion.js';
 export { ancestralSampler } from './samplers/ancestral.js';
 export type { AncestralOptions } from './samplers/ancestral.js';
 export { predictorCorrectorSampler } from './samplers/predictorCorrector.js';
-export type { PredictorCorrectorOptions } from './samplers/predictorCorrector.js';
+export type { PredictorCorrectorOptions, PredictorName, CorrectorName } from './samplers/predictorCorrector.js';
 export { probabilityFlowOdeSampler, ODE_EVALUATIONS_PER_STEP } from './samplers/probabilityFlowOde.js';
 export type { ProbabilityFlowOdeOptions } from './samplers/probabilityFlowOde.js';
 export { ddimSampler } from './samplers/ddim.js';

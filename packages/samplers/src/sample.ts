@@ -6,16 +6,16 @@ export type SampleConfig = {
   [K in SamplerName]: { readonly sampler: K } & SamplerOptionsByName[K] & SampleRequest;
 }[SamplerName];
 
-const REQUEST_FIELDS = new Set(['score', 'sde', 'shape', 'seed', 'rng', 'init', 'denoise', 'onProgress', 'signal', 'record']);
+const REQUEST_FIELDS = new Set(['denoiser', 'score', 'sde', 'shape', 'seed', 'rng', 'init', 'denoise', 'onProgress', 'onStep', 'signal', 'record', 'labels', 'x0Threshold']);
 
 /**
  * One call that names a sampler, its options and the request together: `createSampler(sampler, options).run(request)`.
  *
  * @example
- * const { samples, nfe } = await sample({ sampler: 'dpm-solver++', steps: 20, score, sde: new VpSde(), shape: [1000, 2], seed: 0 });
+ * const { samples, nfe } = await sample({ sampler: 'dpm-solver++', steps: 20, denoiser: model, shape: [1000, 2], seed: 0 });
  */
 export function sample(config: SampleConfig): Promise<SampleResult> {
-  if (config == null || typeof config !== 'object') throw new Error('sample() needs { sampler, ...options, score, sde, shape, seed }');
+  if (config == null || typeof config !== 'object') throw new Error('sample() needs { sampler, ...options, denoiser, shape, seed }');
   const options: Record<string, unknown> = {};
   const request: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {

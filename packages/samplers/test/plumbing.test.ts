@@ -18,7 +18,7 @@ const quick: Record<SamplerName, object> = {
   'euler-maruyama': { steps: 6 },
   'reverse-diffusion': { steps: 6 },
   ancestral: { steps: 6 },
-  pc: { steps: 6 },
+  pc: { steps: 21 }, // the corrector's α = 1 − β(t)/N needs N > β_max = 20 on VP
   ode: { method: 'heun', steps: 6 },
   ddim: { steps: 6, eta: 0.5 },
   'dpm-solver++': { steps: 6 },
@@ -41,7 +41,7 @@ describe('registry and validation', () => {
     }
     expect(message).toMatch(/steps must be an integer ≥ 1; got 0/);
     expect(message).toMatch(/eta must be a number ≥ 0; got -1/);
-    expect(message).toMatch(/unknown option 'stride' \(allowed: steps, eta, spacing, eps\)/);
+    expect(message).toMatch(/unknown option 'stride' \(allowed: steps, eta, spacing, eps, timestepSpacing\)/);
     expect(() => createSampler('ode', { method: 'rk23' } as object)).toThrow(/method must be one of 'euler', 'heun', 'rk4', 'rk45'/);
     expect(() => createSampler('pc', { predictor: 'none', corrector: 'none' })).toThrow(/cannot both be 'none'/);
   });
@@ -51,8 +51,8 @@ describe('registry and validation', () => {
     await expect(s.run({ score, sde, shape: [4, 2] })).rejects.toThrow(/exactly one of seed \(a number\) or rng/);
     await expect(s.run({ score, sde, shape: [4, 2], seed: 1, rng: new Rng(1) })).rejects.toThrow(/exactly one of seed/);
     await expect(s.run({ score, sde, shape: [0, 2], seed: 1 })).rejects.toThrow(/shape must be \[n, \.\.\.dims\]/);
-    await expect(s.run({ score, shape: [4, 2], seed: 1 })).rejects.toThrow(/needs an sde/);
-    await expect(s.run({ score: () => tf.zeros([1]), sde, shape: [4, 2], seed: 1 })).rejects.toThrow(/must return a tensor shaped like x \[4,2\]; got shape \[1\]/);
+    await expect(s.run({ score, shape: [4, 2], seed: 1 })).rejects.toThrow(/needs a denoiser \(or a score with the sde it belongs to\)/);
+    await expect(s.run({ score: () => tf.zeros([1]), sde, shape: [4, 2], seed: 1 })).rejects.toThrow(/prediction must be a tensor shaped like x \[4,2\]; got \[1\]/);
     await expect(createSampler('ddim', { steps: 2, eps: 2 }).run({ score, sde, shape: [4, 2], seed: 1 })).rejects.toThrow(/eps must lie in \(0, T = 1\)/);
   });
 });
@@ -74,7 +74,7 @@ describeOnBackends('sampler plumbing', () => {
       return r.nfe;
     };
     expect(await run('euler-maruyama', { steps: 7 })).toBe(7);
-    expect(await run('pc', { steps: 7, correctorSteps: 2 })).toBe(21); // score_sde: N·(n_steps + 1)
+    expect(await run('pc', { steps: 21, correctorSteps: 2 })).toBe(63); // score_sde: N·(n_steps + 1)
     expect(await run('edm-heun', { steps: 18 })).toBe(35); // EDM: 18 levels, no correction on the last step
     expect(await run('dpm-solver++', { steps: 9 })).toBe(9);
     expect(await run('ode', { method: 'rk4', steps: 3 })).toBe(12);
@@ -143,15 +143,37 @@ describeOnBackends('exactness on a point mass', () => {
   it('DDIM on the 1000-step DDPM chain with 10 strided steps uses ᾱ of the previous used step', async () => {
     const ddpm = new DdpmSde();
     const z = new Rng(3).normal([4, 2]);
-    const r = await createSampler('ddim', { steps: 10 }).run({ score: point.scoreFn(ddpm), sde: ddpm, init: z, seed: 0 });
+    // 'linspace' (diffusers): steps 999, 888, …, 0, then the jump to ᾱ = 1.
+    const r = await createSampler('ddim', { steps: 10, timestepSpacing: 'linspace' }).run({ score: point.scoreFn(ddpm), sde: ddpm, init: z, seed: 0, record: { every: 1 } });
     // Expected from DDPM's own table: from step N−1 to step 0, √ᾱ₀·μ + √((1−ᾱ₀)/(1−ᾱ_{N−1}))·(x_T − √ᾱ_{N−1}·μ).
     const aT = ddpm.alphaBar(999);
     const a0 = ddpm.alphaBar(0);
     const zs = z.dataSync();
     const expected = Array.from(zs, (v, i) => Math.sqrt(a0) * mu[i % 2] + Math.sqrt((1 - a0) / (1 - aT)) * (v - Math.sqrt(aT) * mu[i % 2]));
-    // float32 arithmetic over 10 steps on O(1) values: 1e-4.
-    expectAllClose(r.samples, expected, 1e-4);
+    // float32 arithmetic over 9 steps on O(1) values: 1e-4.
+    expectAllClose(tf.tensor(r.trajectory!.states[9] as Float32Array, [4, 2]), expected, 1e-4);
+    expect(r.trajectory!.times[9]).toBeCloseTo(1 / 1000, 12);
+    // The last step jumps to ᾱ = 1: x̂₀ of a point mass is μ itself.
+    expectAllClose(r.samples, Array.from(zs, (_, i) => mu[i % 2]), 1e-5);
+    expect(r.nfe).toBe(10);
     tf.dispose([z, r.samples]);
+  });
+
+  it("DDIM's DDPM-chain grids are diffusers' timestep_spacing ones: leading (default), trailing, linspace", async () => {
+    // diffusers DDIMScheduler(num_train_timesteps=1000).set_timesteps(10): leading [900, 800, …, 0],
+    // trailing [999, 899, …, 99], linspace [999, 888, …, 0]; step k sits at t = (k + 1)/1000, then ᾱ = 1 (t = 0).
+    const ddpm = new DdpmSde();
+    const expected = {
+      leading: [900, 800, 700, 600, 500, 400, 300, 200, 100, 0],
+      trailing: [999, 899, 799, 699, 599, 499, 399, 299, 199, 99],
+      linspace: [999, 888, 777, 666, 555, 444, 333, 222, 111, 0],
+    };
+    for (const [spacing, ks] of Object.entries(expected)) {
+      const options = spacing === 'leading' ? { steps: 10 } : { steps: 10, timestepSpacing: spacing as 'trailing' | 'linspace' };
+      const r = await createSampler('ddim', options).run({ score: point.scoreFn(ddpm), sde: ddpm, shape: [2, 2], seed: 0, record: { every: 1 } });
+      expect(r.trajectory!.times).toEqual([...ks.map((k) => (k + 1) / 1000), 0]);
+      r.samples.dispose();
+    }
   });
 
   const exactOnPoint = [

@@ -17,5 +17,16 @@ export { ncsnSigmas } from './schedules/ncsnSigmas.js';
 export type { NcsnSigmasConfig } from './schedules/ncsnSigmas.js';
 export { karrasSigmas } from './schedules/karrasSigmas.js';
 export type { KarrasSigmasConfig } from './schedules/karrasSigmas.js';
-export { predictionsFrom, PREDICTION_KINDS } from './predictions.js';
-export type { PredictionKind, Predictions } from './predictions.js';
+export {
+  predictionFrom,
+  regressionTarget,
+  tidyPrediction,
+  edmPreconditioning,
+  edmInput,
+  edmOutput,
+  PARAMETERISATIONS,
+  PREDICTION_KINDS,
+} from './parameterisation.js';
+export type { Parameterisation, PredictionKind, Prediction, Coefficient, EdmPreconditioning } from './parameterisation.js';
+export { denoiserFromScore, scoreOf, timeCoefficients } from './Denoiser.js';
+export type { Denoiser, DenoiserCallOptions } from './Denoiser.js';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { wasmThreadsReady } from '@scorekit/core';
-import { clipScore, fid, inceptionScore, kernelInceptionDistance, loadDualEncoder, prdc, precisionRecall } from '@scorekit/metrics';
+import { clipScore, fid, inceptionScore, kernelInceptionDistance, prdc, precisionRecall } from '@scorekit/metrics';
+import { loadDualEncoder } from '@scorekit/metrics/node';
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureExtractor, FlatFeatures } from '@scorekit/metrics';

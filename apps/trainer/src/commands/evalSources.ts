@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { loadFashionMnist, loadMnist } from '@scorekit/data';
+import { loadFashionMnist, loadMnist } from '@scorekit/data/node';
 import type { ImageDataset } from '@scorekit/data';
 import { createExtractor, extractorNames, identityExtractor } from '@scorekit/metrics';
 import type { ClassifierOutput, FeatureExtractor, FlatFeatures } from '@scorekit/metrics';

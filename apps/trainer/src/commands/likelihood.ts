@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import * as nodePath from 'node:path';
-import { Rng, ensureDir, saveNpy } from '@scorekit/core';
-import { loadFashionMnist, loadMnist } from '@scorekit/data';
+import { Rng } from '@scorekit/core';
+import { ensureDir, saveNpy } from '@scorekit/core/node';
+import { loadFashionMnist, loadMnist } from '@scorekit/data/node';
 import { dequantize, likelihood } from '@scorekit/samplers';
 import { useBackend } from '../backend.js';
 import { CliError } from '../errors.js';

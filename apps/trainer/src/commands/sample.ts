@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import * as nodePath from 'node:path';
-import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core';
+import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import { useBackend } from '../backend.js';
 import { CliError } from '../errors.js';
 import { assertFitsInMemory } from '../memoryBudget.js';
@@ -47,6 +47,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--seed <n>', 'seed', '0')
     .option('--out <files...>', 'output: .npy (samples), .png (grid / scatter), or one of each (the same draw)')
     .option('--label <k|cycle>', 'class-conditional checkpoints: every sample of class k, or classes 0, 1, … in turn')
+    .option('--x0-threshold <none|clip|dynamic>', 'x̂₀ clipping to [−1, 1] (diffusers clip_sample) or dynamic thresholding (Imagen); default clip for image checkpoints, none otherwise')
     .option('--trajectory <every=k>', 'also save the trajectory every k steps (<out>.trajectory.npy + index)')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu');
   addSamplerFlags(command);
@@ -81,6 +82,10 @@ async function runSample(flags: SampleFlags): Promise<void> {
     if (m == null || Number(m[1]) < 1) throw new CliError(`--trajectory must be every=<k> with k ≥ 1, got '${flags.trajectory}'`);
     every = Number(m[1]);
   }
+  const threshold = flags.x0Threshold as string | undefined;
+  if (threshold != null && !['none', 'clip', 'dynamic'].includes(threshold)) {
+    throw new CliError(`--x0-threshold must be none, clip or dynamic, got '${threshold}'`);
+  }
   // Named samplers are checked before anything is loaded; without --sampler a checkpoint's own run sampler is used.
   if (flags.sampler != null || flags.checkpoint == null) samplerFromFlags(flags);
   for (const file of [outputs.npy, outputs.png]) if (file != null) await checkOutputFile(file, '--out');
@@ -110,6 +115,8 @@ async function runSample(flags: SampleFlags): Promise<void> {
         sde: source.sde,
         shape: [n, ...source.pointShape],
         seed,
+        // Pixel data live in [−1, 1]: clip x̂₀ by default there, as diffusers' DDPM/DDIM schedulers do (clip_sample).
+        ...x0ThresholdFor(threshold ?? (source.images ? 'clip' : 'none')),
         onProgress: (done, total) => progress.update(done, total, `NFE ${nfe}`),
         ...(every > 0 ? { record: { every } } : {}),
       });
@@ -142,6 +149,12 @@ async function runSample(flags: SampleFlags): Promise<void> {
   } finally {
     source.dispose();
   }
+}
+
+function x0ThresholdFor(name: string): { x0Threshold?: { kind: 'clip' } | { kind: 'dynamic' } } {
+  if (name === 'clip') return { x0Threshold: { kind: 'clip' } };
+  if (name === 'dynamic') return { x0Threshold: { kind: 'dynamic' } };
+  return {};
 }
 
 function labelTensor(flag: string | undefined, n: number, numClasses: number): tf.Tensor | undefined {

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import type { createRequire } from 'node:module';
 
 /**
  * The part of `@scorekit/native` that scorekit's wasm kernels call (documented in that package's index.d.cts),
@@ -83,6 +83,41 @@ export interface NativeKernels {
     threads: number,
   ): void;
   siluDerivative(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
+  // optional: an addon built before they existed lacks them, and the kernels then run their WebAssembly-heap JS code
+  groupNorm?(
+    heap: ArrayBuffer,
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    mean: number,
+    rstd: number,
+    n: number,
+    pixels: number,
+    channels: number,
+    groups: number,
+    epsilon: number,
+    silu: number,
+    threads: number,
+  ): void;
+  groupNormGrad?(
+    heap: ArrayBuffer,
+    dy: number,
+    x: number,
+    gamma: number,
+    beta: number,
+    mean: number,
+    rstd: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    n: number,
+    pixels: number,
+    channels: number,
+    groups: number,
+    silu: number,
+    threads: number,
+  ): void;
 }
 
 interface NativePackage extends NativeKernels {
@@ -102,8 +137,20 @@ let enabled: boolean | undefined;
 
 function load(): { kernels: NativeKernels | null; reason: string } {
   if (loaded !== undefined) return loaded;
+  // Read through process.getBuiltinModule (Node ≥ 20.16) rather than imported, so browser bundles carry no node:module.
+  const nodeModule =
+    typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
+      ? (process.getBuiltinModule('node:module') as { createRequire: typeof createRequire } | undefined)
+      : undefined;
+  if (nodeModule === undefined) {
+    loaded = { kernels: null, reason: `${PACKAGE} is a Node addon; this runtime is not Node` };
+    return loaded;
+  }
   try {
-    const pkg = createRequire(import.meta.url)(PACKAGE) as NativePackage;
+    // require() may hand back the ES module entry's namespace (require(esm) under an `import` condition); its
+    // default export is the CommonJS object that plain Node returns.
+    const required = nodeModule.createRequire(import.meta.url)(PACKAGE) as NativePackage & { default?: NativePackage };
+    const pkg = required.default ?? required;
     loaded = pkg.available ? { kernels: pkg, reason: '' } : { kernels: null, reason: pkg.reason };
   } catch (e) {
     const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND';

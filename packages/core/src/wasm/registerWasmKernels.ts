@@ -12,6 +12,7 @@ import { resizeNearestNeighborGradConfig } from './kernels/ResizeNearestNeighbor
 import { splitVConfig } from './kernels/SplitV.js';
 import { siluConfig, siluDerivativeConfig } from './kernels/Silu.js';
 import { adamConfig } from './kernels/Adam.js';
+import { groupNormConfig, groupNormGradConfig } from './kernels/GroupNorm.js';
 import { sumConfig } from './kernels/Sum.js';
 import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
 import { rememberOriginal } from './internal/originalKernels.js';
@@ -36,6 +37,8 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   siluConfig,
   siluDerivativeConfig,
   adamConfig,
+  groupNormConfig,
+  groupNormGradConfig,
 ];
 
 /**

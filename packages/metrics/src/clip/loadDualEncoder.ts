@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
-import { loadTensors, Rng } from '@scorekit/core';
+import { Rng } from '@scorekit/core';
+import { loadTensors } from '@scorekit/core/node';
 import { DUAL_ENCODER_FORMAT } from './saveDualEncoder.js';
 import { createDualEncoder } from './scorekitDualEncoder.js';
 import type { DualEncoderConfig, ScorekitDualEncoder } from './scorekitDualEncoder.js';

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import * as nodePath from 'node:path';
-import { ensureDir, saveTensors, writeFileAtomic } from '@scorekit/core';
+import { ensureDir, saveTensors, writeFileAtomic } from '@scorekit/core/node';
 import type { ScorekitDualEncoder } from './scorekitDualEncoder.js';
 
 /** The format tag in a saved dual encoder's config.json. */

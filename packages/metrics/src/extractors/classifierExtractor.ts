@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { extractInBatches } from '../internal/batchedExtraction.js';
 import type { Classifier } from './Classifier.js';
 import type { FeatureExtractor } from './FeatureExtractor.js';
-import { loadClassifier } from './loadClassifier.js';
 
 /** What a classifier extractor reads: the penultimate `features` layer, or the softmax class probabilities. */
 export type ClassifierOutput = 'features' | 'probabilities';
@@ -25,7 +24,7 @@ export interface ClassifierExtractorConfig extends ClassifierExtractorOptions {
  * ReLU, featureDim wide) — a Fréchet classifier distance when fed to {@link fid}, the usual stand-in for Inception
  * on 28 × 28 data — or its class probabilities. Images are NHWC in [−1, 1] of the classifier's input shape; a
  * batch of [n, h, w] grey images gets its channel axis added. The extractor does not own the classifier:
- * `dispose()` is a no-op here (see {@link loadClassifierExtractor}, which does own it).
+ * `dispose()` is a no-op here (see `loadClassifierExtractor` in `@scorekit/metrics/node`, which does own it).
  *
  * @example
  * const extractor = classifierExtractor(await loadClassifier('runs/mnist-classifier'));
@@ -62,20 +61,4 @@ export function classifierExtractor(classifier: Classifier, options: ClassifierE
     extract: (images, opts = {}) => extractInBatches(images, opts, outputDim, forward, name),
     dispose: () => {},
   };
-}
-
-/**
- * Loads a saved classifier as a feature extractor that owns it (its `dispose()` frees the weights): the
- * `classifier` kind of {@link createExtractor}, `classifier:<dir>` in the CLI.
- *
- * @example
- * const extractor = await createExtractor('classifier', { path: 'runs/mnist-classifier' });
- */
-export async function loadClassifierExtractor(config: ClassifierExtractorConfig): Promise<FeatureExtractor> {
-  if (typeof config?.path !== 'string' || config.path === '') {
-    throw new Error('classifier extractor needs { path: a folder written by saveClassifier }');
-  }
-  const classifier = await loadClassifier(config.path);
-  const inner = classifierExtractor(classifier, { ...config, name: config.name ?? `classifier:${config.path}` });
-  return { ...inner, dispose: () => classifier.network.dispose() };
 }

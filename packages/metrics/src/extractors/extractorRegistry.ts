@@ -1,18 +1,13 @@
 import type { FeatureExtractor } from './FeatureExtractor.js';
 import { identityExtractor } from './identityExtractor.js';
 import type { IdentityExtractorConfig } from './identityExtractor.js';
-import { loadTfjsModelExtractor } from './tfjsModelExtractor.js';
-import type { TfjsModelExtractorConfig } from './tfjsModelExtractor.js';
-import { loadClassifierExtractor } from './classifierExtractor.js';
-import type { ClassifierExtractorConfig } from './classifierExtractor.js';
-import { loadDualEncoderExtractor } from '../clip/dualEncoderExtractor.js';
 
+// The kinds that read folders from disk (tfjs-model, classifier, clip) are registered by `@scorekit/metrics/node`
+// (registerFileExtractors.ts), so the browser entry carries no file IO.
+const FILE_KINDS = ['tfjs-model', 'classifier', 'clip'];
 
 const factories = new Map<string, (config: unknown) => FeatureExtractor | Promise<FeatureExtractor>>([
   ['identity', (c) => identityExtractor(c as IdentityExtractorConfig)],
-  ['tfjs-model', (c) => loadTfjsModelExtractor(c as TfjsModelExtractorConfig)],
-  ['classifier', (c) => loadClassifierExtractor(c as ClassifierExtractorConfig)],
-  ['clip', (c) => loadDualEncoderExtractor(c as { path: string })],
 ]);
 
 /**
@@ -33,9 +28,9 @@ export function extractorNames(): string[] {
 }
 
 /**
- * Creates a registered extractor: `identity` ({ dim }) and `tfjs-model` ({ path, layer?, inputRange?,
- * inputShape? }) `classifier` ({ path, output? }: a folder from saveClassifier) and `clip` ({ path }: the image tower of a
- * folder from saveDualEncoder) are built in. An unknown name throws an error listing the registered ones.
+ * Creates a registered extractor: `identity` ({ dim }) is built in; importing `@scorekit/metrics/node` adds
+ * `tfjs-model` ({ path, layer?, inputRange?, inputShape? }), `classifier` ({ path, output? }: a folder from
+ * saveClassifier) and `clip` ({ path }: the image tower of a folder from saveDualEncoder). An unknown name throws an error listing the registered ones.
  *
  * @example
  * const extractor = await createExtractor('identity', { dim: 2 });
@@ -43,7 +38,8 @@ export function extractorNames(): string[] {
 export async function createExtractor(name: string, config: unknown): Promise<FeatureExtractor> {
   const factory = factories.get(name);
   if (factory === undefined) {
-    throw new Error(`unknown feature extractor '${name}'; registered: ${extractorNames().join(', ')}`);
+    const hint = FILE_KINDS.includes(name) ? ` ('${name}' reads files: import '@scorekit/metrics/node' to register it)` : '';
+    throw new Error(`unknown feature extractor '${name}'${hint}; registered: ${extractorNames().join(', ')}`);
   }
   return factory(config);
 }

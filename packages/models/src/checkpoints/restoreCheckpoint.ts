@@ -1,6 +1,6 @@
 import nodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadTensors } from '@scorekit/core';
+import { loadTensors } from '@scorekit/core/node';
 import type { ExponentialMovingAverage } from '../ExponentialMovingAverage.js';
 import type { Network } from '../Network.js';
 import { FILES } from './checkpointFormat.js';

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import nodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ensureDir, saveTensors, writeFileAtomic, type JsonValue, type Rng } from '@scorekit/core';
+import { type JsonValue, type Rng } from '@scorekit/core';
+import { ensureDir, saveTensors, writeFileAtomic } from '@scorekit/core/node';
 import type { ExponentialMovingAverage } from '../ExponentialMovingAverage.js';
 import type { Network } from '../Network.js';
 import {

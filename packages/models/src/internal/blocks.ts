@@ -31,9 +31,9 @@ export function resBlock(
   drop: (h: tf.Tensor) => tf.Tensor,
   rescale: number,
 ): tf.Tensor {
-  let h = conv2d(p.conv0, silu(groupNorm(p.gn0, x)));
+  let h = conv2d(p.conv0, groupNorm(p.gn0, x, { silu: true }));
   h = addPerChannel(h, dense(p.temb, silu(temb)));
-  h = conv2d(p.conv1, drop(silu(groupNorm(p.gn1, h))));
+  h = conv2d(p.conv1, drop(groupNorm(p.gn1, h, { silu: true })));
   const skip = p.skip ? nin(p.skip, x) : x;
   return tf.mul(tf.add(skip, h), rescale);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { exp, type Rng } from '@scorekit/core';
+import { exp, groupNorm as coreGroupNorm, type Rng } from '@scorekit/core';
 import type { DenseParams, GroupNormParams } from './ParamBuilder.js';
 
 // Functional layers over ParamBuilder parameters. Everything here is built from ops whose gradients are correct to
@@ -27,16 +27,12 @@ export function conv2d(p: DenseParams, x: tf.Tensor, stride: 1 | 2 = 1): tf.Tens
   return tf.add(tf.conv2d(x as tf.Tensor4D, p.kernel as tf.Tensor4D, stride, 'same'), p.bias);
 }
 
-/** GroupNorm over NHWC (torch.nn.GroupNorm, eps 1e-6 as score_sde). */
-export function groupNorm(p: GroupNormParams, x: tf.Tensor, eps = 1e-6): tf.Tensor {
-  const [n, h, w, c] = x.shape;
-  const g = p.groups;
-  const xg = tf.reshape(x, [n, h, w, g, c / g]);
-  const mean = tf.mean(xg, [1, 2, 4], true);
-  const centred = tf.sub(xg, mean);
-  const variance = tf.mean(tf.square(centred), [1, 2, 4], true);
-  const normed = tf.reshape(tf.div(centred, tf.sqrt(tf.add(variance, eps))), [n, h, w, c]);
-  return tf.add(tf.mul(normed, p.gamma), p.beta);
+/**
+ * GroupNorm over NHWC (torch.nn.GroupNorm, eps 1e-6 as score_sde), optionally followed by SiLU: core's fused op
+ * (one kernel forward and one backward on wasm, the tfjs composition elsewhere; gradients right to every order).
+ */
+export function groupNorm(p: GroupNormParams, x: tf.Tensor, options: { silu?: boolean } = {}): tf.Tensor {
+  return coreGroupNorm(x, p.gamma, p.beta, p.groups, { epsilon: 1e-6, silu: options.silu ?? false });
 }
 
 // A max with zero gradient: softmax is shift-invariant, so the shift needs no gradient (and tfjs's Max gradient

@@ -249,7 +249,7 @@ export function createUNet(config: UNetConfig, options: { rng?: Rng } = {}): UNe
               break;
           }
         }
-        return conv2d(convOut, silu(groupNorm(gnOut, h)));
+        return conv2d(convOut, groupNorm(gnOut, h, { silu: true }));
       });
     },
     trainableVariables: () => variables.filter((v) => v.trainable).map((v) => v.variable),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Predictions, Sde } from '@scorekit/sde';
-import type { DenoiserModel, ModelCallOptions } from '../DenoiserModel.js';
+import type { Denoiser, PredictionKind, Sde } from '@scorekit/sde';
+import type { ModelCallOptions } from '../DenoiserModel.js';
 import type { ScoreFunction } from '../ScoreFunction.js';
 import { checkSameShape } from './batch.js';
 
@@ -12,26 +12,19 @@ export function callScore(score: ScoreFunction, x: tf.Tensor, call: ModelCallOpt
   return s;
 }
 
-/** Calls a denoiser model and checks that the field the loss reads is a tensor shaped like x. */
-export function callDenoiser(
-  model: DenoiserModel,
-  x: tf.Tensor,
-  t: tf.Tensor,
-  call: ModelCallOptions,
-  field: keyof Predictions,
-  where: string,
-): tf.Tensor {
-  const p = model.predictions(x, t, call) as Partial<Predictions> | undefined;
-  checkSameShape(x, p?.[field], where, 'x', `model.predictions(x, t).${field}`);
+/** Calls a denoiser and checks that the field the loss reads is a tensor shaped like x. */
+export function callDenoiser(model: Denoiser, x: tf.Tensor, t: tf.Tensor, call: ModelCallOptions, field: PredictionKind, where: string): tf.Tensor {
+  const p = model.predict(x, t, call) as Partial<Record<PredictionKind, tf.Tensor>> | undefined;
+  checkSameShape(x, p?.[field], where, 'x', `model.predict(x, t).${field}`);
   return p![field]!;
 }
 
 /** Checks the model object up front, so a wrong model gives one clear message rather than a TypeError later. */
-export function checkDenoiser(model: DenoiserModel, where: string): Sde {
-  const candidate = model as Partial<DenoiserModel> | null;
+export function checkDenoiser(model: Denoiser, where: string): Sde {
+  const candidate = model as Partial<Denoiser> | null;
   const sde = candidate?.sde;
-  if (typeof candidate?.predictions !== 'function' || sde == null || typeof sde.marginalCoefficients !== 'function') {
-    throw new Error(`${where}: the model must be a DenoiserModel { sde, predictions(x, t, options?) }`);
+  if (typeof candidate?.predict !== 'function' || sde == null || typeof sde.marginalCoefficients !== 'function') {
+    throw new Error(`${where}: the model must be a Denoiser { sde, predict(x, t, options?) }`);
   }
   return sde;
 }
@@ -43,7 +36,7 @@ export function timeTensor(t: ArrayLike<number>): tf.Tensor1D {
 
 /**
  * x_t = α(t)·x₀ + σ(t)·noise with α, σ from the SDE's own tensor path (`marginal`: the same numbers a model's
- * `predictionsFrom` uses).
+ * `predictionFrom` uses).
  */
 export function perturb(sde: Sde, x0: tf.Tensor, t: tf.Tensor, noise: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {

@@ -71,45 +71,67 @@ const MIN_FACTOR = 0.2;
 const MAX_FACTOR = 10;
 
 /**
- * Adaptive RK45 (Dormand–Prince) from t0 to t1 with scipy's error control: the whole batch is one system, the
- * error norm is the RMS of err/(atol + rtol·max(|y|, |y_new|)), steps grow by at most 10× and shrink by at most 5×
- * with safety 0.9, and the first step is chosen as in scipy's `select_initial_step` (one extra evaluation).
+ * Adaptive RK45 (Dormand–Prince) from t0 to t1 with scipy's error control, one accepted step at a time: the whole
+ * batch is one system, the error norm is the RMS of err/(atol + rtol·max(|y|, |y_new|)), steps grow by at most 10×
+ * and shrink by at most 5× with safety 0.9, and the first step is chosen as in scipy's `select_initial_step` (one
+ * extra evaluation). `step(y)` returns the next accepted state (the caller owns it and still owns y).
  */
-export async function integrateRk45(
-  F: OdeRhs,
-  y0: tf.Tensor,
-  t0: number,
-  t1: number,
-  options: Rk45Options,
-  hooks: OdeHooks,
-): Promise<{ y: tf.Tensor; accepted: number; rejected: number }> {
-  const { rtol, atol } = options;
-  const direction = Math.sign(t1 - t0);
-  const span = Math.abs(t1 - t0);
-  let y = tf.clone(y0);
-  let f = tf.keep(F(t0, y));
-  let h = initialStep(F, t0, y, f, direction, rtol, atol, span);
-  let t = t0;
-  let accepted = 0;
-  let rejected = 0;
-  let attempts = 0;
-  while (direction * (t1 - t) > 0) {
-    await hooks.before(accepted, t, [y, f]);
+export class Rk45Stepper {
+  t: number;
+  accepted = 0;
+  rejected = 0;
+  private attempts = 0;
+  private h: number;
+  private f: tf.Tensor | null;
+  private readonly direction: number;
+  private readonly span: number;
+
+  constructor(
+    private readonly F: OdeRhs,
+    y0: tf.Tensor,
+    private readonly t0: number,
+    private readonly t1: number,
+    private readonly options: Rk45Options,
+  ) {
+    this.direction = Math.sign(t1 - t0);
+    this.span = Math.abs(t1 - t0);
+    this.t = t0;
+    this.f = tf.keep(tf.tidy(() => F(t0, y0)));
+    this.h = initialStep(F, t0, y0, this.f, this.direction, options.rtol, options.atol, this.span);
+  }
+
+  get done(): boolean {
+    return !(this.direction * (this.t1 - this.t) > 0);
+  }
+
+  /** Fraction of the span covered. */
+  get fraction(): number {
+    return Math.abs(this.t - this.t0) / this.span;
+  }
+
+  /** The FSAL derivative carried between steps (for disposal on abort). */
+  get carried(): tf.Tensor | null {
+    return this.f;
+  }
+
+  step(y: tf.Tensor): tf.Tensor {
+    const { rtol, atol } = this.options;
+    const { direction, span, t1, F } = this;
+    const t = this.t;
     let stepRejected = false;
     for (;;) {
-      if (++attempts > options.maxSteps) {
-        y.dispose();
-        f.dispose();
-        throw new Error(`rk45: no convergence after ${options.maxSteps} attempted steps at t = ${t} (rtol ${rtol}, atol ${atol}); raise maxSteps or the tolerances`);
+      if (++this.attempts > this.options.maxSteps) {
+        this.dispose();
+        throw new Error(`rk45: no convergence after ${this.options.maxSteps} attempted steps at t = ${t} (rtol ${rtol}, atol ${atol}); raise maxSteps or the tolerances`);
       }
       const minStep = 10 * Math.abs(nextAfterGap(t));
-      if (h < minStep) {
-        y.dispose();
-        f.dispose();
+      if (this.h < minStep) {
+        this.dispose();
         throw new Error(`rk45: step size fell below ${minStep} at t = ${t}; the ODE is too stiff or not finite there`);
       }
-      const hs = direction * Math.min(h, Math.abs(t1 - t));
+      const hs = direction * Math.min(this.h, Math.abs(t1 - t));
       const tNew = Math.abs(t1 - (t + hs)) < 1e-15 * span ? t1 : t + hs;
+      const f = this.f!;
       const trial = tf.tidy(() => {
         const K: tf.Tensor[] = [f];
         for (let s = 1; s < 6; s++) {
@@ -128,37 +150,64 @@ export async function integrateRk45(
         const norm = tf.sqrt(tf.mean(tf.square(tf.div(err, scale))));
         return { yNew, fNew, norm };
       });
-      const errorNorm = (await trial.norm.data())[0];
+      const errorNorm = trial.norm.dataSync()[0];
       trial.norm.dispose();
       if (!Number.isFinite(errorNorm)) {
         trial.yNew.dispose();
         trial.fNew.dispose();
-        y.dispose();
-        f.dispose();
+        this.dispose();
         throw new Error(`rk45: the ODE right-hand side is not finite at t ≈ ${t} (check the score function)`);
       }
       if (errorNorm < 1) {
         let factor = errorNorm === 0 ? MAX_FACTOR : Math.min(MAX_FACTOR, SAFETY * errorNorm ** -0.2);
         if (stepRejected) factor = Math.min(1, factor);
-        h = Math.abs(hs) * factor;
-        y.dispose();
+        this.h = Math.abs(hs) * factor;
         f.dispose();
-        y = trial.yNew;
-        f = tf.keep(trial.fNew);
-        t = tNew;
-        break;
+        this.f = tf.keep(trial.fNew);
+        this.t = tNew;
+        this.accepted++;
+        return trial.yNew;
       }
       trial.yNew.dispose();
       trial.fNew.dispose();
-      h = Math.abs(hs) * Math.max(MIN_FACTOR, SAFETY * errorNorm ** -0.2);
+      this.h = Math.abs(hs) * Math.max(MIN_FACTOR, SAFETY * errorNorm ** -0.2);
       stepRejected = true;
-      rejected++;
+      this.rejected++;
     }
-    accepted++;
-    hooks.after(accepted - 1, t, y, Math.abs(t - t0) / span);
   }
-  f.dispose();
-  return { y, accepted, rejected };
+
+  dispose(): void {
+    this.f?.dispose();
+    this.f = null;
+  }
+}
+
+/** Integrates from t0 to t1 with {@link Rk45Stepper}, calling the hooks between steps; y0 is not disposed. */
+export async function integrateRk45(
+  F: OdeRhs,
+  y0: tf.Tensor,
+  t0: number,
+  t1: number,
+  options: Rk45Options,
+  hooks: OdeHooks,
+): Promise<{ y: tf.Tensor; accepted: number; rejected: number }> {
+  let y = tf.clone(y0);
+  const stepper = new Rk45Stepper(F, y, t0, t1, options);
+  while (!stepper.done) {
+    await hooks.before(stepper.accepted, stepper.t, [y, stepper.carried!]);
+    let next: tf.Tensor;
+    try {
+      next = stepper.step(y);
+    } catch (e) {
+      y.dispose();
+      throw e;
+    }
+    y.dispose();
+    y = next;
+    hooks.after(stepper.accepted - 1, stepper.t, y, stepper.fraction);
+  }
+  stepper.dispose();
+  return { y, accepted: stepper.accepted, rejected: stepper.rejected };
 }
 
 // scipy select_initial_step (order 4 error estimator); like scipy ≥ 1.11, the probe step is capped at the span

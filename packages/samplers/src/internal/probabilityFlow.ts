@@ -14,11 +14,3 @@ export function probabilityFlowRhs(sde: Sde, score: ScoreFn): OdeRhs {
       return tf.sub(tf.mul(x, sde.driftRate(t)), tf.mul(s, 0.5 * g * g));
     });
 }
-
-/** Tweedie's formula x̂₀ = (x + σ(t)²·s(x, t))/α(t): the posterior mean of x₀ given x_t. */
-export function tweedie(sde: Sde, score: ScoreFn, x: tf.Tensor, t: number): tf.Tensor {
-  return tf.tidy(() => {
-    const sigma = sde.sigma(t);
-    return tf.div(tf.add(x, tf.mul(score(x, tf.fill([x.shape[0]], t)), sigma * sigma)), sde.alpha(t));
-  });
-}

@@ -1,25 +1,28 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@scorekit/core';
-import type { ScoreFn, Sde } from '@scorekit/sde';
+import { denoiserFromScore, type Denoiser, type Prediction, type ScoreFn, type Sde } from '@scorekit/sde';
 import type { SampleRequest, SampleResult, Trajectory } from '../Sampler.js';
 import { SamplingAbortedError } from '../SamplingAbortedError.js';
+import { thresholdX0 } from './threshold.js';
 
-const REQUEST_KEYS = ['score', 'sde', 'shape', 'seed', 'rng', 'init', 'denoise', 'onProgress', 'signal', 'record'];
+const REQUEST_KEYS = ['denoiser', 'score', 'sde', 'shape', 'seed', 'rng', 'init', 'denoise', 'onProgress', 'onStep', 'signal', 'record', 'labels', 'x0Threshold'];
 
 const nextTick: () => Promise<void> =
   typeof setImmediate === 'function' ? () => new Promise((r) => setImmediate(r)) : () => new Promise((r) => setTimeout(r, 0));
 
 /**
- * The plumbing every sampler shares: request validation, the seeded generator, a score wrapper that counts
- * evaluations and checks shapes, progress, abort checks between steps and trajectory recording.
+ * What a sampler's steps see of one run: the validated request, the seeded generator, the denoiser (counting its
+ * evaluations and checking shapes, with the request's x̂₀ thresholding applied), progress, abort checks and the
+ * trajectory. The shared driver (`defineSampler`) owns it.
  */
 export class SamplingRun {
   readonly rng: Rng;
-  readonly score: ScoreFn;
   readonly shape: number[];
   readonly n: number;
   nfe = 0;
   private readonly request: SampleRequest;
+  private readonly denoiser: Denoiser | null;
+  private readonly rawScore: ScoreFn | null;
   private readonly recorded: { step: number; t: number; state: Float32Array | tf.Tensor }[] = [];
 
   constructor(
@@ -33,31 +36,61 @@ export class SamplingRun {
     this.rng = request.rng ?? new Rng(request.seed!);
     this.shape = request.init ? [...request.init.shape] : [...request.shape!];
     this.n = this.shape[0];
-    const raw = request.score;
-    this.score = (x, t) => {
-      this.nfe++;
-      const s = raw(x, t);
-      if (!(s instanceof tf.Tensor) || s.shape.join(',') !== x.shape.join(',')) {
-        const got = s instanceof tf.Tensor ? `shape [${s.shape.join(',')}]` : String(s);
-        throw new Error(`${sampler}: the score function must return a tensor shaped like x [${x.shape.join(',')}]; got ${got}`);
-      }
-      return s;
-    };
+    const sde = request.denoiser?.sde ?? request.sde;
+    this.denoiser = request.denoiser ?? (sde && request.score ? denoiserFromScore(sde, request.score) : null);
+    this.rawScore = request.score ?? null;
   }
 
-  /** The SDE, or a clear error naming the sampler that needs it. */
+  /** The SDE (the denoiser's), or a clear error naming the sampler that needs it. */
   get sde(): Sde {
-    if (!this.request.sde) throw new Error(`Sampler '${this.sampler}' needs an sde in the request (the SDE the score belongs to)`);
-    return this.request.sde;
+    const sde = this.request.denoiser?.sde ?? this.request.sde;
+    if (!sde) throw new Error(`Sampler '${this.sampler}' needs a denoiser (or a score with the sde it belongs to) in the request`);
+    return sde;
   }
 
   get hasSde(): boolean {
-    return this.request.sde != null;
+    return (this.request.denoiser?.sde ?? this.request.sde) != null;
+  }
+
+  /**
+   * One evaluation at (x, t) — t one time for the batch — counted in `nfe`, with x̂₀ thresholded when the request
+   * asks for it (the score and ε are then those of the thresholded x̂₀).
+   */
+  predict(x: tf.Tensor, t: number): Prediction {
+    if (!this.denoiser) throw new Error(`Sampler '${this.sampler}' needs a denoiser (or a score with the sde it belongs to) in the request`);
+    this.nfe++;
+    const labels = this.request.labels;
+    const p = this.denoiser.predict(x, t, labels ? { labels } : undefined);
+    const raw = (p as Partial<Prediction> | undefined)?.raw;
+    if (!(raw instanceof tf.Tensor) || raw.shape.join(',') !== x.shape.join(',')) {
+      const got = raw instanceof tf.Tensor ? `shape [${raw.shape.join(',')}]` : String(raw);
+      throw new Error(`${this.sampler}: the denoiser's prediction must be a tensor shaped like x [${x.shape.join(',')}]; got ${got}`);
+    }
+    return this.request.x0Threshold ? thresholdX0(p, this.request.x0Threshold) : p;
+  }
+
+  /** The score s(x, t) (samplers that need no SDE, such as Langevin, may run on a bare score function). */
+  score(x: tf.Tensor, t: number): tf.Tensor {
+    if (this.denoiser) return this.predict(x, t).score;
+    this.nfe++;
+    const s = this.rawScore!(x, tf.fill([x.shape[0]], t));
+    if (!(s instanceof tf.Tensor) || s.shape.join(',') !== x.shape.join(',')) {
+      const got = s instanceof tf.Tensor ? `shape [${s.shape.join(',')}]` : String(s);
+      throw new Error(`${this.sampler}: the score function must return a tensor shaped like x [${x.shape.join(',')}]; got ${got}`);
+    }
+    return s;
   }
 
   denoise(defaultValue: boolean): boolean {
     return this.request.denoise ?? defaultValue;
   }
+
+  /** Whether anyone looks at each step (a callback or an iterator): then steps report their x̂₀. */
+  get watched(): boolean {
+    return this.request.onStep != null || this.iterating;
+  }
+
+  iterating = false;
 
   /** A copy of `init`, or the tensor `draw` makes (drawn only when no init was given). */
   initial(draw: () => tf.Tensor): tf.Tensor {
@@ -65,9 +98,9 @@ export class SamplingRun {
     return draw();
   }
 
-  /** Per-sample times, [n]. */
-  times(t: number): tf.Tensor1D {
-    return tf.fill([this.n], t) as tf.Tensor1D;
+  /** The request's step callback. */
+  get onStep(): SampleRequest['onStep'] {
+    return this.request.onStep;
   }
 
   /**
@@ -104,15 +137,10 @@ export class SamplingRun {
     }
   }
 
-  /** After step `i` (0-based): progress (i + 1, total) and the trajectory (`scale` as in {@link record}). */
-  stepDone(i: number, t: number, x: tf.Tensor, scale = 1): void {
-    this.request.onProgress?.(i + 1, this.total);
-    this.record(i + 1, t, x, false, scale);
-  }
-
-  /** Progress for adaptive solvers, in thousandths of the span. */
-  progressFraction(fraction: number): void {
-    this.request.onProgress?.(Math.min(1000, Math.round(1000 * fraction)), 1000);
+  /** Progress after step `i` (0-based), or in thousandths of the span for adaptive solvers. */
+  progress(i: number, fraction?: number): void {
+    if (fraction != null) this.request.onProgress?.(Math.min(1000, Math.round(1000 * fraction)), 1000);
+    else this.request.onProgress?.(i + 1, this.total);
   }
 
   finish(samples: tf.Tensor, steps: number, t: number, stats?: Record<string, number>): SampleResult {
@@ -129,7 +157,7 @@ export class SamplingRun {
     return { samples, nfe: this.nfe, steps, ...(trajectory ? { trajectory } : {}), ...(stats ? { stats } : {}) };
   }
 
-  private disposeRecorded(): void {
+  disposeRecorded(): void {
     for (const r of this.recorded) if (r.state instanceof tf.Tensor) r.state.dispose();
     this.recorded.length = 0;
   }
@@ -137,11 +165,18 @@ export class SamplingRun {
 
 function validateRequest(sampler: string, request: SampleRequest): void {
   const problems: string[] = [];
-  if (request == null || typeof request !== 'object') throw new Error(`${sampler}: run() needs a request object { score, sde, shape, seed, ... }`);
+  if (request == null || typeof request !== 'object') throw new Error(`${sampler}: run() needs a request object { denoiser, shape, seed, ... }`);
   for (const key of Object.keys(request)) {
     if (!REQUEST_KEYS.includes(key)) problems.push(`unknown request field '${key}' (allowed: ${REQUEST_KEYS.join(', ')})`);
   }
-  if (typeof request.score !== 'function') problems.push('score must be a function (x, t) => tensor shaped like x');
+  const d = request.denoiser as Partial<Denoiser> | undefined;
+  if (d != null) {
+    if (typeof d.predict !== 'function' || d.sde == null) problems.push('denoiser must be a Denoiser { sde, predict(x, t, options?) }');
+    if (request.score != null) problems.push('give a denoiser or a score function, not both');
+    if (request.sde != null && request.sde !== d.sde) problems.push("sde is the denoiser's own: leave it out");
+  } else if (typeof request.score !== 'function') {
+    problems.push('give a denoiser (a score model, or denoiserFromScore(sde, score)) or a score function (x, t) => tensor shaped like x');
+  }
   if ((request.seed == null) === (request.rng == null)) problems.push('give exactly one of seed (a number) or rng (an Rng)');
   if (request.seed != null && !Number.isFinite(request.seed)) problems.push(`seed must be a finite number; got ${request.seed}`);
   if (request.rng != null && !(request.rng instanceof Rng)) problems.push('rng must be an Rng from @scorekit/core');
@@ -159,7 +194,20 @@ function validateRequest(sampler: string, request: SampleRequest): void {
     if (as != null && as !== 'arrays' && as !== 'tensors') problems.push(`record.as must be 'arrays' or 'tensors'; got ${JSON.stringify(as)}`);
   }
   if (request.onProgress != null && typeof request.onProgress !== 'function') problems.push('onProgress must be a function (step, total) => void');
+  if (request.onStep != null && typeof request.onStep !== 'function') problems.push('onStep must be a function ({ x, i, t, x0 }) => tensor | void');
   if (request.signal != null && typeof request.signal.aborted !== 'boolean') problems.push('signal must be an AbortSignal');
   if (request.denoise != null && typeof request.denoise !== 'boolean') problems.push(`denoise must be true or false; got ${JSON.stringify(request.denoise)}`);
+  if (request.labels != null && !(request.labels instanceof tf.Tensor)) problems.push('labels must be an int32 tensor [n] of class labels');
+  if (request.x0Threshold != null) {
+    const th = request.x0Threshold;
+    const okClip = th.kind === 'clip' && (th.limit == null || (typeof th.limit === 'number' && th.limit > 0));
+    const okDyn =
+      th.kind === 'dynamic' &&
+      (th.percentile == null || (typeof th.percentile === 'number' && th.percentile > 0 && th.percentile <= 1)) &&
+      (th.maxLimit == null || (typeof th.maxLimit === 'number' && th.maxLimit >= 1));
+    if (!okClip && !okDyn) {
+      problems.push(`x0Threshold must be { kind: 'clip', limit?: > 0 } or { kind: 'dynamic', percentile?: in (0, 1], maxLimit?: ≥ 1 }; got ${JSON.stringify(th)}`);
+    }
+  }
   if (problems.length > 0) throw new Error(`${sampler}: invalid request:\n- ${problems.join('\n- ')}`);
 }

@@ -1,9 +1,9 @@
 import type { Sampler } from '../Sampler.js';
-import { checkEps } from '../internal/grids.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { checkEps, sdeGrid } from '../internal/grids.js';
+import { defineSampler } from '../internal/defineSampler.js';
 import { integerAtLeast, oneOf, positive, readOptions } from '../internal/options.js';
-import { runPredictorCorrector } from '../internal/runPredictorCorrector.js';
-import { ancestralStep, defaultAncestralVariance, noneCorrector, type AncestralVariance } from '../internal/sdeSteps.js';
+import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
+import { ancestralStep, defaultAncestralVariance, noneStep, type AncestralVariance } from '../internal/sdeSteps.js';
 
 /** Options of {@link ancestralSampler}. */
 export interface AncestralOptions {
@@ -30,16 +30,16 @@ export function ancestralSampler(options: AncestralOptions = {}): Sampler {
     eps: positive,
     variance: oneOf('beta', 'posterior'),
   });
-  return makeSampler(
+  return defineSampler(
     'ancestral',
     o as Record<string, unknown>,
-    (r) => o.steps ?? r.sde?.N ?? 0,
     (run) => {
       const sde = run.sde;
       const eps = o.eps ?? sde.samplingEps;
       checkEps('ancestral', sde, eps);
       const predictor = ancestralStep(o.variance ?? defaultAncestralVariance(sde));
-      return runPredictorCorrector(run, { predictor, corrector: noneCorrector, predictorIsNone: false, steps: o.steps ?? sde.N, eps });
+      const steps = o.steps ?? sde.N;
+      return predictorCorrectorProgram(run, { predictor, corrector: noneStep, predictorIsNone: false, ...sdeGrid(sde, steps, eps), chainSteps: steps });
     },
   );
 }

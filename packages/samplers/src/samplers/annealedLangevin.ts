@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ncsnSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { defineSampler } from '../internal/defineSampler.js';
 import { decreasingPositive, initChoice, integerAtLeast, positive, readOptions } from '../internal/options.js';
 import type { LangevinInit } from '../internal/langevinInit.js';
 
@@ -38,41 +38,37 @@ export function annealedLangevinSampler(options: AnnealedLangevinOptions = {}): 
   const sigmas = o.sigmas ? Array.from(o.sigmas) : Array.from(ncsnSigmas());
   const r = { sigmas, stepsPerLevel: 100, stepSize: 2e-5, init: 'prior' as LangevinInit, ...o };
   const L = sigmas.length;
-  return makeSampler('annealed-langevin', { ...r, sigmas }, () => L * r.stepsPerLevel, async (run) => {
+  return defineSampler('annealed-langevin', { ...r, sigmas }, (run) => {
     const sde = run.sde;
     const times = sigmas.map((s) => sde.timeForNoiseRatio(s));
     const last = sigmas[L - 1];
-    // The chain lives on x̄ = x/α; an init is x at t(σ₁).
-    let xbar = tf.tidy(() => {
-      const a0 = sde.alpha(times[0]);
-      const init = r.init;
-      const draw = () => (init === 'prior' ? run.rng.normal(run.shape, 0, sigmas[0] * a0) : run.rng.uniform(run.shape, init.uniform[0] * a0, init.uniform[1] * a0));
-      return tf.div(run.initial(draw), a0);
-    });
-    // Trajectories hold x = α·x̄, the SDE's variable.
-    run.record(0, times[0], xbar, false, sde.alpha(times[0]));
+    const levelOf = (i: number) => Math.floor(i / r.stepsPerLevel);
+    // The chain lives on x̄ = x/α (the state, with scale α so that x is the SDE's variable); an init is x at t(σ₁).
     const scaledScore = (x: tf.Tensor, level: number) => {
       const a = sde.alpha(times[level]);
-      return tf.mul(run.score(tf.mul(x, a), run.times(times[level])), a);
+      return tf.mul(run.score(tf.mul(x, a), times[level]), a);
     };
-    let step = 0;
-    for (let level = 0; level < L; level++) {
-      const alpha = (r.stepSize * sigmas[level] ** 2) / last ** 2;
-      for (let k = 0; k < r.stepsPerLevel; k++, step++) {
-        await run.checkpoint(step, times[level], [xbar]);
-        const next = tf.tidy(() =>
-          tf.add(tf.add(xbar, tf.mul(scaledScore(xbar, level), alpha)), tf.mul(run.rng.normal(xbar.shape), Math.sqrt(2 * alpha))),
-        );
-        xbar.dispose();
-        xbar = next;
-        run.stepDone(step, times[level], xbar, sde.alpha(times[level]));
-      }
-    }
-    const tEnd = times[L - 1];
-    const out = run.denoise(false)
-      ? tf.tidy(() => tf.add(xbar, tf.mul(scaledScore(xbar, L - 1), last * last)))
-      : tf.tidy(() => tf.mul(xbar, sde.alpha(tEnd)));
-    xbar.dispose();
-    return run.finish(out, L * r.stepsPerLevel, tEnd);
+    return {
+      total: L * r.stepsPerLevel,
+      start: () => {
+        const a0 = sde.alpha(times[0]);
+        const init = r.init;
+        const draw = () => (init === 'prior' ? run.rng.normal(run.shape, 0, sigmas[0] * a0) : run.rng.uniform(run.shape, init.uniform[0] * a0, init.uniform[1] * a0));
+        return { state: tf.tidy(() => tf.div(run.initial(draw), a0)), t: times[0], scale: a0 };
+      },
+      step: (i, { state: xbar }) => {
+        const level = levelOf(i);
+        const alpha = (r.stepSize * sigmas[level] ** 2) / last ** 2;
+        const next = tf.add(tf.add(xbar, tf.mul(scaledScore(xbar, level), alpha)), tf.mul(run.rng.normal(xbar.shape), Math.sqrt(2 * alpha)));
+        return { state: next, t: times[level], scale: sde.alpha(times[level]) };
+      },
+      finish: ({ state: xbar }) => {
+        const tEnd = times[L - 1];
+        const x = run.denoise(false)
+          ? tf.tidy(() => tf.add(xbar, tf.mul(scaledScore(xbar, L - 1), last * last)))
+          : tf.tidy(() => tf.mul(xbar, sde.alpha(tEnd)));
+        return { x, t: tEnd };
+      },
+    };
   });
 }

@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Sde } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { defineSampler } from '../internal/defineSampler.js';
 import { integerAtLeast, nonNegative, oneOf, positive, readOptions } from '../internal/options.js';
-import { tweedie } from '../internal/probabilityFlow.js';
 
 /** Options of {@link ddimSampler}. */
 export interface DdimOptions {
@@ -16,7 +15,17 @@ export interface DdimOptions {
   readonly spacing?: TimeSpacing;
   /** End time (default: the SDE's sampling eps; on `DdpmSde` its first step). */
   readonly eps?: number;
+  /**
+   * On the discrete `DdpmSde` chain, which integer steps are used, by diffusers' `timestep_spacing` names:
+   * `'leading'` (default; the DDIM paper's and diffusers' DDIMScheduler default: 10 of 1000 → 900, 800, …, 0),
+   * `'trailing'` (999, 899, …, 99) or `'linspace'` (999, 888, …, 0); each ends with the jump to ᾱ = 1, x̂₀
+   * (diffusers `set_alpha_to_one`). Ignored on continuous SDEs, where `spacing` applies.
+   */
+  readonly timestepSpacing?: DdimTimestepSpacing;
 }
+
+/** diffusers' `timestep_spacing` names for strided steps of the discrete chain. */
+export type DdimTimestepSpacing = 'leading' | 'trailing' | 'linspace';
 
 /**
  * DDIM (Song, Meng & Ermon 2021, eq. 12) on any linear SDE: from t to the next *used* time s,
@@ -34,52 +43,49 @@ export function ddimSampler(options: DdimOptions = {}): Sampler {
     eta: nonNegative,
     spacing: oneOf('time', 'logSNR'),
     eps: positive,
+    timestepSpacing: oneOf('leading', 'trailing', 'linspace'),
   });
-  const r = { steps: 50, eta: 0, spacing: 'time', ...o } as const;
-  return makeSampler('ddim', r, () => r.steps, async (run) => {
+  const r = { steps: 50, eta: 0, spacing: 'time', timestepSpacing: 'leading', ...o } as const;
+  return defineSampler('ddim', r, (run) => {
     const sde = run.sde;
     const eps = o.eps ?? sde.samplingEps;
     checkEps('ddim', sde, eps);
-    const times = ddimTimes(sde, r.steps, eps, r.spacing);
-    let x = run.initial(() => sde.priorSample(run.shape, run.rng));
-    run.record(0, times[0], x);
-    for (let i = 0; i < r.steps; i++) {
-      await run.checkpoint(i, times[i], [x]);
-      const t = times[i];
-      const s = times[i + 1];
-      const next = tf.tidy(() => {
-        const at = sde.alpha(t);
+    const times = sde.name === 'ddpm' ? ddpmTimes(sde, r.steps, r.timestepSpacing) : solverGrid(sde, r.steps, eps, r.spacing);
+    const end = times[times.length - 1];
+    return {
+      total: r.steps,
+      start: () => ({ state: run.initial(() => sde.priorSample(run.shape, run.rng)), t: times[0] }),
+      step(i, { state: x }) {
+        const t = times[i];
+        const s = times[i + 1];
         const st = sde.sigma(t);
         const as = sde.alpha(s);
         const ss = sde.sigma(s);
-        const score = run.score(x, run.times(t));
-        const x0 = tf.div(tf.add(x, tf.mul(score, st * st)), at);
-        const epsHat = tf.mul(score, -st);
-        const a = at / as;
+        const p = run.predict(x, t);
+        const x0 = p.x0;
+        const a = sde.alpha(t) / as;
         const c = r.eta * Math.sqrt(Math.max(((ss * ss) / (st * st)) * (st * st - a * a * ss * ss), 0));
-        const out = tf.add(tf.mul(x0, as), tf.mul(epsHat, Math.sqrt(Math.max(ss * ss - c * c, 0))));
-        return c > 0 ? tf.add(out, tf.mul(run.rng.normal(x.shape), c)) : out;
-      });
-      x.dispose();
-      x = next;
-      run.stepDone(i, s, x);
-    }
-    if (run.denoise(false)) {
-      const d = tweedie(sde, run.score, x, eps);
-      x.dispose();
-      x = d;
-    }
-    return run.finish(x, r.steps, eps);
+        const out = tf.add(tf.mul(x0, as), tf.mul(p.eps, Math.sqrt(Math.max(ss * ss - c * c, 0))));
+        return { state: c > 0 ? tf.add(out, tf.mul(run.rng.normal(x.shape), c)) : out, t: s, x0 };
+      },
+      // DDIM's final jump to ᾱ = 1 on a continuous SDE: x̂₀ at eps, one more evaluation (the DDPM grids end there).
+      finish: ({ state: x }) => (run.denoise(false) && end > 0 ? { x: tf.tidy(() => tf.keep(run.predict(x, end).x0)), t: 0 } : { x, t: end }),
+    };
   });
 }
 
-// On the discrete DDPM chain, DDIM strides over integer steps i (t = (i+1)/N): round the grid to them.
-function ddimTimes(sde: Sde, steps: number, eps: number, spacing: TimeSpacing): number[] {
-  const grid = solverGrid(sde, steps, eps, spacing);
-  if (sde.name !== 'ddpm' || spacing !== 'time') return grid;
-  const snapped = grid.map((t) => Math.max(Math.round(t * sde.N), 1) / sde.N);
-  if (new Set(snapped).size !== snapped.length) {
-    throw new Error(`ddim: ${steps} steps do not fit between eps = ${eps} and T on the ${sde.N}-step DDPM chain; use at most ${Math.round((sde.T - eps) * sde.N)}`);
+// diffusers DDIMScheduler.set_timesteps: integer steps k of the N-step chain at times (k + 1)/N, then t = 0 (ᾱ = 1).
+function ddpmTimes(sde: Sde, steps: number, spacing: DdimTimestepSpacing): number[] {
+  const N = sde.N;
+  if (steps > N) throw new Error(`ddim: ${steps} steps do not fit on the ${N}-step DDPM chain; use at most ${N}`);
+  let ks: number[];
+  if (spacing === 'leading') {
+    const ratio = Math.floor(N / steps);
+    ks = Array.from({ length: steps }, (_, k) => (steps - 1 - k) * ratio);
+  } else if (spacing === 'trailing') {
+    ks = Array.from({ length: steps }, (_, k) => Math.round(N - (k * N) / steps) - 1);
+  } else {
+    ks = Array.from({ length: steps }, (_, k) => Math.round(steps === 1 ? N - 1 : ((N - 1) * (steps - 1 - k)) / (steps - 1)));
   }
-  return snapped;
+  return [...ks.map((k) => (k + 1) / N), 0];
 }

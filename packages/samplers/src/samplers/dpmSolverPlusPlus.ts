@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { defineSampler } from '../internal/defineSampler.js';
 import { boolean, integerAtLeast, oneOf, positive, readOptions } from '../internal/options.js';
-import { tweedie } from '../internal/probabilityFlow.js';
 
 /** Options of {@link dpmSolverPlusPlusSampler}. */
 export interface DpmSolverPlusPlusOptions {
@@ -39,22 +38,21 @@ export function dpmSolverPlusPlusSampler(options: DpmSolverPlusPlusOptions = {})
     eps: positive,
   });
   const r = { steps: 20, spacing: 'logSNR', lowerOrderFinal: true, ...o } as const;
-  return makeSampler('dpm-solver++', r, () => r.steps, async (run) => {
+  return defineSampler('dpm-solver++', r, (run) => {
     const sde = run.sde;
     const eps = o.eps ?? sde.samplingEps;
     checkEps('dpm-solver++', sde, eps);
     const times = solverGrid(sde, r.steps, eps, r.spacing);
     const lambda = times.map((t) => Math.log(sde.alpha(t)) - Math.log(sde.sigma(t)));
-    let x = run.initial(() => sde.priorSample(run.shape, run.rng));
     let previous: tf.Tensor | null = null;
-    run.record(0, times[0], x);
-    for (let i = 0; i < r.steps; i++) {
-      await run.checkpoint(i, times[i], [x, previous]);
-      const s = times[i];
-      const t = times[i + 1];
-      const data = tf.keep(tweedie(sde, run.score, x, s));
-      const order = previous == null || (r.lowerOrderFinal && r.steps < 10 && i === r.steps - 1) ? 1 : 2;
-      const next = tf.tidy(() => {
+    return {
+      total: r.steps,
+      start: () => ({ state: run.initial(() => sde.priorSample(run.shape, run.rng)), t: times[0] }),
+      step(i, { state: x }) {
+        const s = times[i];
+        const t = times[i + 1];
+        const data = tf.keep(run.predict(x, s).x0);
+        const order = previous == null || (r.lowerOrderFinal && r.steps < 10 && i === r.steps - 1) ? 1 : 2;
         const h = lambda[i + 1] - lambda[i];
         const phi = Math.expm1(-h); // e^{−h} − 1
         const at = sde.alpha(t);
@@ -64,20 +62,13 @@ export function dpmSolverPlusPlusSampler(options: DpmSolverPlusPlusOptions = {})
           const D1 = tf.div(tf.sub(data, previous!), r0);
           out = tf.sub(out, tf.mul(D1, 0.5 * at * phi));
         }
-        return out;
-      });
-      x.dispose();
-      previous?.dispose();
-      x = next;
-      previous = data;
-      run.stepDone(i, t, x);
-    }
-    (previous as tf.Tensor | null)?.dispose();
-    if (run.denoise(false)) {
-      const d = tweedie(sde, run.score, x, eps);
-      x.dispose();
-      x = d;
-    }
-    return run.finish(x, r.steps, eps);
+        previous?.dispose();
+        previous = data;
+        return { state: out, t, ...(run.watched ? { x0: tf.clone(data) } : {}) };
+      },
+      // dpm-solver's denoise_to_zero: one more evaluation, x̂₀ at eps.
+      finish: ({ state: x }) => ({ x: run.denoise(false) ? tf.tidy(() => tf.keep(run.predict(x, eps).x0)) : x, t: eps }),
+      carried: () => [previous],
+    };
   });
 }

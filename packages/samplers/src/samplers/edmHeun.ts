@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { karrasSigmas, type Sde } from '@scorekit/sde';
+import { karrasSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';
 import { anyNumber, integerAtLeast, nonNegative, positive, readOptions } from '../internal/options.js';
 import type { SamplingRun } from '../internal/run.js';
 
@@ -48,10 +48,10 @@ export function edmHeunSampler(options: EdmHeunOptions = {}): Sampler {
     sNoise: positive,
   });
   const r = { steps: 18, rho: 7, churn: 0, sTmin: 0, sTmax: Infinity, sNoise: 1, ...o };
-  return makeSampler('edm-heun', r, () => r.steps, (run) => edm(run, r));
+  return defineSampler('edm-heun', r, (run) => edm(run, r));
 }
 
-async function edm(run: SamplingRun, r: EdmHeunOptions & { steps: number; rho: number; churn: number; sTmin: number; sTmax: number; sNoise: number }) {
+function edm(run: SamplingRun, r: EdmHeunOptions & { steps: number; rho: number; churn: number; sTmin: number; sTmax: number; sNoise: number }): SamplerProgram {
   const sde = run.sde;
   const ratio = (t: number) => sde.sigma(t) / sde.alpha(t);
   const lo = ratio(sde.samplingEps);
@@ -64,49 +64,39 @@ async function edm(run: SamplingRun, r: EdmHeunOptions & { steps: number; rho: n
   const sigmas = Array.from(karrasSigmas(r.steps, { sigmaMin, sigmaMax, rho: r.rho }));
   if (!run.denoise(true)) sigmas.pop();
   const intervals = sigmas.length - 1;
-  run.total = intervals;
   const gammaMax = Math.min(r.churn / r.steps, Math.SQRT2 - 1);
   const timeOf = (s: number) => sde.timeForNoiseRatio(Math.min(s, hi));
-  // x̄ starts at σ_max·z (generate.py `latents * t_steps[0]`); an init is x at time t(σ_max), so divide by α.
-  let xbar = tf.tidy(() => {
-    const t0 = timeOf(sigmas[0]);
-    return run.initial(() => tf.mul(run.rng.normal(run.shape), sigmas[0] * sde.alpha(t0))).div(sde.alpha(t0));
-  });
-  // Trajectories hold x = α·x̄, the SDE's variable, like every other sampler's.
+  // Trajectories and callbacks see x = α·x̄, the SDE's variable, like every other sampler's.
   const alphaAt = (sbar: number) => (sbar === 0 ? 1 : sde.alpha(timeOf(sbar)));
-  run.record(0, timeOf(sigmas[0]), xbar, false, alphaAt(sigmas[0]));
-  for (let i = 0; i < intervals; i++) {
-    const sCur = sigmas[i];
-    const sNext = sigmas[i + 1];
-    await run.checkpoint(i, timeOf(sCur), [xbar]);
-    const next = tf.tidy(() => {
+  // D(x̄; σ̄) = x̂₀ of the denoiser at x = α·x̄, t = t(σ̄).
+  const denoised = (xbar: tf.Tensor, sbar: number) => {
+    const t = timeOf(sbar);
+    return run.predict(tf.mul(xbar, sde.alpha(t)), t).x0;
+  };
+  return {
+    total: intervals,
+    start() {
+      // x̄ starts at σ_max·z (generate.py `latents * t_steps[0]`); an init is x at time t(σ_max), so divide by α.
+      const t0 = timeOf(sigmas[0]);
+      const state = tf.tidy(() => run.initial(() => tf.mul(run.rng.normal(run.shape), sigmas[0] * sde.alpha(t0))).div(sde.alpha(t0)));
+      return { state, t: t0, scale: alphaAt(sigmas[0]) };
+    },
+    step(i, { state: xbar }) {
+      const sCur = sigmas[i];
+      const sNext = sigmas[i + 1];
       const gamma = sCur >= r.sTmin && sCur <= r.sTmax ? gammaMax : 0;
       const sHat = Math.min(sCur * (1 + gamma), hi);
-      const xHat =
-        sHat > sCur ? tf.add(xbar, tf.mul(run.rng.normal(xbar.shape), Math.sqrt(sHat * sHat - sCur * sCur) * r.sNoise)) : xbar;
-      const d = tf.div(tf.sub(xHat, denoise(sde, run, xHat, sHat, timeOf)), sHat);
+      const xHat = sHat > sCur ? tf.add(xbar, tf.mul(run.rng.normal(xbar.shape), Math.sqrt(sHat * sHat - sCur * sCur) * r.sNoise)) : xbar;
+      let x0 = denoised(xHat, sHat);
+      const d = tf.div(tf.sub(xHat, x0), sHat);
       const euler = tf.add(xHat, tf.mul(d, sNext - sHat));
-      if (sNext === 0) return euler;
-      const d2 = tf.div(tf.sub(euler, denoise(sde, run, euler, sNext, timeOf)), sNext);
-      return tf.add(xHat, tf.mul(tf.add(d, d2), 0.5 * (sNext - sHat)));
-    });
-    xbar.dispose();
-    xbar = next;
-    run.stepDone(i, sNext === 0 ? 0 : timeOf(sNext), xbar, alphaAt(sNext));
-  }
-  const last = sigmas[intervals];
-  const tEnd = last === 0 ? 0 : timeOf(last);
-  const alphaEnd = last === 0 ? 1 : sde.alpha(tEnd);
-  const x = alphaEnd === 1 ? xbar : tf.tidy(() => tf.mul(xbar, alphaEnd));
-  if (x !== xbar) xbar.dispose();
-  return run.finish(x, intervals, tEnd);
-}
-
-// D(x̄; σ̄) = x̂₀ = (x + σ²·s(x, t))/α with x = α·x̄ at t = t(σ̄) (Tweedie in the scaled variable).
-function denoise(sde: Sde, run: SamplingRun, xbar: tf.Tensor, sbar: number, timeOf: (s: number) => number): tf.Tensor {
-  const t = timeOf(sbar);
-  const a = sde.alpha(t);
-  const s = sde.sigma(t);
-  const x = tf.mul(xbar, a);
-  return tf.div(tf.add(x, tf.mul(run.score(x, run.times(t)), s * s)), a);
+      let next = euler;
+      if (sNext !== 0) {
+        x0 = denoised(euler, sNext);
+        const d2 = tf.div(tf.sub(euler, x0), sNext);
+        next = tf.add(xHat, tf.mul(tf.add(d, d2), 0.5 * (sNext - sHat)));
+      }
+      return { state: next, t: sNext === 0 ? 0 : timeOf(sNext), scale: alphaAt(sNext), ...(run.watched ? { x0 } : {}) };
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { langevinStart, langevinTime, type LangevinInit } from '../internal/langevinInit.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { defineSampler } from '../internal/defineSampler.js';
 import { initChoice, integerAtLeast, nonNegative, positive, readOptions } from '../internal/options.js';
 
 /** Options of {@link langevinSampler}; defaults are ermongroup/ncsn toy_runner.py's `langevin_dynamics`. */
@@ -33,27 +33,22 @@ export function langevinSampler(options: LangevinOptions = {}): Sampler {
     init: initChoice,
   });
   const r = { steps: 1000, stepSize: 0.1, ...o };
-  return makeSampler('langevin', r, () => r.steps, async (run) => {
+  return defineSampler('langevin', r, (run) => {
     const t = langevinTime(run, o.t);
     const eps = r.stepSize;
-    let x = langevinStart(run, o.init, 'langevin');
-    run.record(0, t, x);
-    for (let i = 0; i < r.steps; i++) {
-      await run.checkpoint(i, t, [x]);
-      const next = tf.tidy(() =>
-        tf.add(tf.add(x, tf.mul(run.score(x, run.times(t)), eps / 2)), tf.mul(run.rng.normal(x.shape), Math.sqrt(eps))),
-      );
-      x.dispose();
-      x = next;
-      run.stepDone(i, t, x);
-    }
-    if (run.denoise(false)) {
-      const sigma = run.hasSde ? run.sde.sigma(t) : 0;
-      const alpha = run.hasSde ? run.sde.alpha(t) : 1;
-      const d = tf.tidy(() => tf.div(tf.add(x, tf.mul(run.score(x, run.times(t)), sigma * sigma)), alpha));
-      x.dispose();
-      x = d;
-    }
-    return run.finish(x, r.steps, t);
+    return {
+      total: r.steps,
+      start: () => ({ state: langevinStart(run, o.init, 'langevin'), t }),
+      step: (_i, { state: x }) => ({
+        state: tf.add(tf.add(x, tf.mul(run.score(x, t), eps / 2)), tf.mul(run.rng.normal(x.shape), Math.sqrt(eps))),
+        t,
+      }),
+      finish: ({ state: x }) => {
+        if (!run.denoise(false)) return { x, t };
+        // Tweedie at t; with no SDE (σ = 0, α = 1) it is the identity.
+        const d = run.hasSde ? tf.tidy(() => tf.keep(run.predict(x, t).x0)) : tf.clone(x);
+        return { x: d, t };
+      },
+    };
   });
 }

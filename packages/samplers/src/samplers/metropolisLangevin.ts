@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { langevinStart, langevinTime, type LangevinInit } from '../internal/langevinInit.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';
 import { fn, initChoice, integerAtLeast, nonNegative, positive, readOptions } from '../internal/options.js';
 import type { SamplingRun } from '../internal/run.js';
 
@@ -47,63 +47,64 @@ export function metropolisLangevinSampler(options: MetropolisLangevinOptions = {
     logDensity: fn,
   });
   const r = { steps: 1000, stepSize: 0.1, ...o };
-  return makeSampler('mala', r, () => r.steps, (run) => mala(run, r));
+  return defineSampler('mala', r, (run) => mala(run, r));
 }
 
-async function mala(run: SamplingRun, r: MetropolisLangevinOptions & { steps: number; stepSize: number }) {
+function mala(run: SamplingRun, r: MetropolisLangevinOptions & { steps: number; stepSize: number }): SamplerProgram {
   const t = langevinTime(run, r.t);
   const eps = r.stepSize;
   const logDensity = r.logDensity;
-  let x = langevinStart(run, r.init, 'mala');
-  let s = tf.tidy(() => run.score(x, run.times(t)));
+  let s: tf.Tensor | null = null;
   let accepted = 0;
-  run.record(0, t, x);
-  for (let i = 0; i < r.steps; i++) {
-    await run.checkpoint(i, t, [x, s]);
-    const out = tf.tidy(() => {
+  return {
+    total: r.steps,
+    start() {
+      const x = langevinStart(run, r.init, 'mala');
+      s = tf.tidy(() => run.score(x, t));
+      return { state: x, t };
+    },
+    step(_i, { state: x }) {
       const n = x.shape[0];
       const flat = (v: tf.Tensor) => tf.reshape(v, [n, -1]);
-      const tVec = run.times(t);
-      const proposal = tf.add(tf.add(x, tf.mul(s, eps / 2)), tf.mul(run.rng.normal(x.shape), Math.sqrt(eps)));
-      const sProp = run.score(proposal, tVec);
+      const proposal = tf.add(tf.add(x, tf.mul(s!, eps / 2)), tf.mul(run.rng.normal(x.shape), Math.sqrt(eps)));
+      const sProp = run.score(proposal, t);
       let logRatio: tf.Tensor;
       if (logDensity) logRatio = tf.sub(logDensity(proposal), logDensity(x));
       else {
         const dx = tf.sub(proposal, x);
-        let integral = tf.mul(tf.sum(tf.mul(flat(tf.add(s, sProp)), flat(dx)), 1), LOBATTO_END_W);
+        let integral = tf.mul(tf.sum(tf.mul(flat(tf.add(s!, sProp)), flat(dx)), 1), LOBATTO_END_W);
         LOBATTO_INNER.forEach((u, k) => {
-          const su = run.score(tf.add(x, tf.mul(dx, u)), tVec);
+          const su = run.score(tf.add(x, tf.mul(dx, u)), t);
           integral = tf.add(integral, tf.mul(tf.sum(tf.mul(flat(su), flat(dx)), 1), LOBATTO_INNER_W[k]));
         });
         logRatio = integral;
       }
       // log q(x|x') − log q(x'|x) with q(y|x) ∝ exp(−‖y − x − (ε/2)s(x)‖²/(2ε)).
-      const forward = tf.sum(tf.square(flat(tf.sub(tf.sub(proposal, x), tf.mul(s, eps / 2)))), 1);
+      const forward = tf.sum(tf.square(flat(tf.sub(tf.sub(proposal, x), tf.mul(s!, eps / 2)))), 1);
       const backward = tf.sum(tf.square(flat(tf.sub(tf.sub(x, proposal), tf.mul(sProp, eps / 2)))), 1);
       const logAccept = tf.add(logRatio, tf.div(tf.sub(forward, backward), 2 * eps));
       const u = run.rng.uniform([n]);
       const accept = tf.less(tf.log(u), logAccept); // [n]
-      const mask = tf.reshape(accept, [n, ...new Array(x.rank - 1).fill(1)]);
-      return {
-        x: tf.where(tf.broadcastTo(mask, x.shape), proposal, x),
-        s: tf.where(tf.broadcastTo(mask, x.shape), sProp, s),
-        count: tf.sum(tf.cast(accept, 'float32')),
-      };
-    });
-    accepted += out.count.dataSync()[0];
-    out.count.dispose();
-    x.dispose();
-    s.dispose();
-    x = out.x;
-    s = out.s;
-    run.stepDone(i, t, x);
-  }
-  if (run.denoise(false) && run.hasSde) {
-    const sigma = run.sde.sigma(t);
-    const d = tf.tidy(() => tf.div(tf.add(x, tf.mul(s, sigma * sigma)), run.sde.alpha(t)));
-    x.dispose();
-    x = d;
-  }
-  s.dispose();
-  return run.finish(x, r.steps, t, { acceptanceRate: accepted / (r.steps * run.n) });
+      const mask = tf.broadcastTo(tf.reshape(accept, [n, ...new Array(x.rank - 1).fill(1)]), x.shape);
+      accepted += tf.sum(tf.cast(accept, 'float32')).dataSync()[0];
+      const nextS = tf.keep(tf.where(mask, sProp, s!));
+      s!.dispose();
+      s = nextS;
+      return { state: tf.where(mask, proposal, x), t };
+    },
+    finish({ state: x }) {
+      const score = s!;
+      s = null;
+      if (run.denoise(false) && run.hasSde) {
+        const sigma = run.sde.sigma(t);
+        const d = tf.tidy(() => tf.div(tf.add(x, tf.mul(score, sigma * sigma)), run.sde.alpha(t)));
+        score.dispose();
+        return { x: d, t };
+      }
+      score.dispose();
+      return { x, t };
+    },
+    carried: () => [s],
+    stats: () => ({ acceptanceRate: accepted / (r.steps * run.n) }),
+  };
 }

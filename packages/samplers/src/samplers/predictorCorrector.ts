@@ -1,24 +1,22 @@
 import type { Sampler } from '../Sampler.js';
-import { checkEps } from '../internal/grids.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { checkEps, sdeGrid } from '../internal/grids.js';
+import { defineSampler } from '../internal/defineSampler.js';
 import { integerAtLeast, oneOf, positive, readOptions } from '../internal/options.js';
-import { runPredictorCorrector } from '../internal/runPredictorCorrector.js';
-import {
-  CORRECTOR_NAMES,
-  PREDICTOR_NAMES,
-  correctorByName,
-  predictorByName,
-  type AncestralVariance,
-  type CorrectorName,
-  type PredictorName,
-} from '../internal/sdeSteps.js';
+import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
+import type { AncestralVariance } from '../internal/sdeSteps.js';
+import { correctorFactory, correctorNames, predictorFactory, predictorNames } from '../steps.js';
+
+/** The built-in predictors; others can be added with `registerPredictor`. */
+export type PredictorName = 'euler-maruyama' | 'reverse-diffusion' | 'ancestral' | 'none';
+/** The built-in correctors; others can be added with `registerCorrector`. */
+export type CorrectorName = 'langevin' | 'ald' | 'none';
 
 /** Options of {@link predictorCorrectorSampler}; defaults are score_sde's. */
 export interface PredictorCorrectorOptions {
-  /** `'reverse-diffusion'` (default), `'euler-maruyama'`, `'ancestral'` or `'none'`. */
-  readonly predictor?: PredictorName;
-  /** `'langevin'` (default, by signal-to-noise ratio), `'ald'` (NCSN's step) or `'none'`. */
-  readonly corrector?: CorrectorName;
+  /** `'reverse-diffusion'` (default), `'euler-maruyama'`, `'ancestral'`, `'none'` or a registered name. */
+  readonly predictor?: PredictorName | (string & {});
+  /** `'langevin'` (default, by signal-to-noise ratio), `'ald'` (NCSN's step), `'none'` or a registered name. */
+  readonly corrector?: CorrectorName | (string & {});
   /** Signal-to-noise ratio of the corrector, default 0.16 (score_sde's CIFAR-10 VE setting). */
   readonly snr?: number;
   /** Corrector steps per predictor step, default 1. */
@@ -42,8 +40,8 @@ export interface PredictorCorrectorOptions {
  */
 export function predictorCorrectorSampler(options: PredictorCorrectorOptions = {}): Sampler {
   const o = readOptions<PredictorCorrectorOptions>('pc', options, {
-    predictor: oneOf(...PREDICTOR_NAMES),
-    corrector: oneOf(...CORRECTOR_NAMES),
+    predictor: oneOf(...predictorNames()),
+    corrector: oneOf(...correctorNames()),
     snr: positive,
     correctorSteps: integerAtLeast(0),
     steps: integerAtLeast(1),
@@ -54,20 +52,20 @@ export function predictorCorrectorSampler(options: PredictorCorrectorOptions = {
   if (resolved.predictor === 'none' && resolved.corrector === 'none') {
     throw new Error("Sampler 'pc': predictor and corrector cannot both be 'none'");
   }
-  return makeSampler(
+  return defineSampler(
     'pc',
     resolved,
-    (r) => o.steps ?? r.sde?.N ?? 0,
     (run) => {
       const sde = run.sde;
       const eps = o.eps ?? sde.samplingEps;
       checkEps('pc', sde, eps);
-      return runPredictorCorrector(run, {
-        predictor: predictorByName(resolved.predictor, sde, o.variance),
-        corrector: correctorByName(resolved.corrector, resolved.snr, resolved.correctorSteps),
+      const steps = o.steps ?? sde.N;
+      return predictorCorrectorProgram(run, {
+        predictor: predictorFactory(resolved.predictor)(sde, { variance: o.variance }),
+        corrector: correctorFactory(resolved.corrector)(resolved.snr, resolved.correctorSteps),
         predictorIsNone: resolved.predictor === 'none',
-        steps: o.steps ?? sde.N,
-        eps,
+        ...sdeGrid(sde, steps, eps),
+        chainSteps: steps,
       });
     },
   );

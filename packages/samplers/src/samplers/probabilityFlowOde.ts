@@ -1,10 +1,9 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
-import { makeSampler } from '../internal/makeSampler.js';
-import { FIXED_STEP_METHODS, ODE_METHODS, integrateFixed, integrateRk45, type OdeMethod } from '../internal/odeSolvers.js';
+import { defineSampler, type StepState } from '../internal/defineSampler.js';
+import { FIXED_STEP_METHODS, ODE_METHODS, Rk45Stepper, fixedStep, type OdeMethod, type OdeRhs } from '../internal/odeSolvers.js';
 import { integerAtLeast, oneOf, positive, readOptions } from '../internal/options.js';
-import { probabilityFlowRhs, tweedie } from '../internal/probabilityFlow.js';
 
 /** Options of {@link probabilityFlowOdeSampler}. */
 export interface ProbabilityFlowOdeOptions {
@@ -46,47 +45,46 @@ export function probabilityFlowOdeSampler(options: ProbabilityFlowOdeOptions = {
     eps: positive,
   });
   const r = { method: 'rk45', steps: 100, spacing: 'time', rtol: 1e-5, atol: 1e-5, maxSteps: 10_000, ...o } as const;
-  return makeSampler(
-    'ode',
-    r,
-    () => (r.method === 'rk45' ? 1000 : r.steps),
-    async (run) => {
-      const sde = run.sde;
-      const eps = o.eps ?? sde.samplingEps;
-      checkEps('ode', sde, eps);
-      const F = probabilityFlowRhs(sde, run.score);
-      const x0 = run.initial(() => sde.priorSample(run.shape, run.rng));
-      run.record(0, sde.T, x0);
-      const hooks = {
-        before: (i: number, t: number, live: tf.Tensor[]) => run.checkpoint(i, t, [...live, x0]),
-        after: (i: number, t: number, y: tf.Tensor, fraction: number) => {
-          if (r.method === 'rk45') {
-            run.progressFraction(fraction);
-            run.record(i + 1, t, y);
-          } else run.stepDone(i, t, y);
+  return defineSampler('ode', r, (run) => {
+    const sde = run.sde;
+    const eps = o.eps ?? sde.samplingEps;
+    checkEps('ode', sde, eps);
+    // The probability-flow drift dx/dt = f(t)·x − ½g(t)²·s(x, t) (score_sde sde_lib.py SDE.reverse, ODE).
+    const F: OdeRhs = (t, x) =>
+      tf.tidy(() => {
+        const g = sde.diffusion(t);
+        return tf.sub(tf.mul(x, sde.driftRate(t)), tf.mul(run.score(x, t), 0.5 * g * g));
+      });
+    const finish = ({ state: x, t }: StepState) => ({ x: run.denoise(false) ? tf.tidy(() => tf.keep(run.predict(x, eps).x0)) : x, t });
+    if (r.method === 'rk45') {
+      let stepper: Rk45Stepper | null = null;
+      return {
+        total: 1000,
+        start() {
+          const x = run.initial(() => sde.priorSample(run.shape, run.rng));
+          stepper = new Rk45Stepper(F, x, sde.T, eps, r);
+          return { state: x, t: sde.T };
         },
+        more: () => !stepper!.done,
+        step: (_i, { state }) => ({ state: stepper!.step(state), t: stepper!.t }),
+        fraction: () => stepper!.fraction,
+        finish: (c) => {
+          stepper!.dispose();
+          return finish(c);
+        },
+        carried: () => [stepper?.carried],
+        stats: () => ({ rejectedSteps: stepper!.rejected }),
       };
-      let x: tf.Tensor;
-      let steps: number;
-      let stats: Record<string, number> | undefined;
-      if (r.method === 'rk45') {
-        const out = await integrateRk45(F, x0, sde.T, eps, r, hooks);
-        x = out.y;
-        steps = out.accepted;
-        stats = { rejectedSteps: out.rejected };
-      } else {
-        x = await integrateFixed(r.method, F, x0, solverGrid(sde, r.steps, eps, r.spacing), hooks);
-        steps = r.steps;
-      }
-      x0.dispose();
-      if (run.denoise(false)) {
-        const d = tweedie(sde, run.score, x, eps);
-        x.dispose();
-        x = d;
-      }
-      return run.finish(x, steps, eps, stats);
-    },
-  );
+    }
+    const method = r.method;
+    const times = solverGrid(sde, r.steps, eps, r.spacing);
+    return {
+      total: r.steps,
+      start: () => ({ state: run.initial(() => sde.priorSample(run.shape, run.rng)), t: sde.T }),
+      step: (i, { state }) => ({ state: fixedStep(method, F, times[i], state, times[i + 1] - times[i]), t: times[i + 1] }),
+      finish,
+    };
+  });
 }
 
 /** Evaluations per step of each fixed-step method (for planning an NFE budget). */

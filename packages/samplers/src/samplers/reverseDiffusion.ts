@@ -1,9 +1,9 @@
 import type { Sampler } from '../Sampler.js';
-import { checkEps } from '../internal/grids.js';
-import { makeSampler } from '../internal/makeSampler.js';
+import { checkEps, sdeGrid } from '../internal/grids.js';
+import { defineSampler } from '../internal/defineSampler.js';
 import { integerAtLeast, positive, readOptions } from '../internal/options.js';
-import { runPredictorCorrector } from '../internal/runPredictorCorrector.js';
-import { noneCorrector, reverseDiffusionStep } from '../internal/sdeSteps.js';
+import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
+import { noneStep, reverseDiffusionStep } from '../internal/sdeSteps.js';
 
 /** Options of {@link reverseDiffusionSampler}. */
 export interface ReverseDiffusionOptions {
@@ -23,14 +23,14 @@ export interface ReverseDiffusionOptions {
  */
 export function reverseDiffusionSampler(options: ReverseDiffusionOptions = {}): Sampler {
   const o = readOptions<ReverseDiffusionOptions>('reverse-diffusion', options, { steps: integerAtLeast(1), eps: positive });
-  return makeSampler(
+  return defineSampler(
     'reverse-diffusion',
     o as Record<string, unknown>,
-    (r) => o.steps ?? r.sde?.N ?? 0,
     (run) => {
       const eps = o.eps ?? run.sde.samplingEps;
       checkEps('reverse-diffusion', run.sde, eps);
-      return runPredictorCorrector(run, { predictor: reverseDiffusionStep, corrector: noneCorrector, predictorIsNone: false, steps: o.steps ?? run.sde.N, eps });
+      const steps = o.steps ?? run.sde.N;
+      return predictorCorrectorProgram(run, { predictor: reverseDiffusionStep, corrector: noneStep, predictorIsNone: false, ...sdeGrid(run.sde, steps, eps), chainSteps: steps });
     },
   );
 }

