@@ -39,6 +39,12 @@ export function createProgram(options: { exitOverride?: boolean } = {}): Command
   return program;
 }
 
+/** The exit code of usage errors and bad input (runtime faults exit 1). */
+export const USAGE_ERROR = 2;
+
+// The scorekit packages' errors about what they were given (a file, a config, a checkpoint): bad input, exit 2.
+const BAD_INPUT_ERRORS = new Set(['ConfigError', 'DatasetError', 'CheckpointError', 'NpyFormatError', 'TensorFileError', 'ObjectiveConfigError']);
+
 /**
  * Runs the CLI on `argv` (as `process.argv`) and resolves to the exit code: 0 on success, the code of a
  * `CliError` (2 for bad input), 1 for anything else. Errors are printed as one clear message, never a stack trace
@@ -55,10 +61,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return takeExitCode();
   } catch (e) {
     takeExitCode();
-    if (e instanceof CommanderError) return e.exitCode; // commander already printed the message (or help)
+    // Commander already printed the message (or the help). Help and --version exit 0; every usage error (unknown
+    // option or command, missing argument) exits 2 as the README promises, where commander would exit 1.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : USAGE_ERROR;
     process.stderr.write(`scorekit: ${describeError(e)}\n`);
     const code = (e as { exitCode?: unknown }).exitCode;
-    return typeof code === 'number' ? code : 1;
+    if (typeof code === 'number') return code;
+    return e instanceof Error && BAD_INPUT_ERRORS.has(e.name) ? USAGE_ERROR : 1;
   }
 }
 

@@ -5,12 +5,14 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { BACKEND_NAMES } from '@scorekit/core';
 import { SDE_NAMES, createSde } from '@scorekit/sde';
 import { TOY_DATASET_NAMES } from '@scorekit/data';
-import { createNetwork, networkKinds, resolveScoreModelConfig } from '@scorekit/models';
+import { networkKinds, resolveNetworkConfig, resolveScoreModelConfig } from '@scorekit/models';
 import type { ScoreModelConfig } from '@scorekit/models';
 import { OBJECTIVE_NAMES, createObjective } from '@scorekit/objectives';
 import { SAMPLER_NAMES, createSampler } from '@scorekit/samplers';
 import type { ConfigProblem } from './errors.js';
 import { problem } from './errors.js';
+import { formatBytes, memoryBudgetBytes, networkSize, trainingBytes } from './memoryBudget.js';
+import { seedProblem } from './seeds.js';
 
 /** Image data sets `train` can load (besides the 2D toy sets of `@scorekit/data`). */
 export const IMAGE_DATASET_NAMES = ['mnist', 'fashion-mnist', 'folder'] as const;
@@ -133,7 +135,7 @@ export function parseTrainConfig(input: unknown): Validation<TrainConfig> {
     warmup: int('warmup', raw.warmup, 0),
     gradClip: raw.gradClip === null ? E.right(null) : positive('gradClip', raw.gradClip, 'a number > 0, or null for no clipping'),
     emaDecay: num('emaDecay', raw.emaDecay, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
-    seed: int('seed', raw.seed, 0),
+    seed: seedProblem(raw.seed) == null ? E.right(raw.seed as number) : E.left(problem('seed', seedProblem(raw.seed)!)),
     logEvery: int('logEvery', raw.logEvery, 1),
     sampleEvery: int('sampleEvery', raw.sampleEvery, 0),
     checkpointEvery: int('checkpointEvery', raw.checkpointEvery, 0),
@@ -169,7 +171,24 @@ function crossChecks(c: Record<string, unknown>): Validation<TrainConfig> {
   if (!toy && config.network.kind === 'mlp') {
     problems.push({ field: 'network.kind', message: `image data set '${config.dataset.name}' needs a U-Net`, allowed: ['unet'] });
   }
+  if (problems.length === 0) problems.push(...memoryProblems(config));
   return problems.length > 0 ? E.left(problems) : E.right(config);
+}
+
+// The run's memory estimated from the config alone (weights, and a batch of the network's input shape), before
+// anything is allocated.
+function memoryProblems(config: TrainConfig): ConfigProblem[] {
+  const resolved = resolveNetworkConfig(config.network as never);
+  const size = networkSize(resolved);
+  const r = resolved as { dim?: number; imageSize?: readonly [number, number]; channels?: number };
+  const pointSize = r.imageSize != null ? r.imageSize[0] * r.imageSize[1] * (r.channels ?? 1) : (r.dim ?? 2);
+  const bytes = trainingBytes(size, config.batchSize, pointSize);
+  const budget = memoryBudgetBytes();
+  if (bytes.total <= budget) return [];
+  const need = `the run needs ${formatBytes(bytes.total)} of memory, more than the ${formatBytes(budget)} available`;
+  return bytes.batch >= bytes.weights
+    ? [{ field: 'batchSize', message: `${need} (a batch of ${config.batchSize} takes ${formatBytes(bytes.batch)}); lower the batch size` }]
+    : [{ field: 'network', message: `${need} (${size.parameters.toPrecision(3)} weights take ${formatBytes(bytes.weights)}); make the network narrower or shallower` }];
 }
 
 function dataset(value: unknown): Validation<DatasetConfig> {
@@ -202,8 +221,8 @@ function network(value: unknown): Validation<TrainConfig['network']> {
     return E.left(problem('network.kind', `unknown network ${show(kind)}`, networkKinds()));
   }
   try {
-    // The resolvers collect problems without throwing; building (and freeing) the network reports them all.
-    createNetwork(value as never).dispose();
+    // Checked without building it: a network too large for memory is refused by the size check, not allocated.
+    resolveNetworkConfig(value as never);
   } catch (e) {
     return E.left(fromError('network', e));
   }

@@ -7,6 +7,7 @@ import { ensureDir, loadNpy, writeFileAtomic } from '@scorekit/core/node';
 import type { NpyArray } from '@scorekit/core';
 import type { AtomicFileData } from '@scorekit/core/node';
 import { CliError } from './errors.js';
+import { describeFsError } from './outputPath.js';
 
 /**
  * Reads and parses a JSON file at the edge: a missing file or malformed JSON is a `CliError` naming the file and
@@ -27,7 +28,36 @@ export function readJsonFile(path: string, origin: string): TE.TaskEither<CliErr
         (e) => new CliError(`${origin} file ${path} is not valid JSON: ${(e as Error).message}`),
       ),
     ),
+    TE.chainEitherK((value) => {
+      const depth = jsonDepthBeyond(value, MAX_JSON_DEPTH);
+      return depth == null
+        ? E.right(value)
+        : E.left(new CliError(`${origin} file ${path} nests deeper than ${MAX_JSON_DEPTH} levels (at ${depth}); scorekit's JSON files are a few levels deep`));
+    }),
   );
+}
+
+/** The deepest nesting a JSON input may have: every scorekit file is a few levels deep; 100 000 would overflow the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The path of the first value nested deeper than `limit` (e.g. `network[0][0]…`), or undefined. Walks with an
+ * explicit stack, so a hostile file nested 100 000 deep is measured without recursion.
+ *
+ * @example
+ * jsonDepthBeyond(JSON.parse('[[[1]]]'), 2); // '[0][0]'
+ */
+export function jsonDepthBeyond(value: unknown, limit: number): string | undefined {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    if (top.value == null || typeof top.value !== 'object') continue;
+    if (top.depth >= limit) return top.path === '' ? '(top)' : top.path;
+    for (const [k, v] of Object.entries(top.value)) {
+      stack.push({ value: v, depth: top.depth + 1, path: Array.isArray(top.value) ? `${top.path}[${k}]` : top.path === '' ? k : `${top.path}.${k}` });
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -81,5 +111,5 @@ function fileReason(e: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'it is a directory';
   if (code === 'EACCES') return 'permission denied';
-  return (e as Error).message;
+  return describeFsError(e);
 }

@@ -11,6 +11,7 @@ import { knownDensity } from './knownDensity.js';
 import { mixtureDensity } from './png.js';
 import { buildModel } from './buildModel.js';
 import { CliError } from './errors.js';
+import { checkDataValues } from './imageValues.js';
 import { readJsonFile, runTask } from './io.js';
 
 /** Where `sample` and `likelihood` get their score from. */
@@ -168,5 +169,8 @@ export function dataTensor(array: { data: ArrayLike<number | bigint>; shape: rea
   const expected = `[n, ${pointShape.join(', ')}]`;
   const ok = array.shape.length === pointShape.length + 1 && pointShape.every((d, i) => array.shape[i + 1] === d) && (array.shape[0] ?? 0) > 0;
   if (!ok) throw new CliError(`${origin} has shape [${array.shape.join(', ')}]; expected ${expected} for this model`);
-  return tf.tensor(Float32Array.from(array.data as ArrayLike<number | bigint>, (v) => Number(v)), [...array.shape]);
+  const values = Float32Array.from(array.data as ArrayLike<number | bigint>, (v) => Number(v));
+  // Non-finite data is the data's fault, said so here rather than blamed on the score function later.
+  checkDataValues(values, array.shape, origin, { images: pointShape.length === 3 });
+  return tf.tensor(values, [...array.shape]);
 }

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs/promises';
+import * as nodePath from 'node:path';
 import { Rng, adam } from '@scorekit/core';
 import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import type { JsonValue } from '@scorekit/core';
-import { ExponentialMovingAverage } from '@scorekit/models';
+import { ExponentialMovingAverage, resolveNetworkConfig } from '@scorekit/models';
 import { listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '@scorekit/models/node';
 import { createObjective } from '@scorekit/objectives';
 import type { Objective } from '@scorekit/objectives';
@@ -20,6 +21,9 @@ import { knownDensity } from './knownDensity.js';
 import type { Progress } from './progress.js';
 import { CliError } from './errors.js';
 import { clipByGlobalNorm } from './clipByGlobalNorm.js';
+import { acquireRunLock } from './runLock.js';
+import { describeFsError } from './outputPath.js';
+import { streamSeed } from './seeds.js';
 
 /** Options of {@link trainModel}. */
 export interface TrainModelOptions {
@@ -75,34 +79,101 @@ const SAMPLE_STREAM = 3;
 export async function trainModel(config: TrainConfig, options: TrainModelOptions): Promise<TrainSummary> {
   const run = runFolder(options.runDir);
   const log = options.log ?? (() => undefined);
-  if (options.resume) config = await resumedConfig(run, config);
-  else await refuseToOverwrite(run);
-  await ensureDir(run.root);
-  await writeFileAtomic(run.config, `${JSON.stringify(config, null, 2)}\n`);
-
-  const data = await openTrainingData(config.dataset, config.seed + DATA_STREAM);
-  const built = buildModel(config);
-  const { network, model } = built;
-  const objective = createObjective(config.objective as never) as Objective;
-  // score_sde optim: Adam β (0.9, 0.999), eps 1e-8; scorekit's adam is tf.train.adam with fused steps on wasm
-  const optimizer = adam(config.lr, 0.9, 0.999, 1e-8);
-  const ema = new ExponentialMovingAverage(network.variables, { decay: config.emaDecay });
-  let dataRng = new Rng(config.seed + DATA_STREAM);
-  let noiseRng = new Rng(config.seed + NOISE_STREAM);
-  let startStep = 0;
-  let elapsedBefore = 0;
+  // Everything is checked before anything is written: a resumed run is locked first (its folder exists), its
+  // checkpoint verified against the run; a new run's data and network are checked before its folder is created.
+  let release: (() => Promise<void>) | undefined;
   if (options.resume) {
-    const info = await restoreCheckpoint(run.checkpoints, { network, ema, optimizer }).catch((e: unknown) => {
-      throw new CliError(`Cannot resume from ${run.checkpoints}: ${(e as Error).message}`);
-    });
-    const rngs = info.rngs();
-    dataRng = rngs.data ?? dataRng;
-    noiseRng = rngs.noise ?? noiseRng;
-    startStep = info.step;
-    elapsedBefore = typeof info.extra.time === 'number' ? info.extra.time : 0;
-    await truncateMetrics(run.metrics, startStep);
-    log(`resumed from step ${startStep} (${info.path})`);
+    await assertRunFolderExists(run);
+    release = await acquireRunLock(run.root);
   }
+  let network: BuiltModel['network'] | undefined;
+  let ema: ExponentialMovingAverage | undefined;
+  let optimizer: ReturnType<typeof adam> | undefined;
+  try {
+    if (options.resume) config = await resumedConfig(run, config);
+    else await refuseToOverwrite(run);
+    const data = await openTrainingData(config.dataset, streamSeed(config.seed, DATA_STREAM));
+    checkDataFitsNetwork(config, data);
+    const built = buildModel(config);
+    network = built.network;
+    const objective = createObjective(config.objective as never) as Objective;
+    // score_sde optim: Adam β (0.9, 0.999), eps 1e-8; scorekit's adam is tf.train.adam with fused steps on wasm
+    optimizer = adam(config.lr, 0.9, 0.999, 1e-8);
+    ema = new ExponentialMovingAverage(network.variables, { decay: config.emaDecay });
+    let dataRng = new Rng(streamSeed(config.seed, DATA_STREAM));
+    let noiseRng = new Rng(streamSeed(config.seed, NOISE_STREAM));
+    let startStep = 0;
+    let elapsedBefore = 0;
+    let carried: IntervalSums | undefined;
+    let resumedFrom: string | undefined;
+    if (options.resume) {
+      // Restored in memory only: a checkpoint that does not fit the network fails here, before any write.
+      const info = await restoreCheckpoint(run.checkpoints, { network, ema, optimizer }).catch((e: unknown) => {
+        throw new CliError(`Cannot resume from ${run.checkpoints}: ${(e as Error).message}`);
+      });
+      const rngs = info.rngs();
+      dataRng = rngs.data ?? dataRng;
+      noiseRng = rngs.noise ?? noiseRng;
+      startStep = info.step;
+      elapsedBefore = typeof info.extra.time === 'number' ? info.extra.time : 0;
+      carried = intervalSums(info.extra.interval);
+      resumedFrom = info.path;
+    } else {
+      await createRunFolder(run);
+      release = await acquireRunLock(run.root);
+      // Another writer may have started this run between the first check and the lock.
+      await refuseToOverwrite(run);
+    }
+    await removeStaleTemporaries(run);
+    await writeFileAtomic(run.config, `${JSON.stringify(config, null, 2)}\n`);
+    if (options.resume) {
+      await truncateMetrics(run.metrics, startStep);
+      log(`resumed from step ${startStep} (${resumedFrom})`);
+    }
+    return await trainLoop({ config, options, run, log, data, built, objective, optimizer, ema, dataRng, noiseRng, startStep, elapsedBefore, carried });
+  } finally {
+    options.progress?.stop();
+    ema?.dispose();
+    optimizer?.dispose();
+    network?.dispose();
+    await release?.();
+  }
+}
+
+/** The running sums of the current log interval, saved in checkpoints so a resumed interval's mean is whole. */
+interface IntervalSums {
+  readonly loss: number;
+  readonly gradNorm: number;
+  readonly steps: number;
+}
+
+function intervalSums(value: unknown): IntervalSums | undefined {
+  const v = value as Partial<IntervalSums> | null | undefined;
+  return v != null && Number.isFinite(v.loss) && Number.isFinite(v.gradNorm) && Number.isInteger(v.steps)
+    ? { loss: v.loss!, gradNorm: v.gradNorm!, steps: v.steps! }
+    : undefined;
+}
+
+interface LoopState {
+  readonly config: TrainConfig;
+  readonly options: TrainModelOptions;
+  readonly run: RunFolder;
+  readonly log: (line: string) => void;
+  readonly data: TrainingData;
+  readonly built: BuiltModel;
+  readonly objective: Objective;
+  readonly optimizer: ReturnType<typeof adam>;
+  readonly ema: ExponentialMovingAverage;
+  readonly dataRng: Rng;
+  readonly noiseRng: Rng;
+  readonly startStep: number;
+  readonly elapsedBefore: number;
+  readonly carried: IntervalSums | undefined;
+}
+
+async function trainLoop(state: LoopState): Promise<TrainSummary> {
+  const { config, options, run, log, data, built, objective, optimizer, ema, dataRng, noiseRng, startStep, elapsedBefore } = state;
+  const { network, model } = built;
   log(`training ${network.config.kind} (${network.parameterCount} parameters) on ${data.description}, ` +
     `${config.objective.name} / ${config.sde.name}, ${config.steps} steps of batch ${config.batchSize}`);
 
@@ -122,7 +193,7 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
   let lastLoss: number | null = null;
   let lastCheckpoint: string | null = null;
   let lastSamples: string | null = null;
-  const interval = { loss: 0, gradNorm: 0, steps: 0, since: performance.now() };
+  const interval = { loss: state.carried?.loss ?? 0, gradNorm: state.carried?.gradNorm ?? 0, steps: state.carried?.steps ?? 0, since: performance.now() };
   const started = performance.now();
   const seconds = () => elapsedBefore + (performance.now() - started) / 1000;
   let rate = 0;
@@ -131,7 +202,8 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
   const save = async () => {
     lastCheckpoint = await saveCheckpoint(
       run.checkpoints,
-      { step, network, ema, optimizer, rngs: { data: dataRng, noise: noiseRng }, config: config as unknown as JsonValue, extra: { time: seconds() } },
+      { step, network, ema, optimizer, rngs: { data: dataRng, noise: noiseRng }, config: config as unknown as JsonValue,
+        extra: { time: seconds(), interval: { loss: interval.loss, gradNorm: interval.gradNorm, steps: interval.steps } } },
       { keep: config.keepCheckpoints },
     );
   };
@@ -151,7 +223,7 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
       });
       step++;
       lastLoss = loss;
-      if (!Number.isFinite(loss)) throw new CliError(`training diverged at step ${step}: loss is ${loss}. Lower lr (now ${config.lr}) or set gradClip.`, 1);
+      if (!Number.isFinite(loss)) throw new CliError(divergenceMessage(config, step, loss), 1);
       interval.loss += loss;
       interval.gradNorm += gradNorm;
       interval.steps++;
@@ -210,10 +282,15 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
     return summary;
   } finally {
     options.progress?.stop();
-    ema.dispose();
-    optimizer.dispose();
-    network.dispose();
   }
+}
+
+// A non-finite loss: the training data is finite (bytes scaled to [−1, 1], or drawn 2D points), so the cause is
+// the optimisation. Suggest gradient
+// clipping only when it is off.
+function divergenceMessage(config: TrainConfig, step: number, loss: number): string {
+  const clip = config.gradClip == null ? 'or set gradClip (e.g. 1)' : `or lower gradClip (now ${config.gradClip})`;
+  return `training diverged at step ${step}: the loss is ${loss}. Lower lr (now ${config.lr}) ${clip}.`;
 }
 
 /**
@@ -238,7 +315,7 @@ async function drawSamples(
         score: built.scoreFn(labels),
         sde: built.sde,
         shape: [n, ...data.pointShape],
-        seed: config.seed + SAMPLE_STREAM,
+        seed: streamSeed(config.seed, SAMPLE_STREAM),
         ...(config.trajectoryEvery > 0 ? { record: { every: config.trajectoryEvery } } : {}),
       }),
     );
@@ -282,19 +359,109 @@ export async function saveTrajectory(
   await writeFileAtomic(run.trajectoryIndex, `${JSON.stringify([...kept, entry], null, 1)}\n`);
 }
 
+// What a run folder holds besides its lock; any of them means a run was (or is being) written there.
+const RUN_ENTRIES = ['config.json', 'metrics.jsonl', 'summary.json', 'checkpoints', 'samples', 'trajectories'];
+
 async function refuseToOverwrite(run: RunFolder): Promise<void> {
-  if ((await listCheckpoints(run.checkpoints)).length > 0) {
+  const checkpoints = await listCheckpoints(run.checkpoints);
+  if (checkpoints.length > 0) {
     throw new CliError(`${run.root} already holds a training run (checkpoints found). Use --resume to continue it, or choose another --out.`);
+  }
+  const present = (await fs.readdir(run.root).catch(() => [] as string[])).filter((e) => RUN_ENTRIES.includes(e));
+  if (present.length > 0) {
+    // A killed run that saved no checkpoint: nothing to resume, and appending to its log would mix two runs.
+    throw new CliError(
+      `${run.root} holds files of an earlier run (${present.join(', ')}) but no checkpoint, so it cannot be resumed ` +
+        `(was it killed before its first checkpoint?). Delete the folder or choose another --out.`,
+    );
   }
 }
 
+async function assertRunFolderExists(run: RunFolder): Promise<void> {
+  const stat = await fs.stat(run.root).catch(() => null);
+  if (stat?.isDirectory() !== true) throw new CliError(`Cannot resume ${run.root}: no such run folder. Start the run without --resume.`);
+}
+
+async function createRunFolder(run: RunFolder): Promise<void> {
+  await fs.mkdir(run.root, { recursive: true }).catch((e: unknown) => {
+    throw new CliError(`Cannot create the run folder ${run.root}: ${describeFsError(e)}`, 1);
+  });
+}
+
+// Checkpoint folders half-written by a killed run (saveCheckpoint writes `.tmp-*` and renames it when complete).
+// Only called while holding the run's lock, so no live writer owns them.
+async function removeStaleTemporaries(run: RunFolder): Promise<void> {
+  const entries = await fs.readdir(run.checkpoints).catch(() => [] as string[]);
+  for (const e of entries.filter((name) => name.startsWith('.tmp-'))) {
+    await fs.rm(nodePath.join(run.checkpoints, e), { recursive: true, force: true });
+  }
+}
+
+// The data's point shape against the network's input, checked before the run folder is created (a mismatch
+// would otherwise surface inside the first training step).
+function checkDataFitsNetwork(config: TrainConfig, data: TrainingData): void {
+  const resolved = resolveNetworkConfig(config.network as never) as { kind: string; dim?: number; imageSize?: readonly number[]; channels?: number; network?: { dim?: number } };
+  const expected =
+    resolved.imageSize != null ? [...resolved.imageSize, resolved.channels ?? 1] : resolved.dim != null ? [resolved.dim] : resolved.network?.dim != null ? [resolved.network.dim] : undefined;
+  if (expected == null) return;
+  const got = [...data.pointShape];
+  if (expected.length !== got.length || expected.some((d, i) => d !== got[i])) {
+    const fields = resolved.imageSize != null ? 'network.imageSize and network.channels' : 'network.dim';
+    throw new CliError(
+      `The data (${data.description}) has points of shape [${got.join(', ')}] but the network takes [${expected.join(', ')}]; ` +
+        `set ${fields} to match the data.`,
+    );
+  }
+}
+
+/**
+ * The saved config of a run to resume, after checking that its latest checkpoint belongs to it: the checkpoint's
+ * folder name matches the step inside it, and its config is the run's (all but `steps`). Nothing is written.
+ */
 async function resumedConfig(run: RunFolder, requested: TrainConfig): Promise<TrainConfig> {
+  const savedText = await fs.readFile(run.config, 'utf8').catch((e: unknown) => {
+    throw new CliError(`Cannot resume ${run.root}: cannot read its config.json (${describeFsError(e)}); is it a run folder?`);
+  });
+  let saved: TrainConfig;
+  try {
+    saved = JSON.parse(savedText) as TrainConfig;
+  } catch (e) {
+    throw new CliError(`Cannot resume ${run.root}: its config.json is not valid JSON (${(e as Error).message})`);
+  }
   const info = await readCheckpoint(run.checkpoints).catch((e: unknown) => {
     throw new CliError(`Cannot resume ${run.root}: ${(e as Error).message}`);
   });
-  const saved = info.config as unknown as TrainConfig;
+  const folder = nodePath.basename(info.path);
+  if (folder !== run.stepName(info.step)) {
+    throw new CliError(
+      `Cannot resume ${run.root}: checkpoint folder ${folder} holds step ${info.step} (expected ${run.stepName(info.step)}); ` +
+        'it was renamed or copied from another run. Restore the run\'s own checkpoint or start a new run.',
+    );
+  }
+  if (info.config == null) {
+    throw new CliError(`Cannot resume ${run.root}: checkpoint ${folder} records no config, so it cannot be matched to this run.`);
+  }
+  const differences = jsonDifferences({ ...(info.config as object), steps: 0 }, { ...saved, steps: 0 });
+  if (differences.length > 0) {
+    throw new CliError(
+      `Cannot resume ${run.root}: checkpoint ${folder} does not belong to this run; it differs from config.json in ` +
+        `${differences.slice(0, 5).join('; ')}${differences.length > 5 ? `; and ${differences.length - 5} more` : ''}. ` +
+        'Resume the run it came from, or restore this run\'s own checkpoints.',
+    );
+  }
   // Only the length of the run may change on resume (longer or shorter); anything else would not be the same run.
   return { ...saved, steps: requested.steps };
+}
+
+/** Where two JSON values differ: `network.width: 32 in the checkpoint, 16 in config.json`. */
+function jsonDifferences(checkpoint: unknown, run: unknown, path = ''): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => v != null && typeof v === 'object';
+  if (isObject(checkpoint) && isObject(run) && Array.isArray(checkpoint) === Array.isArray(run)) {
+    const keys = [...new Set([...Object.keys(checkpoint), ...Object.keys(run)])];
+    return keys.flatMap((k) => jsonDifferences(checkpoint[k], run[k], path === '' ? k : `${path}.${k}`));
+  }
+  const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
+  return JSON.stringify(checkpoint) === JSON.stringify(run) ? [] : [`${path}: ${show(checkpoint)} in the checkpoint, ${show(run)} in config.json`];
 }
 
 async function truncateMetrics(path: string, step: number): Promise<void> {

@@ -19,7 +19,7 @@ describe('scorekit gallery', () => {
 
   it('requires --runs', async () => {
     const r = await cli('gallery');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // a usage error: exit 2 as the README promises (issue 16)
     expect(r.stderr).toContain("required option '--runs <dir>' not specified");
   });
 });

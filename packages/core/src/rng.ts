@@ -21,9 +21,12 @@ export class Rng {
   private readonly s = new Int32Array(4);
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng seed must be a finite number, got ${seed}`);
+    // Seeds are 32-bit: a larger or fractional one would be folded silently (2³² + 7 would equal 7).
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new Error(`Rng seed must be an integer in [0, 4294967295], got ${seed}`);
+    }
     // splitmix32 spreads any seed over the four state words (xoshiro must not start all-zero).
-    let x = Math.floor(seed) >>> 0;
+    let x = seed >>> 0;
     const next = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
       let z = x;

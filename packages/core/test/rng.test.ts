@@ -46,7 +46,13 @@ describe('Rng', () => {
   });
 
   it('rejects malformed seeds and states', () => {
-    expect(() => new Rng(Number.NaN)).toThrow(/finite/);
+    expect(() => new Rng(Number.NaN)).toThrow(/integer in \[0, 4294967295\], got NaN/);
+    // 2³² + 7 used to be folded onto 7, 2.5 onto 2 and −1 onto 2³² − 1: each is refused, naming the value.
+    expect(() => new Rng(4294967303)).toThrow(/got 4294967303/);
+    expect(() => new Rng(2.5)).toThrow(/got 2.5/);
+    expect(() => new Rng(-1)).toThrow(/got -1/);
+    // The largest seed is a seed of its own, not an alias of 0.
+    expect(new Rng(4294967295).nextUint32()).not.toBe(new Rng(0).nextUint32());
     expect(() => Rng.fromState({ words: [1, 2, 3] as unknown as [number, number, number, number] })).toThrow(/four unsigned/);
     expect(() => Rng.fromState({ words: [0, 0, 0, 0] })).toThrow(/all zeros/);
   });

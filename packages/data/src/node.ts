@@ -7,5 +7,5 @@ export { loadFashionMnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES } from './im
 export type { LoadFashionMnistOptions } from './images/loadFashionMnist.js';
 export { loadIdxDataset } from './images/loadIdxDataset.js';
 export type { IdxDatasetPaths } from './images/loadIdxDataset.js';
-export { loadImageFolder } from './images/loadImageFolder.js';
+export { loadImageFolder, MAX_IMAGE_PIXELS } from './images/loadImageFolder.js';
 export type { LoadImageFolderOptions } from './images/loadImageFolder.js';

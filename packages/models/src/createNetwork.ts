@@ -1,10 +1,10 @@
 import type { Rng } from '@scorekit/core';
 import type { Network } from './Network.js';
 import { ConfigError } from './ConfigError.js';
-import { show } from './internal/validate.js';
-import { createEnergyNetwork, type EnergyConfig } from './networks/EnergyNetwork.js';
-import { createMlp, type MlpConfig } from './networks/MlpNetwork.js';
-import { createUNet, type UNetConfig } from './networks/UNet.js';
+import { Problems, show } from './internal/validate.js';
+import { createEnergyNetwork, resolveEnergyConfig, type EnergyConfig } from './networks/EnergyNetwork.js';
+import { createMlp, resolveMlpConfig, type MlpConfig } from './networks/MlpNetwork.js';
+import { createUNet, resolveUNetConfig, type UNetConfig } from './networks/UNet.js';
 
 /** Any network config; `kind` picks the architecture. */
 export type NetworkConfig = MlpConfig | UNetConfig | EnergyConfig;
@@ -58,4 +58,33 @@ export function createNetwork(config: NetworkConfig | { readonly kind: string },
     throw new ConfigError('network', [`kind must be one of ${networkKinds().map((k) => `'${k}'`).join(', ')}, got ${show(kind)}`]);
   }
   return factory(config as never, options);
+}
+
+// The built-in kinds' resolvers: they check a config without allocating any weights.
+const resolvers = new Map<string, (config: unknown, problems: Problems) => object>([
+  ['mlp', resolveMlpConfig],
+  ['unet', resolveUNetConfig],
+  ['energy', resolveEnergyConfig],
+]);
+
+/**
+ * Checks a network config and fills in its defaults without building the network (no weights are allocated, so a
+ * config 30 000 wide is checked as fast as one 16 wide). Throws a {@link ConfigError} listing every problem. Kinds
+ * added with {@link registerNetwork} have no resolver: they are built once and freed.
+ *
+ * @example
+ * const resolved = resolveNetworkConfig({ kind: 'mlp', dim: 2, width: 64 }); // { kind: 'mlp', depth: 3, … }
+ */
+export function resolveNetworkConfig(config: NetworkConfig | { readonly kind: string }): { readonly kind: string; readonly [key: string]: unknown } {
+  const kind = (config as { kind?: unknown } | null)?.kind;
+  const resolve = typeof kind === 'string' ? resolvers.get(kind) : undefined;
+  if (resolve == null) {
+    const network = createNetwork(config);
+    network.dispose();
+    return network.config as { readonly kind: string };
+  }
+  const problems = new Problems(kind as string);
+  const resolved = resolve(config, problems);
+  problems.throwIfAny();
+  return resolved as { readonly kind: string };
 }

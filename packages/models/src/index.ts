@@ -1,7 +1,7 @@
 export type { Network, ApplyOptions } from './Network.js';
 export type { NamedVariable } from './NamedVariable.js';
 export { ConfigError } from './ConfigError.js';
-export { createNetwork, registerNetwork, networkKinds } from './createNetwork.js';
+export { createNetwork, registerNetwork, networkKinds, resolveNetworkConfig } from './createNetwork.js';
 export type { NetworkConfig, CreateNetworkOptions } from './createNetwork.js';
 export { createMlp, resolveMlpConfig } from './networks/MlpNetwork.js';
 export type { MlpConfig, ResolvedMlpConfig, MlpNetwork, MlpActivation, EmbeddingKind } from './networks/MlpNetwork.js';

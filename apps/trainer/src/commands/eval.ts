@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { FeatureExtractor, FlatFeatures } from '@scorekit/metrics';
 import { THREAD_COUNTS, useBackend, useThreads } from '../backend.js';
 import { CliError, problem } from '../errors.js';
+import { checkOutputFile } from '../outputPath.js';
+import { SEED_LIMIT } from '../seeds.js';
 import type { ConfigProblem } from '../errors.js';
 import { runTask, writeFileTask } from '../io.js';
 import { createEvalProgress } from './evalProgress.js';
@@ -131,6 +133,7 @@ export function parseEvalOptions(o: EvalCommandOptions): E.Either<ConfigProblem[
   const splits = int('--splits', o.splits, 1);
   if (splits !== undefined && known && metric !== 'is') problems.push(...problem('--splits', 'is only used by --metric is'));
   const seed = int('--seed', o.seed, 0) ?? 0;
+  if (seed >= SEED_LIMIT) problems.push(...problem('--seed', `must be an integer in [0, ${SEED_LIMIT - 1}], got ${seed} (seeds are 32-bit)`));
   const count = int('--count', o.count, 1);
   const batchSize = int('--batch-size', o.batchSize, 1) ?? 100;
   if (problems.length > 0) return E.left(problems);
@@ -372,6 +375,8 @@ export function registerEvalCommand(program: Command): void {
       }
       const parsed = parseEvalOptions(options);
       if (E.isLeft(parsed)) throw CliError.fromProblems('Invalid eval options', parsed.left);
+      // The output path is checked before the (possibly long) metric, not after it.
+      if (options.out !== undefined) await checkOutputFile(options.out, '--out');
       await useBackend(options.backend);
       await useThreads(options.threads);
       // the metrics' distance and covariance products use the worker by default: let it come up first

@@ -4,6 +4,7 @@ import type { ImageDataset } from '@scorekit/data';
 import { createExtractor, extractorNames, identityExtractor } from '@scorekit/metrics';
 import type { ClassifierOutput, FeatureExtractor, FlatFeatures } from '@scorekit/metrics';
 import { CliError } from '../errors.js';
+import { checkDataValues } from '../imageValues.js';
 import { readNpyFile, runTask } from '../io.js';
 
 /** The dataset names `--real`/`--fake` accept after `dataset:`. */
@@ -80,6 +81,8 @@ export async function readEvalArray(value: string, flag: string, count: number |
       `${flag} ${value} has shape [${array.shape.join(', ')}]; expected features [n, d] or images [n, h, w] / [n, h, w, c]`,
     );
   }
+  // Checked as soon as read, before any extractor is loaded: images (rank 3 or 4) must be in [−1, 1].
+  checkDataValues(array.data, array.shape, `${flag} ${value}`, { images: array.shape.length >= 3 });
   const n = array.shape[0];
   if (count === undefined || count >= n) return array;
   const per = array.data.length / n;
@@ -137,12 +140,6 @@ export async function toFeatures(
     return { data: array.data, shape: [array.shape[0], array.shape[1]] };
   }
   const shape = array.shape.length === 3 ? [...array.shape, 1] : [...array.shape];
-  for (let i = 0; i < array.data.length; i++) {
-    if (!Number.isFinite(array.data[i])) {
-      const per = array.data.length / array.shape[0];
-      throw new CliError(`${flag} ${array.source}: sample ${Math.floor(i / per)} holds ${array.data[i]}; inputs must be finite`);
-    }
-  }
   const images = tf.tensor(array.data instanceof Float32Array ? array.data : Float32Array.from(array.data), shape, 'float32');
   try {
     return await extractor.extract(images, { batchSize, onProgress });

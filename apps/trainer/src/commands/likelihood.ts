@@ -7,6 +7,8 @@ import { loadFashionMnist, loadMnist } from '@scorekit/data/node';
 import { dequantize, likelihood } from '@scorekit/samplers';
 import { useBackend } from '../backend.js';
 import { CliError } from '../errors.js';
+import { checkOutputFile } from '../outputPath.js';
+import { parseSeedFlag } from '../seeds.js';
 import { createTaskProgress } from '../taskProgress.js';
 import { readNpyFile, runTask } from '../io.js';
 import { dataTensor, openScoreSource } from '../scoreSource.js';
@@ -59,9 +61,8 @@ export function registerLikelihoodCommand(program: Command): void {
 
 async function runLikelihood(flags: LikelihoodFlags): Promise<void> {
   if ((flags.data == null) === (flags.dataset == null)) throw new CliError(`Give exactly one of --data <x.npy> or --dataset <${LIKELIHOOD_DATASETS.join('|')}>`);
-  if (flags.out != null && !flags.out.toLowerCase().endsWith('.npy')) throw new CliError(`--out must name a .npy file, got '${flags.out}'`);
-  const seed = Number(flags.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be an integer ≥ 0, got '${flags.seed}'`);
+  if (flags.out != null && !/.\.npy$/i.test(flags.out)) throw new CliError(`--out must name a .npy file, got '${flags.out}'`);
+  const seed = parseSeedFlag(flags.seed);
   const estimator = flags.estimator ?? 'auto';
   if (!['exact', 'hutchinson', 'auto'].includes(estimator)) throw new CliError(`Unknown --estimator '${estimator}'. Allowed: exact, hutchinson, auto`);
   const tol = (name: 'rtol' | 'atol') => {
@@ -72,6 +73,7 @@ async function runLikelihood(flags: LikelihoodFlags): Promise<void> {
     return { [name]: x };
   };
   const solve = { ...tol('rtol'), ...tol('atol') };
+  if (flags.out != null) await checkOutputFile(flags.out, '--out');
   const raw = flags.data != null ? await runTask(readNpyFile(flags.data, '--data')) : await datasetArray(flags.dataset!, flags.count);
   await useBackend(flags.backend);
   const source = await openScoreSource(flags);

@@ -4,6 +4,9 @@ import * as nodePath from 'node:path';
 import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import { useBackend } from '../backend.js';
 import { CliError } from '../errors.js';
+import { assertFitsInMemory } from '../memoryBudget.js';
+import { checkOutputFile } from '../outputPath.js';
+import { parseSeedFlag } from '../seeds.js';
 import { imageGridPng, scatterPng } from '../png.js';
 import { createTaskProgress } from '../taskProgress.js';
 import { addSamplerFlags, samplerFromFlags } from '../samplerOptions.js';
@@ -62,7 +65,8 @@ export function registerSampleCommand(program: Command): void {
 /** Splits `--out` into at most one .npy and one .png, or names what is wrong. */
 export function parseSampleOutputs(out: readonly string[] | string | undefined): { npy?: string; png?: string } {
   const files = out == null ? [] : typeof out === 'string' ? [out] : out;
-  const bad = files.filter((f) => !/\.(npy|png)$/i.test(f));
+  // A bare '.npy' is no file name (it would write a hidden file named only by its extension).
+  const bad = files.filter((f) => !/[^/\\]\.(npy|png)$/i.test(f));
   const npy = files.filter((f) => /\.npy$/i.test(f));
   const png = files.filter((f) => /\.png$/i.test(f));
   if (files.length === 0 || bad.length > 0 || npy.length > 1 || png.length > 1) {
@@ -77,8 +81,7 @@ async function runSample(flags: SampleFlags): Promise<void> {
   const outputs = parseSampleOutputs(flags.out);
   const n = Number(flags.n);
   if (!Number.isInteger(n) || n < 1) throw new CliError(`--n must be an integer ≥ 1, got '${flags.n}'`);
-  const seed = Number(flags.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be an integer ≥ 0, got '${flags.seed}'`);
+  const seed = parseSeedFlag(flags.seed);
   let every = 0;
   if (flags.trajectory != null) {
     const m = /^every=(\d+)$/.exec(flags.trajectory);
@@ -95,9 +98,11 @@ async function runSample(flags: SampleFlags): Promise<void> {
   }
   // Named samplers are checked before anything is loaded; without --sampler a checkpoint's own run sampler is used.
   if (flags.sampler != null || flags.checkpoint == null) samplerFromFlags(flags);
+  for (const file of [outputs.npy, outputs.png]) if (file != null) await checkOutputFile(file, '--out');
   await useBackend(flags.backend);
   const source = await openScoreSource(flags);
   try {
+    checkSampleSize(n, source.pointShape, flags.steps);
     const sampler = samplerFromFlags(flags, source.runSampler);
     const is2d = source.pointShape.length === 1 && source.pointShape[0] === 2;
     if (outputs.png != null && !is2d && !source.images) {
@@ -146,6 +151,7 @@ async function runSample(flags: SampleFlags): Promise<void> {
       labels?.dispose();
     }
     try {
+      await refuseNonFinite(result.samples, sampler.name);
       const values = (await result.samples.data()) as Float32Array;
       for (const file of [outputs.npy, outputs.png]) if (file != null) await ensureDir(nodePath.dirname(nodePath.resolve(file)));
       if (outputs.npy != null) await saveNpy(outputs.npy, values, [n, ...source.pointShape], 'float32');
@@ -186,4 +192,34 @@ function labelTensor(flag: string | undefined, n: number, numClasses: number): t
     throw new CliError(`--label must be 'cycle' or a class 0…${numClasses - 1}, got '${flag}'`);
   }
   return tf.fill([n], k, 'int32');
+}
+
+// A sampler's state is a few copies of the samples (x, the score, noise, the previous step): refuse sizes that
+// cannot fit before allocating, and a step count whose time grid alone cannot.
+function checkSampleSize(n: number, pointShape: readonly number[], stepsFlag: unknown): void {
+  const point = pointShape.reduce((a, b) => a * b, 1);
+  assertFitsInMemory(4 * 16 * n * point, `sampling ${n} points of shape [${pointShape.join(', ')}]`, 'lower --n (draw several batches with different --seed instead)');
+  const steps = typeof stepsFlag === 'string' ? Number(stepsFlag) : 0;
+  if (Number.isFinite(steps) && steps > 0) assertFitsInMemory(8 * 4 * steps, `a sampler with ${steps} steps`, 'lower --steps');
+}
+
+// A diverging sampler returns NaN or ±Infinity: refuse with exit 1 and write nothing, instead of a success line.
+async function refuseNonFinite(samples: tf.Tensor, sampler: string): Promise<void> {
+  const values = (await samples.data()) as Float32Array;
+  let bad = 0;
+  let first = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      bad++;
+      if (first < 0) first = i;
+    }
+  }
+  if (bad > 0) {
+    const per = values.length / (samples.shape[0] ?? 1);
+    throw new CliError(
+      `sampler '${sampler}' diverged: ${bad} of ${values.length} values are not finite (first: ${values[first]} in sample ${Math.floor(first / per)}); ` +
+        'nothing was written. Try more --steps, a smaller step size, or another --sampler.',
+      1,
+    );
+  }
 }

@@ -10,6 +10,8 @@ import { createProgress } from '../progress.js';
 import { trainModel } from '../trainModel.js';
 import { runFolder } from '../runFolder.js';
 import { setExitCode } from '../exitStatus.js';
+import { checkOutputFolder } from '../outputPath.js';
+import { parseSeedFlag } from '../seeds.js';
 
 /** Flags of `scorekit train` as commander parses them (all strings; validated with the config). */
 export interface TrainFlags {
@@ -123,15 +125,34 @@ export async function mergeTrainInputs(flags: TrainFlags): Promise<Record<string
   return raw;
 }
 
+// The flags that describe the run itself: with --resume the run's saved config is used, so giving one of them
+// would be ignored silently; they are refused instead. Only --steps (the run's length) may change.
+const RUN_DEFINING_FLAGS = ['preset', 'config', 'dataset', 'sde', 'objective', 'sampler', ...Object.keys(NUMERIC_FLAGS).filter((k) => k !== 'steps')] as const;
+
+// Signals that end a process and are answered as Ctrl-C is: finish the step, save a checkpoint and the summary.
+// SIGTERM is what a container orchestrator or `kill` sends, SIGHUP a closed terminal. Exit 128 + signal number.
+const STOPPING_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
 async function runTrain(flags: TrainFlags): Promise<number> {
   const out = flags.out;
   if (out == null) throw new CliError('scorekit train needs --out <dir> (the run folder)');
-  // The backend comes first: validating the network config builds it once.
+  if (flags.resume === true) {
+    const ignored = RUN_DEFINING_FLAGS.filter((k) => flags[k as keyof TrainFlags] != null).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    if (ignored.length > 0) {
+      throw new CliError(
+        `--resume continues the run with its saved config (${out}/config.json); ${ignored.join(', ')} would be ignored. ` +
+          'Only --steps may change on resume; start a new run (another --out) to change anything else.',
+      );
+    }
+  }
+  if (flags.seed != null) parseSeedFlag(flags.seed);
+  await checkOutputFolder(out, '--out');
+  // The backend comes first: the config's memory check sizes the network for it.
   const choice = await useBackend(flags.backend);
   await useThreads(flags.threads);
   let config: TrainConfig;
-  if (flags.resume === true && flags.preset == null && flags.config == null) {
-    // The run folder's own config is used; only --steps may extend it.
+  if (flags.resume === true) {
+    // The run folder's own config is used (trainModel checks the checkpoint against it); only --steps may change.
     const saved = (await runTask(readJsonFile(runFolder(out).config, '--resume run folder'))) as TrainConfig;
     const steps = flags.steps != null ? toNumber(flags.steps) : saved.steps;
     if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1) {
@@ -151,18 +172,23 @@ async function runTrain(flags: TrainFlags): Promise<number> {
     }
   }
   const controller = new AbortController();
-  let outOfTime = false;
   const timer = budget != null ? setTimeout(() => {
-    outOfTime = true;
     process.stderr.write(`\n--minutes ${flags.minutes}: time is up; finishing this step and saving a checkpoint\n`);
     controller.abort();
   }, budget * 1000) : undefined;
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130); // a second Ctrl-C leaves at once
-    process.stderr.write('\nCtrl-C: finishing this step and saving a checkpoint (Ctrl-C again to quit now)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  let stoppedBy: keyof typeof STOPPING_SIGNALS | undefined;
+  const handlers = Object.keys(STOPPING_SIGNALS).map((name) => {
+    const signal = name as keyof typeof STOPPING_SIGNALS;
+    const handler = () => {
+      if (controller.signal.aborted && stoppedBy != null) process.exit(STOPPING_SIGNALS[signal]); // a second signal leaves at once
+      stoppedBy = signal;
+      const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+      process.stderr.write(`\n${what}: finishing this step and saving a checkpoint (${signal === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit now)\n`);
+      controller.abort();
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
   const progress = createProgress({ total: Math.max(config.steps, 1), ...(budget != null ? { timeBudgetSeconds: budget } : {}) });
   try {
     const summary = await trainModel(config, {
@@ -178,10 +204,11 @@ async function runTrain(flags: TrainFlags): Promise<number> {
         `${summary.stepsPerSec.toFixed(1)} steps/s\n` +
         `  run folder: ${out}\n  checkpoint: ${summary.lastCheckpoint ?? '-'}\n  samples:    ${summary.lastSamples ?? '-'}\n`,
     );
-    return summary.status === 'interrupted' && !outOfTime ? 130 : 0;
+    // A signal exits 128 + its number; the end of a --minutes budget is a normal end (0).
+    return summary.status === 'interrupted' && stoppedBy != null ? STOPPING_SIGNALS[stoppedBy] : 0;
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    process.off('SIGINT', onSigint);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   }
 }
 

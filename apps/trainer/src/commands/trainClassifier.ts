@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadFashionMnist, loadMnist } from '@scorekit/data/node';
@@ -8,6 +9,8 @@ import { classifierExtractor, trainClassifier, trainDualEncoder, zeroShotClassif
 import { saveClassifier, saveDualEncoder } from '@scorekit/metrics/node';
 import { useBackend } from '../backend.js';
 import { CliError, problem } from '../errors.js';
+import { checkOutputFolder } from '../outputPath.js';
+import { seedProblem } from '../seeds.js';
 import type { ConfigProblem } from '../errors.js';
 import { runTask, writeFileTask } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -78,6 +81,9 @@ export function parseTrainClassifierOptions(o: TrainClassifierCommandOptions): E
   const steps = int('--steps', o.steps, 500, 1);
   const batchSize = int('--batch-size', o.batchSize, 64, 1);
   const seed = int('--seed', o.seed, 0, 0);
+  if (o.seed !== undefined && Number.isInteger(Number(o.seed)) && Number(o.seed) >= 0 && seedProblem(Number(o.seed)) != null) {
+    problems.push(...problem('--seed', seedProblem(Number(o.seed))!));
+  }
   const count = o.count !== undefined ? int('--count', o.count, 0, 20) : undefined;
   const lr = o.lr !== undefined ? Number(o.lr) : 2e-3;
   if (!(lr > 0) || !Number.isFinite(lr)) problems.push(...problem('--lr', `must be a positive number, got '${o.lr}'`));
@@ -101,6 +107,7 @@ export async function runTrainClassifier(
   const parsed = parseTrainClassifierOptions(options);
   if (E.isLeft(parsed)) throw CliError.fromProblems('Invalid train-classifier options', parsed.left);
   const s = parsed.right;
+  await refuseToOverwriteClassifier(s.out);
   let trainSet: ImageDataset;
   let heldOut: ImageDataset;
   try {
@@ -218,4 +225,15 @@ export function registerTrainClassifierCommand(program: Command): void {
           `on ${summary.heldOutSamples} ${summary.dataset} images, final loss ${summary.finalLoss.toFixed(4)}\n`,
       );
     });
+}
+
+// The files a classifier or dual-encoder folder holds: an earlier one is never overwritten.
+const CLASSIFIER_FILES = ['config.json', 'weights.safetensors', 'training.json'];
+
+async function refuseToOverwriteClassifier(out: string): Promise<void> {
+  await checkOutputFolder(out, '--out');
+  const present = (await fs.readdir(out).catch(() => [] as string[])).filter((f) => CLASSIFIER_FILES.includes(f));
+  if (present.length > 0) {
+    throw new CliError(`--out ${out} already holds a trained model (${present.join(', ')}); choose another --out, or delete the folder to train it again.`);
+  }
 }

@@ -27,6 +27,10 @@ export interface IdxDatasetPaths {
 export async function loadIdxDataset(paths: IdxDatasetPaths): Promise<ImageDataset> {
   const img = await readIdx(paths.images, 3, paths.hint);
   const [n, rows, cols] = img.dims;
+  // An empty data set would "train" on nothing (every batch empty) without a word.
+  if (n === 0 || rows === 0 || cols === 0) {
+    throw new DatasetError(paths.images, `holds no images (its header says [${img.dims.join(', ')}]); a data set needs at least one image of at least 1×1 pixels`, paths.hint);
+  }
   let labels: Int32Array | undefined;
   if (paths.labels != null) {
     const lab = await readIdx(paths.labels, 1, paths.hint);

@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createNetwork, resolveNetworkConfig } from '../src/index.js';
+
+describe('resolveNetworkConfig', () => {
+  it('fills in the same defaults as the built network, without allocating a tensor', () => {
+    for (const config of [
+      { kind: 'mlp', dim: 2, width: 16 },
+      { kind: 'unet', imageSize: 8, channels: 1, nf: 4, chMult: [1, 2] },
+      { kind: 'energy', network: { kind: 'mlp', dim: 2, width: 8, outputDim: 1 } },
+    ]) {
+      const before = tf.memory().numTensors;
+      const resolved = resolveNetworkConfig(config);
+      expect(tf.memory().numTensors).toBe(before);
+      const network = createNetwork(config);
+      expect(resolved).toEqual(network.config);
+      network.dispose();
+    }
+  });
+
+  it('checks a network far too large to build (30 000 wide) without building it', () => {
+    const before = tf.memory().numTensors;
+    // Built, this would be 2.7e9 weights (about 11 GB): resolving it allocates nothing.
+    expect(resolveNetworkConfig({ kind: 'mlp', dim: 2, width: 30000, depth: 4 })).toMatchObject({ width: 30000, depth: 4 });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('lists every problem of an invalid config at once', () => {
+    let caught: unknown;
+    try {
+      resolveNetworkConfig({ kind: 'mlp', dim: 2, width: -1, depth: 0 });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems).toEqual([
+      expect.stringMatching(/width must be an integer in \[1, ∞\], got -1/),
+      expect.stringMatching(/depth must be an integer in \[1, ∞\], got 0/),
+    ]);
+  });
+});
