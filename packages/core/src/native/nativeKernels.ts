@@ -187,7 +187,8 @@ export function setNativeKernels(on: boolean): void {
 
 /**
  * Whether matrix products and SiLU on the wasm backend run natively, and if not, why: switched off, not installed, not
- * built (no compiler at install time), or a CPU without AVX2 and FMA.
+ * loadable (no prebuilt binary for this platform and none built with `npx scorekit-native-build`), or a CPU without
+ * AVX2 and FMA.
  *
  * @example
  * nativeKernelsStatus(); // { active: true, reason: '' }
