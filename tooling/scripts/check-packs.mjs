@@ -33,7 +33,9 @@ for (const name of fs.readdirSync(path.join(root, 'packages')).sort()) {
   const text = JSON.stringify(packed);
   if (text.includes('workspace:')) problems.push('packed package.json still has workspace: ranges');
   if (text.includes('"source"')) problems.push('packed package.json still has the source export condition');
-  for (const target of JSON.stringify(packed.exports).match(/\.\/[^"]+/g) ?? []) {
+  // the export map's targets (its leaves), not its subpath keys such as "./node"
+  const targets = (value) => (typeof value === 'string' ? [value] : Object.values(value ?? {}).flatMap(targets));
+  for (const target of targets(packed.exports).filter((t) => t.startsWith('./'))) {
     if (!fs.existsSync(path.join(unpacked, 'package', target))) problems.push(`exported file ${target} is missing`);
   }
   const files = run('tar', ['-tzf', tarball], dir).split('\n');
