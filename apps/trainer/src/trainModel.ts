@@ -55,6 +55,7 @@ export interface TrainSummary {
   readonly stepsPerSec: number;
   readonly parameters: number;
   readonly backend: string | null;
+  /** The last checkpoint folder and sample file: absolute here, relative to the run folder in summary.json. */
   readonly lastCheckpoint: string | null;
   readonly lastSamples: string | null;
 }
@@ -278,7 +279,10 @@ async function trainLoop(state: LoopState): Promise<TrainSummary> {
       lastCheckpoint,
       lastSamples,
     };
-    await writeFileAtomic(run.summary, `${JSON.stringify(summary, null, 2)}\n`);
+    // The file names paths relative to the run folder, so that a moved or served folder stays consistent.
+    const inRun = (file: string | null) => (file === null ? null : nodePath.relative(run.root, file));
+    const written = { ...summary, lastCheckpoint: inRun(lastCheckpoint), lastSamples: inRun(lastSamples) };
+    await writeFileAtomic(run.summary, `${JSON.stringify(written, null, 2)}\n`);
     return summary;
   } finally {
     options.progress?.stop();

@@ -85,6 +85,10 @@ describeOnBackends('trainModel', () => {
     expect(first.status).toBe('interrupted');
     expect(first.step).toBe(3);
     expect(first.lastCheckpoint).toMatch(/step-000000003$/);
+    // summary.json names it relative to the run folder, so the folder can move or be served
+    const written = JSON.parse(await fs.readFile(nodePath.join(cut, 'summary.json'), 'utf8')) as { lastCheckpoint: string };
+    expect(written.lastCheckpoint).toBe(nodePath.join('checkpoints', 'step-000000003'));
+    expect(nodePath.resolve(cut, written.lastCheckpoint)).toBe(nodePath.resolve(first.lastCheckpoint!));
     const second = await trainModel(config, { runDir: cut, resume: true });
     expect(second).toMatchObject({ status: 'completed', step: 8, startStep: 3 });
     const a = (await readMetrics(full)).map((m) => [m.step, m.loss, m.gradNorm]);
