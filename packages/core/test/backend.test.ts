@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackendUnavailableError, formatBackendChoice, nativeKernelsStatus, parseBackendName, selectBackend } from '../src/index.js';
@@ -16,7 +17,10 @@ const quiet = { report: false } as const;
 
 // This repository installs the optional `webgpu` package (Dawn) for its WebGPU tests; these machines have no GPU,
 // so the automatic order finds no hardware adapter (Mesa's software one is used only when webgpu is named).
-const NO_GPU = "webgpu found no GPU adapter (Mesa's OpenGL ES is used only when webgpu is asked for by name)";
+// Without a Vulkan loader the probe is skipped (Dawn would complain on stderr), and the reason says so.
+const vulkan = ['/usr/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', ...(process.env.LD_LIBRARY_PATH ?? '').split(':')]
+  .some((folder) => folder !== '' && fs.existsSync(`${folder}/libvulkan.so.1`));
+const NO_GPU = `webgpu found no GPU adapter (${vulkan ? '' : 'no Vulkan loader, libvulkan.so.1; '}Mesa's OpenGL ES is used only when webgpu is asked for by name)`;
 
 describe('selectBackend', () => {
   it('an unknown name is refused with the allowed names, wherever it comes from', async () => {

@@ -1,3 +1,5 @@
+import type * as NodeFs from 'node:fs';
+
 /** The part of the npm `webgpu` package (Dawn's Node bindings) used here. */
 interface DawnPackage {
   create(options: string[]): DawnGpu;
@@ -27,6 +29,11 @@ export async function installDawnGpu(requireFromHere: NodeJS.Require, softwareFa
       ? `no navigator.gpu in Node without the optional package '${PACKAGE}' (pnpm add webgpu@0.6.2)`
       : `${PACKAGE} failed to load (${String((e as Error).message).split('\n')[0]})`;
   }
+  // Without a Vulkan loader Dawn finds no Linux adapter and says so on stderr from native code; the automatic
+  // order skips that probe quietly.
+  if (!softwareFallback && process.platform === 'linux' && !vulkanLoaderPresent()) {
+    return `${PACKAGE} found no GPU adapter (no Vulkan loader, libvulkan.so.1; Mesa's OpenGL ES is used only when webgpu is asked for by name)`;
+  }
   Object.assign(globalThis, dawn.globals);
   let gpu = dawn.create([]);
   if ((await gpu.requestAdapter()) == null) {
@@ -43,4 +50,19 @@ export async function installDawnGpu(requireFromHere: NodeJS.Require, softwareFa
   if (holder.navigator == null) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
   Object.defineProperty(holder.navigator!, 'gpu', { value: gpu, configurable: true });
   return null;
+}
+
+/** Whether libvulkan.so.1 lies in LD_LIBRARY_PATH or a usual library folder (read through getBuiltinModule: no static node:fs). */
+function vulkanLoaderPresent(): boolean {
+  const fs = process.getBuiltinModule?.('node:fs') as typeof NodeFs | undefined;
+  if (fs === undefined) return true;
+  const folders = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+    `/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+    '/usr/lib64',
+    '/usr/lib',
+    '/usr/local/lib',
+  ];
+  return folders.some((folder) => fs.existsSync(`${folder}/libvulkan.so.1`));
 }
