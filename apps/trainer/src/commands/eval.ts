@@ -16,7 +16,7 @@ import { createEvalProgress } from './evalProgress.js';
 import { createEvalExtractor, EVAL_FEATURE_FORMS, parseFeatureSpec, readEvalArray, toFeatures } from './evalSources.js';
 import type { EvalArray, EvalFeatureSpec } from './evalSources.js';
 import { runEvalShards } from './evalShards.js';
-import type { EvalShardOptions } from './evalShards.js';
+import type { EvalShardOptions, ShardEvalResult } from './evalShards.js';
 
 /** The metrics `scorekit eval --metric` accepts. */
 export const EVAL_METRICS = ['fid', 'kid', 'pr', 'prdc', 'is', 'clip'] as const;
@@ -60,17 +60,11 @@ export interface EvalSettings {
   readonly batchSize: number;
 }
 
-/** What `eval` prints with `--json` and writes to `--out`. */
-export interface EvalResult {
-  readonly metric: EvalMetric;
-  /** The metric's numbers: `fid`; `mean`/`std` (kid, is); `precision`/`recall` (+ `density`/`coverage`); `clip`. */
-  readonly values: Readonly<Record<string, number>>;
-  readonly real?: { readonly source: string; readonly n: number };
-  readonly fake: { readonly source: string; readonly n: number };
-  readonly dim: number;
-  readonly features: string;
-  readonly settings: Readonly<Record<string, number>>;
-}
+/**
+ * What `eval` prints with `--json` and writes to `--out`: `values` holds `fid`; `mean`/`std` (kid, is);
+ * `precision`/`recall` (+ `density`/`coverage`); `clip`. One shape with the merged shards' result.
+ */
+export type EvalResult = ShardEvalResult<EvalMetric>;
 
 /**
  * Checks the `eval` flags all at once: every problem (unknown metric, missing or superfluous inputs, bad numbers,
