@@ -1,4 +1,4 @@
-// Packs every library package as npm would publish it and checks the result: publint (strict) on the tarball, no
+// Packs every library package and the published apps (gallery, the `scorekit` CLI) as npm would publish it and checks the result: publint (strict) on the tarball, no
 // `workspace:` ranges or `source` export conditions left in the packed package.json, every exported file present.
 // With --install, also installs all tarballs into an empty project from the registry and imports each package in
 // plain Node — the proof that each package works on its own, as an npm consumer gets it — and installs
@@ -17,8 +17,11 @@ const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8',
 let failed = false;
 const tarballs = [];
 
-for (const name of fs.readdirSync(path.join(root, 'packages')).sort()) {
-  const dir = path.join(root, 'packages', name);
+// The libraries, then the published apps: the gallery and the `scorekit` CLI (@scorekit/cli, apps/trainer).
+const packageDirs = ['packages', 'apps'].flatMap((group) => fs.readdirSync(path.join(root, group)).sort().map((name) => path.join(root, group, name)));
+for (const dir of packageDirs) {
+  const name = path.basename(dir);
+  if (!fs.existsSync(path.join(dir, 'package.json'))) continue;
   const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
   if (pkg.private) continue;
   const tarball = run('pnpm', ['pack', '--pack-destination', out], dir).trim().split('\n').pop();
@@ -134,6 +137,25 @@ if (install && !failed) {
   else {
     failed = true;
     console.error(`✗ a strict consumer (strict: true, no skipLibCheck) gets ${strict.count} type errors:\n${strict.text}`);
+  }
+
+  // The CLI as an npm user runs it: `npx scorekit` finds the bin of @scorekit/cli in this project; its version is
+  // package.json's, and a tiny `sample` on an analytic two-component mixture prints its JSON result on stdout.
+  if (tarballs.some((t) => t.name === '@scorekit/cli')) {
+    try {
+      const expected = JSON.parse(fs.readFileSync(path.join(root, 'apps', 'trainer', 'package.json'), 'utf8')).version;
+      const version = run('npx', ['--no-install', 'scorekit', '--version'], project).trim();
+      if (version !== expected) throw new Error(`scorekit --version printed '${version}', expected '${expected}'`);
+      fs.writeFileSync(path.join(project, 'mixture.json'), JSON.stringify({ weights: [0.5, 0.5], means: [[-2, 0], [2, 0]], stds: [0.5, 0.5] }));
+      const line = run('npx', ['--no-install', 'scorekit', 'sample', '--score', 'analytic:mixture.json', '--n', '4', '--steps', '10', '--out', 'samples.npy', '--backend', 'cpu', '--json'], project).trim();
+      const result = JSON.parse(line);
+      const bytes = fs.statSync(path.join(project, 'samples.npy')).size;
+      if (result.n !== 4 || bytes < 4 * 2 * 4) throw new Error(`sample printed ${line} and wrote ${bytes} bytes`);
+      console.log(`✓ npx scorekit --version (${version}) and npx scorekit sample --json run in a fresh npm project`);
+    } catch (e) {
+      failed = true;
+      console.error(`✗ the scorekit CLI does not run in a fresh npm project: ${e.stderr || e.message}`);
+    }
   }
 
   // The optional native kernels, from the prebuilt binary in the tarball: core in the consumer project must find

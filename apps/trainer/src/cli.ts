@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeError } from './errors.js';
 import { takeExitCode } from './exitStatus.js';
+import { cliVersion } from './cliVersion.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerSampleCommand } from './commands/sample.js';
 import { registerLikelihoodCommand } from './commands/likelihood.js';
@@ -29,6 +30,7 @@ export function createProgram(options: { exitOverride?: boolean } = {}): Command
   program
     .name('scorekit')
     .description('Train, sample from and evaluate score-based diffusion models (TensorFlow.js).')
+    .version(cliVersion(), '-V, --version', 'print the version of scorekit')
     .showHelpAfterError('(run with --help for usage)');
   registerTrainCommand(program);
   registerSampleCommand(program);

@@ -54,6 +54,7 @@ export function registerLikelihoodCommand(program: Command): void {
     .option('--atol <x>', 'ODE absolute tolerance (default 1e-5)')
     .option('--no-dequantize', 'images: do not dequantise (continuous density, no offset)')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--json', 'the result line on stdout is JSON (always so; accepted like every command\'s --json)')
     .action(async (flags: LikelihoodFlags) => {
       await runLikelihood(flags);
     });

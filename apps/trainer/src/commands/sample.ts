@@ -54,6 +54,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--x0-threshold <none|clip|dynamic>', 'x̂₀ clipping to [−1, 1] (diffusers clip_sample) or dynamic thresholding (Imagen); default clip for image checkpoints, none otherwise')
     .option('--trajectory <every=k>', 'also save the trajectory every k steps (<out>.trajectory.npy + index)')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--json', 'the result line on stdout is JSON (always so; accepted like every command\'s --json)')
     .option('--shard <i/N>', 'draw only shard i of N of the --n samples, each from its own seed (seed, index): N shards = one run')
     .option('--shards <N>', 'as --shard, with i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)');
   addSamplerFlags(command);

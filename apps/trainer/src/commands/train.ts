@@ -33,6 +33,8 @@ export interface TrainFlags {
   readonly gradClip?: string;
   readonly ema?: string;
   readonly seed?: string;
+  /** Print the run's summary (as in summary.json) as JSON on stdout. */
+  readonly json?: boolean;
   readonly logEvery?: string;
   readonly sampleEvery?: string;
   readonly checkpointEvery?: string;
@@ -70,6 +72,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--resume', 'continue the run in --out from its latest checkpoint')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: SCOREKIT_BACKEND or auto)')
     .option('--threads <n>', 'threads of the wasm kernels: 1, or 2 (a worker on the second core; default SCOREKIT_WASM_THREADS or 1)')
+    .option('--json', 'print the summary (as summary.json, paths absolute) as one JSON line on stdout')
     .option('--minutes <m>', 'stop after m minutes of training (a checkpoint is saved; --resume continues), e.g. 15')
     .option('--dataset <name>', 'data set name')
     .option('--sde <name>', 'SDE name')
@@ -204,6 +207,7 @@ async function runTrain(flags: TrainFlags): Promise<number> {
         `${summary.stepsPerSec.toFixed(1)} steps/s\n` +
         `  run folder: ${out}\n  checkpoint: ${summary.lastCheckpoint ?? '-'}\n  samples:    ${summary.lastSamples ?? '-'}\n`,
     );
+    if (flags.json === true) process.stdout.write(`${JSON.stringify({ runFolder: out, ...summary })}\n`);
     // A signal exits 128 + its number; the end of a --minutes budget is a normal end (0).
     return summary.status === 'interrupted' && stoppedBy != null ? STOPPING_SIGNALS[stoppedBy] : 0;
   } finally {

@@ -31,6 +31,8 @@ export interface TrainClassifierCommandOptions {
   readonly seed?: string;
   readonly count?: string;
   readonly backend?: string;
+  /** Print the summary as JSON on stdout instead of a sentence. */
+  readonly json?: boolean;
 }
 
 export interface TrainClassifierSettings {
@@ -215,11 +217,16 @@ export function registerTrainClassifierCommand(program: Command): void {
     .option('--seed <seed>', 'seed of the weights and batch order (default 0)')
     .option('--count <n>', 'train on the first n images only')
     .option('--backend <name>', 'TensorFlow.js backend (default: fastest available)')
+    .option('--json', 'print the summary (as training.json) as one JSON line on stdout')
     .action(async (options: TrainClassifierCommandOptions) => {
       const parsed = parseTrainClassifierOptions(options);
       if (E.isLeft(parsed)) throw CliError.fromProblems('Invalid train-classifier options', parsed.left);
       await useBackend(options.backend);
       const summary = await runTrainClassifier(options);
+      if (options.json === true) {
+        process.stdout.write(`${JSON.stringify({ out: parsed.right.out, ...summary })}\n`);
+        return;
+      }
       process.stdout.write(
         `${summary.kind === 'clip' ? 'dual encoder' : 'classifier'} saved to ${parsed.right.out}: held-out ${summary.kind === 'clip' ? 'zero-shot ' : ''}accuracy ${(100 * summary.heldOutAccuracy).toFixed(1)} % ` +
           `on ${summary.heldOutSamples} ${summary.dataset} images, final loss ${summary.finalLoss.toFixed(4)}\n`,
