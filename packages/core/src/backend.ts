@@ -8,6 +8,7 @@ import './wasm/registerOnImport.js';
 import { registerWasmKernels } from './wasm/registerWasmKernels.js';
 import { installDawnGpu } from './webgpu/installDawnGpu.js';
 import { nativeKernelsStatus, type NativeKernelsStatus } from './native/nativeKernels.js';
+import { tensorflowBackendHint, type TensorflowPackageFailure } from './tfjs/tensorflowBackendHint.js';
 
 /**
  * Backends scorekit can run on, fastest first. `tensorflow` is libtensorflow through tfjs-node(-gpu) (Node only);
@@ -50,10 +51,6 @@ export class BackendUnavailableError extends Error {
 
 const NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
-const INSTALL_HINT =
-  'Install the GPU build with `pnpm add @tensorflow/tfjs-node-gpu@4.22.0` (Linux x64, CUDA 11.2 + cuDNN 8) or the ' +
-  'CPU build with `pnpm add @tensorflow/tfjs-node@4.22.0`; both download libtensorflow while installing, so the ' +
-  'machine needs access to storage.googleapis.com. Without them scorekit runs on wasm or cpu.';
 
 /**
  * Chooses and initialises the TensorFlow.js backend: tfjs-node-gpu, then tfjs-node (both optional peer
@@ -95,7 +92,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       const source = requestedBy === 'SCOREKIT_BACKEND' ? ` (from SCOREKIT_BACKEND=${raw})` : '';
       throw new BackendUnavailableError(
         `The '${name}' backend was requested${source} but cannot be used: ${outcome.reason}` +
-          (name === 'tensorflow' ? `\n${INSTALL_HINT}` : ''),
+          (name === 'tensorflow' ? `\n${tensorflowBackendHint(outcome.failures ?? [])}` : ''),
       );
     }
     skipped.push({ name, reason: outcome.reason });
@@ -136,7 +133,8 @@ export function parseBackendName(value: string, source?: string): BackendName | 
   return value as BackendName | 'auto';
 }
 
-type Activation = { ok: true; provider: string } | { ok: false; reason: string };
+/** @internal what activating one backend gave */
+export type Activation = { ok: true; provider: string } | { ok: false; reason: string; failures?: readonly TensorflowPackageFailure[] };
 
 // Auto tries only what this runtime can have: libtensorflow in Node, WebGL in browsers (WebGPU in both: Node gets
 // it from the npm `webgpu` package).
@@ -220,21 +218,30 @@ function isInstalled(pkg: string, requireFromHere: NodeJS.Require): boolean {
   }
 }
 
-async function activateTensorflow(): Promise<Activation> {
-  const requireFromHere = nodeRequire();
+/**
+ * Loads tfjs-node-gpu, else tfjs-node, through `requireFromHere` (Node's, from this file; the tests pass one
+ * rooted in a folder of simulated packages) and activates the `tensorflow` backend.
+ * @internal
+ */
+export async function activateTensorflow(requireFromHere: NodeJS.Require | null = nodeRequire()): Promise<Activation> {
   if (requireFromHere === null) return { ok: false, reason: 'tfjs-node runs only in Node' };
   const reasons: string[] = [];
+  const failures: TensorflowPackageFailure[] = [];
   for (const pkg of NODE_PACKAGES) {
     // Resolve first, so "not installed" is told apart from "installed but libtensorflow failed to load" under
     // any module loader (Node says ERR_MODULE_NOT_FOUND, bundlers and vitest say other things).
     if (!isInstalled(pkg, requireFromHere)) {
       reasons.push(`${pkg} is not installed`);
+      failures.push({ pkg, kind: 'missing' });
       continue;
     }
     try {
-      await import(/* @vite-ignore */ pkg);
+      // tfjs-node(-gpu) is CommonJS: loaded with the same require that found it
+      requireFromHere(pkg);
     } catch (e) {
-      reasons.push(`${pkg} failed to load (${String((e as Error).message).split('\n')[0]})`);
+      const message = String((e as Error).message);
+      reasons.push(`${pkg} failed to load (${message.split('\n')[0]})`);
+      failures.push({ pkg, kind: 'load', message });
       continue;
     }
     if (tf.findBackend('tensorflow') == null) {
@@ -247,5 +254,5 @@ async function activateTensorflow(): Promise<Activation> {
     }
     reasons.push(`${pkg} loaded but the tensorflow backend failed to initialise`);
   }
-  return { ok: false, reason: reasons.join('; ') };
+  return { ok: false, reason: reasons.join('; '), failures };
 }
