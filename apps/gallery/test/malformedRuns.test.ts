@@ -32,7 +32,7 @@ describe('runs list', () => {
 
   it('lists readable runs with their summaries and malformed folders with the reason', async () => {
     const { runs, malformed } = await listRuns(fixture.root);
-    expect(runs.map((r) => r.name)).toEqual(['half-written', 'mixture-100', 'mixture-400']);
+    expect(runs.map((r) => r.name)).toEqual(['bars-unet', 'half-written', 'mixture-100', 'mixture-400']);
     expect(malformed).toEqual([
       { name: 'array-config', reason: 'config.json is not a JSON object' },
       { name: 'broken-json', reason: expect.stringMatching(/^config\.json: not valid JSON/) },
