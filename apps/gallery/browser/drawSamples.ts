@@ -56,13 +56,16 @@ export async function drawSamples(model: RunModel, request: DrawRequest): Promis
     for (;;) {
       const r = await iterator.next();
       if (r.done) {
+        // The driver reports a step's progress when the next step starts (after the iterator yielded it), so
+        // the last report arrives only with the result.
+        if (request.onProgress) await request.onProgress(last[0], last[1]);
         const { samples, nfe, steps } = r.value;
         const values = (await samples.data()) as Float32Array;
         const shape = samples.shape;
         samples.dispose();
         return { values, shape, nfe, steps };
       }
-      if (request.onProgress) await request.onProgress(last[0], last[1]);
+      if (request.onProgress && last[1] > 0) await request.onProgress(last[0], last[1]);
     }
   } finally {
     labels?.dispose();
