@@ -187,7 +187,7 @@ export async function samplePage(name) {
       go.disabled = false;
     }
   });
-  page.append(
+  const parts = [
     h('p', {}, field('backend', backend), field('checkpoint', checkpoint), field('weights', weights)),
     h('p', {}, field('sampler', sampler), field('steps', steps), field(images ? 'images' : 'samples', count), field('seed', seed), label ? field('class', label) : null, images ? null : field('score field at t', fieldT)),
     options,
@@ -195,6 +195,7 @@ export async function samplePage(name) {
     h('p', {}, go, ' ', progress),
     status,
     output,
-  );
+  ];
+  page.append(...parts.filter((p) => p != null));
   return page;
 }

@@ -94,6 +94,23 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     await page.locator('#trajectory-slider').fill('20');
     await expect.poll(() => label.textContent()).toMatch(/^state 21 of 21, t = 0\b/);
     expect(await page.locator('#nfe-quality svg circle').count()).toBe(9);
+    // The density plot: the latest samples' histogram (blue) under the exact density's contours (red), on axes.
+    await page.locator('#density canvas').waitFor();
+    expect(await page.locator('#density figcaption').textContent()).toMatch(/^256 samples as a histogram; contours: the exact density’s regions holding 50%, 90% and 99% of the mass$/);
+    const colours = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('#density canvas')!;
+      const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+      let red = 0;
+      let blue = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i]! > 180 && data[i + 1]! < 90 && data[i + 2]! < 90) red++;
+        if (data[i + 2]! - data[i]! > 40) blue++;
+      }
+      return { red, blue };
+    });
+    // Three contours around each of two modes, 1–2 px wide, are well over 300 pixels; 256 samples fill bins.
+    expect(colours.red).toBeGreaterThan(300);
+    expect(colours.blue).toBeGreaterThan(300);
     await shot('run');
   });
 

@@ -75,6 +75,10 @@ describe('runs list', () => {
     ]);
     expect(r.run.nfeQuality?.points.length).toBe(9);
     expect(r.run.warnings).toEqual([]);
+    // ncsn-mixture's exact density (Song & Ermon's toy: 0.8/0.2 at ±(5, 5), unit variance) for the density plot.
+    expect(r.run.knownDensity).toEqual({ weights: [0.8, 0.2], means: [[5, 5], [-5, -5]], stds: [1, 1] });
+    const image = await readRun(fixture.root, 'bars-unet');
+    expect(image.ok && image.run.knownDensity).toBeNull();
   });
 
   it('keeps a run with a cut metrics line and a bad trajectory index, with warnings', async () => {
