@@ -23,24 +23,29 @@ async function fetchBytes(url) {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** The form fields of a sampler's options, from its spec (`samplerOptionSpec`); `steps` has its own field. */
+/**
+ * The form fields of a sampler's options, from its spec (`samplerOptionSpec`: name, kind, allowed values, help,
+ * default); `steps` has its own field, and what a form cannot hold (lists, functions, init objects) keeps its default.
+ */
 function optionFields(spec) {
   const fields = [];
   for (const o of spec) {
     if (o.name === 'steps') continue;
     const id = `opt-${o.name}`;
+    const title = o.help ? `${o.help} (${o.allowed})` : o.allowed;
     let input;
     if (o.kind === 'choice') {
-      input = h('select', { id, 'data-option': o.name, 'data-kind': o.kind }, o.choices.map((c) => h('option', { value: c, selected: c === o.default }, c)));
+      input = h('select', { id, 'data-option': o.name, 'data-kind': o.kind }, o.values.map((c) => h('option', { value: c, selected: c === o.default }, c)));
       if (o.default === undefined) input.prepend(h('option', { value: '', selected: true }, '(default)'));
     } else if (o.kind === 'boolean') {
       input = h('input', { id, type: 'checkbox', 'data-option': o.name, 'data-kind': o.kind, checked: o.default === true });
     } else if (o.kind === 'integer' || o.kind === 'number') {
-      input = h('input', { id, type: 'number', step: o.kind === 'integer' ? 1 : 'any', min: o.min, max: o.max, 'data-option': o.name, 'data-kind': o.kind, value: o.default, placeholder: o.default === undefined ? 'default' : undefined, title: o.allowed });
+      const value = typeof o.default === 'number' && Number.isFinite(o.default) ? o.default : undefined;
+      input = h('input', { id, type: 'number', step: o.kind === 'integer' ? 1 : 'any', 'data-option': o.name, 'data-kind': o.kind, value, placeholder: value === undefined ? 'default' : undefined });
     } else {
-      continue; // arrays, functions, objects: not for a form
+      continue;
     }
-    fields.push(h('label', { title: o.allowed }, `${o.name} `, input, ' '));
+    fields.push(h('label', { title }, `${o.name} `, input, ' '));
   }
   return fields;
 }
