@@ -152,8 +152,10 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
   });
 
   /** Fills the sampling form, clicks Sample and waits for the page to finish; returns what it drew. */
-  async function sampleInPage(run: string, form: { backend?: string; sampler?: string; steps?: number; count?: number; seed?: number; label?: string }) {
+  async function sampleInPage(run: string, form: { backend?: string; sampler?: string; steps?: number; count?: number; seed?: number; label?: string; options?: Record<string, string> }) {
+    // A fresh page each time: going to the same hash again would not re-render the form.
     await page.goto(`${server.url}#/sample/${run}`);
+    await page.reload();
     await page.locator('#sample-button').waitFor();
     expect(await page.inputValue('#steps')).toBe('10');
     if (form.backend) await page.selectOption('#backend', form.backend);
@@ -162,6 +164,12 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     if (form.count != null) await page.fill('#count', String(form.count));
     if (form.seed != null) await page.fill('#seed', String(form.seed));
     if (form.label != null) await page.selectOption('#class', form.label);
+    // The sampler's own options, from the form samplerOptionSpec built: a select for a choice, an input otherwise.
+    for (const [name, value] of Object.entries(form.options ?? {})) {
+      const field = page.locator(`#opt-${name}`);
+      if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
+      else await field.fill(value);
+    }
     await page.click('#sample-button');
     const status = page.locator('#sample-status');
     await expect.poll(() => status.textContent(), { timeout: 180_000 }).toMatch(/^(Done|Error)/);
@@ -231,6 +239,13 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
       console.log(`e2e: ${sampler} ${steps} steps, largest |browser − Node| on cpu ${diff.toExponential(2)}`);
       expect(diff).toBeLessThanOrEqual(CPU_TOLERANCE);
     }
+    // Options typed into the form reach the sampler: DDIM with η = 0.5 on log-SNR spacing is Node's same run, and
+    // not the default (η = 0, time spacing).
+    const draw = await sampleInPage('mixture-400', { backend: 'cpu', sampler: 'ddim', steps: 10, count: 200, seed: 3, options: { eta: '0.5', spacing: 'logSNR' } });
+    const node = await sampleInNode(nodePath.join(fixture.root, 'mixture-400'), { sampler: 'ddim', options: { steps: 10, eta: 0.5, spacing: 'logSNR' }, n: 200, seed: 3 });
+    expect(maxDiff(draw.values, node.values)).toBeLessThanOrEqual(CPU_TOLERANCE);
+    const plain = await sampleInNode(nodePath.join(fixture.root, 'mixture-400'), { sampler: 'ddim', options: { steps: 10 }, n: 200, seed: 3 });
+    expect(maxDiff(draw.values, plain.values)).toBeGreaterThan(0.1);
   });
 
   it('samples an image run of a chosen class in the browser: a grid that is not blank, varies, and equals Node on cpu', async () => {
