@@ -3,7 +3,7 @@ import * as nodePath from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../src/cli.js';
 import { cli } from './cliHarness.js';
-import { tempDir } from './helpers.js';
+import { readMetrics, tempDir, tinyConfig } from './helpers.js';
 
 // Every command the program registers, read from the program itself, so a new command is covered by these tests
 // without editing them.
@@ -76,5 +76,21 @@ describe('scorekit: version, help, usage errors and --json on every command', ()
     // the modes are not far below it
     expect(result.meanLogp).toBeLessThan(-1.1);
     expect(result.meanLogp).toBeGreaterThan(-6);
+  });
+
+  it('train --json: the summary as one JSON line on stdout, matching summary.json and metrics.jsonl', async () => {
+    const run = nodePath.join(dir, 'run');
+    const configFile = nodePath.join(dir, 'tiny.json');
+    const { steps: _s, ...config } = tinyConfig({});
+    await fs.writeFile(configFile, JSON.stringify(config));
+    const r = await cli('train', '--config', configFile, '--steps', '3', '--out', run, '--backend', 'cpu', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const summary = JSON.parse(lines[0]!) as { runFolder: string; status: string; step: number; steps: number; finalLoss: number };
+    expect(summary).toMatchObject({ runFolder: run, status: 'completed', step: 3, steps: 3 });
+    const metrics = await readMetrics(run);
+    expect(summary.finalLoss).toBeCloseTo(metrics[metrics.length - 1]!.loss, 6);
+    expect(r.stderr).toMatch(/completed at step 3\/3/);
   });
 });
