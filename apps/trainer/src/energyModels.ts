@@ -17,8 +17,6 @@ export interface EnergyDrawOptions {
   readonly steps: number;
   /** ebm-cd: Langevin step size. */
   readonly stepSize?: number;
-  /** hopfield: the fraction of each start's units flipped. */
-  readonly corruption?: number;
   /** Data rows to start from, [n, V] in the model's units (0/1 for an RBM, ±1 for Hopfield); default random. */
   readonly start?: tf.Tensor2D;
 }
@@ -42,6 +40,8 @@ export interface EnergyModel {
   /** State of variable shape, saved as extra tensors of the checkpoint. */
   state(): Record<string, tf.Tensor>;
   loadState(tensors: tf.NamedTensorMap): void;
+  /** Hopfield: n of the stored patterns ±1 [n, N], cycling (null before any is stored). */
+  storedPatterns?(n: number): tf.Tensor2D | null;
   /** n samples [n, V] in model units. */
   draw(n: number, rng: Rng, options: EnergyDrawOptions): tf.Tensor2D;
   dispose(): void;
@@ -158,25 +158,20 @@ function hopfieldModel(config: HopfieldRunConfig, units: number): EnergyModel {
     loadState(tensors) {
       patterns = tensors.patterns ? Float32Array.from(tensors.patterns.dataSync()) : new Float32Array(0);
     },
+    storedPatterns(n) {
+      // The stored patterns in turn (the first n, cycling when fewer are stored).
+      const stored = patterns.length / units;
+      if (stored === 0) return null;
+      const values = new Float32Array(n * units);
+      for (let i = 0; i < n; i++) values.set(patterns.subarray((i % stored) * units, ((i % stored) + 1) * units), i * units);
+      return tf.tensor2d(values, [n, units]);
+    },
     draw(n, rng, o) {
       const w = network();
       const net = new HopfieldNetwork(w, { units: config.units, gain: config.gain });
       w.dispose();
       try {
-        let start: tf.Tensor2D;
-        if (o.start) start = tf.clone(o.start);
-        else if (patterns.length > 0 && o.corruption != null) {
-          // Stored patterns, in turn, with a fraction of their units flipped: recall should bring them back.
-          const stored = patterns.length / units;
-          const values = new Float32Array(n * units);
-          for (let i = 0; i < n; i++) values.set(patterns.subarray((i % stored) * units, ((i % stored) + 1) * units), i * units);
-          start = tf.tensor2d(values, [n, units]);
-        } else start = tf.tidy(() => tf.sub(tf.mul(tf.cast(tf.less(rng.uniform([n, units]), 0.5), 'float32'), 2), 1) as tf.Tensor2D);
-        if (o.corruption != null && o.corruption > 0) {
-          const flipped = tf.tidy(() => tf.where(tf.less(rng.uniform([n, units]), o.corruption!), tf.neg(start), start) as tf.Tensor2D);
-          start.dispose();
-          start = flipped;
-        }
+        const start = o.start ? tf.clone(o.start) : tf.tidy(() => tf.sub(tf.mul(tf.cast(tf.less(rng.uniform([n, units]), 0.5), 'float32'), 2), 1) as tf.Tensor2D);
         if (o.steps === 0) return start;
         const { states } = net.recall(start, { mode: config.sampler.mode, rng, maxIterations: o.steps });
         start.dispose();
@@ -243,6 +238,16 @@ function ebmModel(config: EbmCdRunConfig, dim: number): EnergyModel {
       optimizer.dispose();
     },
   };
+}
+
+/**
+ * ±1 states with each unit flipped with probability `fraction` (corrupted memories for Hopfield recall).
+ *
+ * @example
+ * const noisy = flipUnits(patterns, 0.1, rng);
+ */
+export function flipUnits(states: tf.Tensor2D, fraction: number, rng: Rng): tf.Tensor2D {
+  return tf.tidy(() => tf.where(tf.less(rng.uniform(states.shape), fraction), tf.neg(states), states) as tf.Tensor2D);
 }
 
 /** The checkpoint `extra` entry recording the state tensors' shapes (to build restore targets before reading). */

@@ -7,7 +7,7 @@ import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import { readCheckpoint, restoreCheckpoint, saveCheckpoint } from '@scorekit/models/node';
 import type { CheckpointedModule } from '@scorekit/models';
 import type { EnergyTrainConfig } from './energyConfig.js';
-import { createEnergyModel, stateShapes } from './energyModels.js';
+import { createEnergyModel, flipUnits, stateShapes } from './energyModels.js';
 import type { EnergyModel } from './energyModels.js';
 import { openTrainingData } from './trainingData.js';
 import type { TrainingData } from './trainingData.js';
@@ -225,7 +225,12 @@ async function drawRunSamples(config: EnergyTrainConfig, model: EnergyModel, dat
   const rng = new Rng(streamSeed(config.seed, SAMPLE_STREAM));
   const n = config.sampleCount;
   const s = config.sampler;
-  const drawn = model.draw(n, rng, s.name === 'recall' ? { steps: s.maxIterations, corruption: s.corruption } : s.name === 'langevin' ? { steps: s.steps, stepSize: s.stepSize } : { steps: s.steps });
+  // Hopfield runs show recall from their own stored patterns with a fraction of the units flipped.
+  const stored = s.name === 'recall' ? (model.storedPatterns?.(n) ?? null) : null;
+  const start = stored && s.name === 'recall' ? flipUnits(stored, s.corruption, rng) : null;
+  stored?.dispose();
+  const drawn = model.draw(n, rng, s.name === 'recall' ? { steps: s.maxIterations, ...(start ? { start } : {}) } : s.name === 'langevin' ? { steps: s.steps, stepSize: s.stepSize } : { steps: s.steps });
+  start?.dispose();
   const samples = dataUnits(config, drawn);
   drawn.dispose();
   try {
