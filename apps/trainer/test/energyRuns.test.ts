@@ -90,12 +90,12 @@ describeOnBackends('energy-model runs', (backend) => {
     dir = await tempDir();
   });
 
-  it('rbm: sample --init test --steps 1 draws p(v|h) with h ~ p(h|test digit), from the restored weights', async () => {
+  it('rbm: sample --start test --steps 1 draws p(v|h) with h ~ p(h|test digit), from the restored weights', async () => {
     const run = nodePath.join(dir, `rbm-${backend}`);
     await fs.writeFile(nodePath.join(dir, 'rbm.json'), JSON.stringify({ ...TINY.rbm, persistent: false, momentum: 0, steps: 2 }));
     expect((await cli('train', '--config', nodePath.join(dir, 'rbm.json'), '--out', run, '--backend', backend)).code).toBe(0);
     const out = nodePath.join(dir, `rec-${backend}`);
-    const r = await cli('sample', '--checkpoint', run, '--init', 'test', '--steps', '1', '--n', '3', '--seed', '5', '--out', `${out}.npy`, `${out}.png`, '--backend', backend);
+    const r = await cli('sample', '--checkpoint', run, '--start', 'test', '--steps', '1', '--n', '3', '--seed', '5', '--out', `${out}.npy`, `${out}.png`, '--backend', backend);
     expect(r.code, r.stderr).toBe(0);
     // The same computation by hand: threshold-binarised test digits, one hidden draw from Rng(5), p(v|h) → [−1, 1].
     const digits = await loadMnist({ split: 'test', count: 3 });
@@ -123,7 +123,7 @@ describeOnBackends('energy-model runs', (backend) => {
     await fs.writeFile(nodePath.join(dir, 'hop.json'), JSON.stringify({ ...TINY.hopfield, dataset: { name: 'mnist', count: 20 }, steps: 1 }));
     expect((await cli('train', '--config', nodePath.join(dir, 'hop.json'), '--out', run, '--backend', backend)).code).toBe(0);
     const out = nodePath.join(dir, `recall-${backend}.npy`);
-    const r = await cli('sample', '--checkpoint', run, '--init', 'stored', '--corruption', '0', '--n', '2', '--steps', '5', '--out', out, '--backend', backend);
+    const r = await cli('sample', '--checkpoint', run, '--start', 'stored', '--corruption', '0', '--n', '2', '--steps', '5', '--out', out, '--backend', backend);
     expect(r.code, r.stderr).toBe(0);
     const recalled = Array.from((await loadNpy(out)).data as Float32Array);
     const stored = Array.from((await loadNpy(out.replace(/\.npy$/, '.start.npy'))).data as Float32Array);

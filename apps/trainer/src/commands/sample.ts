@@ -58,7 +58,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
     .option('--shard <i/N>', 'draw only shard i of N of the --n samples, each from its own seed (seed, index): N shards = one run')
     .option('--shards <N>', 'as --shard, with i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)')
-    .option('--init <from>', 'energy checkpoints: where chains start — random, test (held-out images: rbm, hopfield) or stored (hopfield patterns)')
+    .option('--start <from>', 'energy checkpoints: where chains start — random, test (held-out images: rbm, hopfield) or stored (hopfield patterns)')
     .option('--corruption <f>', 'hopfield checkpoints: fraction of each starting state\'s units flipped before recall');
   addSamplerFlags(command);
   command.action(async (flags: SampleFlags) => {
@@ -100,7 +100,7 @@ async function runSample(flags: SampleFlags): Promise<void> {
     const energy = await energyRunOf(root, step);
     if (energy != null) return runEnergySample(flags, root, step, energy, outputs);
   }
-  for (const flag of ['init', 'corruption'] as const) {
+  for (const flag of ['start', 'corruption'] as const) {
     if (flags[flag] != null) throw new CliError(`--${flag} is for energy-model checkpoints (rbm, hopfield, ebm-cd); this is a score model or mixture`);
   }
   const shard = shardFromFlags(flags);

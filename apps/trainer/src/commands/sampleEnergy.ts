@@ -11,23 +11,31 @@ import { ENERGY_KINDS, parseEnergyConfig } from '../energyConfig.js';
 import type { EnergyTrainConfig } from '../energyConfig.js';
 import { createEnergyModel, flipUnits } from '../energyModels.js';
 import { checkOutputFile } from '../outputPath.js';
+import { optionFlag } from '../samplerOptions.js';
+import { SAMPLER_NAMES, samplerOptionSpec } from '@scorekit/samplers';
 import { parseSeedFlag } from '../seeds.js';
 import { createTaskProgress } from '../taskProgress.js';
 import { dataUnits, modelUnits, restoreEnergyCheckpoint, writeEnergySamples } from '../trainEnergyModel.js';
 
 /** How each energy kind samples, for `scorekit sample` and its error messages. */
 export const ENERGY_SAMPLING: Record<EnergyTrainConfig['kind'], { readonly sampler: string; readonly flags: string }> = {
-  rbm: { sampler: 'gibbs', flags: '--steps (Gibbs sweeps), --init random|test (test: held-out digits; --steps 1 gives reconstructions)' },
-  hopfield: { sampler: 'recall', flags: '--steps (update sweeps at most), --init stored|random|test, --corruption <fraction flipped>' },
+  rbm: { sampler: 'gibbs', flags: '--steps (Gibbs sweeps), --start random|test (test: held-out digits; --steps 1 gives reconstructions)' },
+  hopfield: { sampler: 'recall', flags: '--steps (update sweeps at most), --start stored|random|test, --corruption <fraction flipped>' },
   'ebm-cd': { sampler: 'langevin', flags: '--steps (Langevin steps), --step-size' },
 };
 
-// Flags of score-model sampling that mean nothing for an energy model; given, they are refused (never ignored).
-const SCORE_ONLY_FLAGS: Readonly<Record<string, string>> = {
-  snr: '--snr', eta: '--eta', eps: '--eps', predictor: '--predictor', corrector: '--corrector', correctorSteps: '--corrector-steps',
-  method: '--method', spacing: '--spacing', churn: '--churn', option: '--option', x0Threshold: '--x0-threshold', label: '--label',
-  trajectory: '--trajectory', shard: '--shard', shards: '--shards', score: '--score', sde: '--sde',
-};
+// Flags of score-model sampling that mean nothing for an energy model; given, they are refused (never ignored):
+// every sampler option's flag (generated from the samplers' option specs) but --steps and --step-size, and the
+// score-model-only flags of `sample`.
+function scoreOnlyFlags(): Record<string, string> {
+  const flags: Record<string, string> = {
+    option: '--option', x0Threshold: '--x0-threshold', label: '--label', trajectory: '--trajectory', shard: '--shard', shards: '--shards', score: '--score', sde: '--sde',
+  };
+  for (const sampler of SAMPLER_NAMES) {
+    for (const o of samplerOptionSpec(sampler)) if (o.kind !== 'function' && o.name !== 'steps' && o.name !== 'stepSize') flags[o.name] = optionFlag(o.name);
+  }
+  return flags;
+}
 
 /** The run config inside a checkpoint when it is an energy model's (it has an energy `kind`), else null. */
 export async function energyRunOf(root: string, step: number | 'latest'): Promise<{ config: EnergyTrainConfig; info: CheckpointInfo } | null> {
@@ -52,7 +60,7 @@ export async function runEnergySample(
 ): Promise<void> {
   const { kind } = found.config;
   const how = ENERGY_SAMPLING[kind];
-  const given = Object.entries(SCORE_ONLY_FLAGS).filter(([k]) => flags[k] != null).map(([, flag]) => flag);
+  const given = Object.entries(scoreOnlyFlags()).filter(([k]) => flags[k] != null).map(([, flag]) => flag);
   if (flags.ema === false) given.push('--no-ema');
   if (flags.sampler != null && flags.sampler !== how.sampler) given.unshift(`--sampler ${String(flags.sampler)}`);
   if (given.length > 0) {
@@ -68,8 +76,8 @@ export async function runEnergySample(
   const steps = flags.steps != null ? Number(flags.steps) : kind === 'hopfield' ? runSampler.maxIterations! : runSampler.steps!;
   if (!Number.isInteger(steps) || steps < 0) throw new CliError(`--steps must be an integer ≥ 0, got '${String(flags.steps)}'`);
   const initChoices = kind === 'rbm' ? ['random', 'test'] : kind === 'hopfield' ? ['stored', 'random', 'test'] : ['random'];
-  const init = String(flags.init ?? initChoices[0]);
-  if (!initChoices.includes(init)) throw new CliError(`--init must be one of ${initChoices.join(', ')} for a ${kind} checkpoint, got '${init}'`);
+  const init = String(flags.start ?? initChoices[0]);
+  if (!initChoices.includes(init)) throw new CliError(`--start must be one of ${initChoices.join(', ')} for a ${kind} checkpoint, got '${init}'`);
   let stepSize: number | undefined;
   if (flags.stepSize != null) {
     if (kind !== 'ebm-cd') throw new CliError(`--step-size: not for a ${kind} checkpoint; it accepts --n, --seed, --out, --step, ${how.flags}.`);
@@ -82,7 +90,7 @@ export async function runEnergySample(
     corruption = Number(flags.corruption);
     if (!(corruption >= 0 && corruption <= 1)) throw new CliError(`--corruption must be a fraction in [0, 1], got '${String(flags.corruption)}'`);
   } else if (kind === 'hopfield') corruption = init === 'random' ? 0 : (config.sampler as { corruption: number }).corruption;
-  if (flags.init === 'test' && config.dataset.name === 'folder') throw new CliError("--init test needs a data set with a test split (mnist, fashion-mnist); this run trained on an image folder");
+  if (init === 'test' && config.dataset.name === 'folder') throw new CliError("--start test needs a data set with a test split (mnist, fashion-mnist); this run trained on an image folder");
   const base = (outputs.npy ?? outputs.png)!.replace(/\.(npy|png)$/i, '');
   const startOutputs = init === 'random' ? null : { npy: outputs.npy != null ? `${base}.start.npy` : undefined, png: outputs.png != null ? `${base}.start.png` : undefined };
   for (const file of [outputs.npy, outputs.png, startOutputs?.npy, startOutputs?.png]) if (file != null) await checkOutputFile(file, '--out');
@@ -100,7 +108,7 @@ export async function runEnergySample(
     if (init === 'test') start = await testImages(config, n, pointShape, rng);
     if (init === 'stored') {
       start = model.storedPatterns?.(n) ?? undefined;
-      if (start == null) throw new CliError(`Checkpoint ${found.info.path} stores no patterns yet; use --init random or test`);
+      if (start == null) throw new CliError(`Checkpoint ${found.info.path} stores no patterns yet; use --start random or test`);
     }
     if (start && corruption != null && corruption > 0) {
       const flipped = flipUnits(start, corruption, rng);
