@@ -148,6 +148,10 @@ describeOnBackends('energy-model runs', (backend) => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--sampler ddim: not for this checkpoint: an energy model of kind 'ebm-cd', which samples with 'langevin'\. It accepts .*--steps \(Langevin steps\), --step-size/);
     await expect(fs.stat(nodePath.join(dir, 'never.png'))).rejects.toThrow();
+    // likelihood needs a score model: an energy checkpoint is named as such
+    const like = await cli('likelihood', '--checkpoint', run, '--data', `${out}.npy`, '--out', nodePath.join(dir, 'never.npy'), '--backend', backend);
+    expect(like.code).toBe(2);
+    expect(like.stderr).toMatch(/is an energy model \(kind 'ebm-cd'\), not a score model/);
   });
 }, ['wasm', 'cpu']);
 
