@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { TOY_DATASET_NAMES } from '@scorekit/data';
 import type { ConfigProblem } from './errors.js';
-import { IMAGE_DATASET_NAMES, show } from './config.js';
+import { resolveNetworkConfig } from '@scorekit/models';
+import { IMAGE_DATASET_NAMES, fromError, show } from './config.js';
 import { seedProblem } from './seeds.js';
 
 /** The energy-based models `scorekit train` trains besides score models (a config's `kind`). */
@@ -195,6 +196,14 @@ export function parseEnergyConfig(input: unknown): E.Either<ConfigProblem[], Ene
       check.int('network.width', 1, net.width);
       check.int('network.depth', 1, net.depth);
       if (typeof net.activation !== 'string') problems.push({ field: 'network.activation', message: `must be an activation name, got ${show(net.activation)}` });
+      else if ([net.width, net.depth].every((v) => Number.isInteger(v) && (v as number) >= 1)) {
+        // The MLP energy itself is checked by @scorekit/models (activation names and the rest), without building it.
+        try {
+          resolveNetworkConfig({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 1, width: net.width, depth: net.depth, activation: net.activation } } as never);
+        } catch (e) {
+          problems.push(...fromError('network', e));
+        }
+      }
     }
     check.num('lr', (v) => v > 0, 'a number > 0');
     const langevin = check.record('langevin', ['steps', 'stepSize', 'noiseStd']);

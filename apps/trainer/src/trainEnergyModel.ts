@@ -274,7 +274,7 @@ export async function saveEnergyCheckpoint(
       root,
       {
         step: what.step,
-        network: module as never,
+        network: module,
         ...(model.optimizer ? { optimizer: model.optimizer } : {}),
         rngs: what.rngs,
         config: what.config,
@@ -303,7 +303,7 @@ export async function restoreEnergyCheckpoint(root: string, model: EnergyModel, 
   });
   try {
     const module: CheckpointedModule = { config: model.module.config, variables: [...model.module.variables, ...targets.map((t) => t.named)] };
-    await restoreCheckpoint(root, { network: module as never, ...(model.optimizer ? { optimizer: model.optimizer } : {}) }, options);
+    await restoreCheckpoint(root, { network: module, ...(model.optimizer ? { optimizer: model.optimizer } : {}) }, options);
     model.loadState(Object.fromEntries(targets.map((t) => [t.key, t.named.variable])));
   } finally {
     for (const t of targets) t.named.variable.dispose();

@@ -160,6 +160,7 @@ it.each([
   ['ebm-cd on images', { ...TINY['ebm-cd'], dataset: 'mnist' }, "dataset.name: kind 'ebm-cd' cannot train on 'mnist': ebm-cd trains an MLP energy on 2D points (allowed: ncsn-mixture, two-moons, swiss-roll, checkerboard, rings)"],
   ['an unknown kind', { kind: 'boltzmann', dataset: 'mnist' }, "kind: unknown model kind 'boltzmann' (leave kind out for a score model) (allowed: rbm, hopfield, ebm-cd)"],
   ['negative hidden units', { ...TINY.rbm, hiddenUnits: -5 }, 'hiddenUnits: must be an integer ≥ 1, got -5'],
+  ['an energy network @scorekit/models refuses', { ...TINY['ebm-cd'], network: { width: 8, depth: 1, activation: 'foo' } }, "network: energy.network.activation must be one of 'silu', 'softplus', 'tanh', got 'foo'"],
 ])('train refuses %s with one clear error, exit 2, and writes nothing', async (_what, config, message) => {
   const dir = await tempDir();
   await fs.writeFile(nodePath.join(dir, 'bad.json'), JSON.stringify(config));
