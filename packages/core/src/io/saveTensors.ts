@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as zlib from 'node:zlib';
 import { encodeTensorFile } from './internal/tensorFile.js';
 import type { TensorEntry, TensorFileDtype } from './internal/tensorFile.js';
 import type { JsonObject } from './JsonValue.js';
@@ -44,7 +45,7 @@ export async function saveTensors(path: string, tensors: tf.NamedTensorMap, meta
     shape: tensors[name].shape,
     values: asDtypeArray(values[i]!, tensors[name].dtype) as TensorEntry['values'],
   }));
-  await writeFileAtomic(path, encodeTensorFile(entries, metadata));
+  await writeFileAtomic(path, encodeTensorFile(entries, metadata, zlib.crc32));
 }
 
 // tfjs's cpu backend casts bool → float32 without converting the storage (no precision is lost), so such a
