@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import type { JsonValue } from '@scorekit/core';
 import { EbmTrainer, HopfieldNetwork, Rbm, RbmTrainer, shortRunLangevin } from '@scorekit/energy';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, expect, it } from 'vitest';
 import { Rng } from '@scorekit/core';

@@ -5,7 +5,7 @@
 // with AIS from the base-rate model (visible biases = log-odds of the training pixels, as S&M do), 100 runs and
 // BENCH_BETAS intermediate distributions (default 10,000 linear in β; S&M used 14,500). Prints a README table row
 // per run: mean test log p(v) = −F(v) − log Z, with the standard error and the log(Ẑ ± 3σ̂) interval of log Z.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import nodePath from 'node:path';
 import os from 'node:os';
 import { promises as fs } from 'node:fs';

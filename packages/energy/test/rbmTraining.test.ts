@@ -242,7 +242,7 @@ describeOnBackends('RBM sampling and training', () => {
     trainerA.step(data);
     // A second trainer on a copy of the parameters, given the first's chains and generator state, takes the same step.
     const trainerB = new RbmTrainer(b, { rng: Rng.fromState(rngA.state()), k: 1, persistent: true, learningRate: 0.1 });
-    for (const [to, from] of [[b.weights, a.weights], [b.visibleBias, a.visibleBias], [b.hiddenBias, a.hiddenBias]] as const) to.assign(from);
+    for (const [to, from] of [[b.weights, a.weights], [b.visibleBias, a.visibleBias], [b.hiddenBias, a.hiddenBias]] as const) (to as tf.Variable).assign(from);
     trainerB.setChains(trainerA.chains);
     trainerA.step(data);
     trainerB.step(data);

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as nodePath from 'node:path';
 import { Rng } from '@scorekit/core';
 import { ensureDir } from '@scorekit/core/node';
