@@ -50,8 +50,8 @@ export function conditionalMixtureDenoiser(mixture: MixtureLike, sde: Sde): Cond
         let weights = responsibilities;
         if (labels != null) {
           // Row i: one-hot of its class, or the responsibilities for the null label.
-          const isNull = tf.reshape(tf.equal(labels, K), [n, 1]);
-          const oneHot = tf.oneHot(tf.minimum(labels, K - 1) as tf.Tensor1D, K);
+          const isNull = tf.reshape(tf.equal(labels, tf.scalar(K, 'int32')), [n, 1]);
+          const oneHot = tf.oneHot(tf.minimum(labels, tf.scalar(K - 1, 'int32')) as tf.Tensor1D, K);
           weights = tf.where(tf.tile(isNull, [1, K]), responsibilities, oneHot);
         }
         const score = tf.sum(tf.mul(scores!, tf.expandDims(weights, 2)), 1);
