@@ -129,7 +129,7 @@ export async function openConditioning(plan: ConditioningPlan, source: ScoreSour
     }
     const classes = plan.classes;
     if (classes != null && classes.value !== 'cycle' && classes.value >= numClasses) {
-      throw new CliError(`${classes.flag} must be 'cycle' or a class 0…${numClasses - 1} (${classesOf} ${numClasses} classes), got '${classes.value}'`);
+      throw new CliError(`${classes.flag} must be 'cycle' or a class 0…${numClasses - 1} (${classesOf} ${numClasses} class${numClasses === 1 ? '' : 'es'}), got '${classes.value}'`);
     }
     const inpainting = plan.inpaint != null ? await readInpainting(plan.inpaint, source.pointShape, n) : undefined;
     const labelsOf = (indices: readonly number[]): number[] => indices.map((i) => (classes!.value === 'cycle' ? i % numClasses : classes!.value));
