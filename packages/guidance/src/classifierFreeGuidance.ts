@@ -52,15 +52,9 @@ export function classifierFreeGuidance(conditional: Denoiser, options: Classifie
       checkLabelCount(labels, x, where);
       if (callOptions.labels != null) throw new Error(`${where}: the guided denoiser brings its own labels; leave the sampler's labels out`);
       const n = x.shape[0];
-      const yc = tf.tensor1d(labels, 'int32');
-      if (scale === 0) {
-        try {
-          return conditional.predict(x, t, { ...callOptions, labels: yc });
-        } finally {
-          yc.dispose();
-        }
-      }
+      if (scale === 0) return tidyPrediction(() => conditional.predict(x, t, { ...callOptions, labels: tf.tensor1d(labels, 'int32') }));
       return tidyPrediction(() => {
+        const yc = tf.tensor1d(labels, 'int32');
         const both = tf.concat([yc, tf.fill([n], nullLabel, 'int32')]);
         const tBoth = typeof t === 'number' ? t : tf.concat([t, t]);
         const p = conditional.predict(tf.concat([x, x]), tBoth, { ...callOptions, labels: both });

@@ -4,6 +4,7 @@ import type { NoisyClassifier } from './NoisyClassifier.js';
 import { checkLabelCount, readLabels } from './internal/labels.js';
 import { sdeDifference } from './internal/sdeDifference.js';
 import { shiftScore } from './internal/shiftScore.js';
+import { oneHotFloat } from './internal/oneHotFloat.js';
 
 /** Options of {@link classifierGuidance}. */
 export interface ClassifierGuidanceOptions {
@@ -54,7 +55,7 @@ export function classifierGuidance(denoiser: Denoiser, classifier: NoisyClassifi
       if (scale === 0) return denoiser.predict(x, t, callOptions);
       return tidyPrediction(() => {
         const base = denoiser.predict(x, t, callOptions);
-        const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), K);
+        const oneHot = oneHotFloat(tf.tensor1d(labels, 'int32'), K);
         // ∇ₓ Σᵢ log p(yᵢ | xᵢ): samples are independent, so row i of the gradient is sample i's own.
         const gradient = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(classifier.logProbs(xx, t), oneHot)))(x);
         return shiftScore(base, tf.mul(gradient, scale));

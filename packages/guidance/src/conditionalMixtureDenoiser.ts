@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { predictionFrom, tidyPrediction, timeCoefficients, type Denoiser, type DenoiserCallOptions, type Prediction, type Sde } from '@scorekit/sde';
 import { mixtureTerms, parseMixture, type MixtureLike } from './internal/mixture.js';
 import { timeColumns } from './internal/timeColumns.js';
+import { oneHotFloat } from './internal/oneHotFloat.js';
 
 /** A class-conditional {@link Denoiser}: labels 0…numClasses−1 are classes, `nullLabel` (= numClasses) is "no class". */
 export interface ConditionalDenoiser extends Denoiser {
@@ -51,7 +52,7 @@ export function conditionalMixtureDenoiser(mixture: MixtureLike, sde: Sde): Cond
         if (labels != null) {
           // Row i: one-hot of its class, or the responsibilities for the null label.
           const isNull = tf.reshape(tf.equal(labels, tf.scalar(K, 'int32')), [n, 1]);
-          const oneHot = tf.oneHot(tf.minimum(labels, tf.scalar(K - 1, 'int32')) as tf.Tensor1D, K);
+          const oneHot = oneHotFloat(labels, K);
           weights = tf.where(tf.tile(isNull, [1, K]), responsibilities, oneHot);
         }
         const score = tf.sum(tf.mul(scores!, tf.expandDims(weights, 2)), 1);

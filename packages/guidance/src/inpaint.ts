@@ -44,7 +44,7 @@ export function inpaint(options: InpaintOptions): StepCallback {
   if (shape) checkAgainst(shape, known.shape, mask.shape, where);
   // Copies the callback owns (the caller may dispose theirs); kept across the run's tidies.
   const knownCopy = tf.keep(tf.clone(known));
-  const maskCopy = tf.keep(tf.cast(mask, 'float32'));
+  const maskCopy = tf.keep(tf.cast(mask, 'bool'));
   let checked = false;
   return ({ x, t, final }) => {
     if (!checked) {
@@ -52,16 +52,16 @@ export function inpaint(options: InpaintOptions): StepCallback {
       checked = true;
     }
     const target = final ? knownCopy : tf.add(tf.mul(knownCopy, sde.alpha(t)), tf.mul(rng.normal(x.shape), sde.sigma(t)));
-    return tf.add(x, tf.mul(maskCopy, tf.sub(target, x)));
+    // A select, not x + mask·(target − x): that sum rounds in float32, and the known entries must be exact.
+    return tf.where(tf.broadcastTo(maskCopy, x.shape), tf.broadcastTo(target, x.shape), x);
   };
 }
 
 function checkBroadcast(known: readonly number[], mask: readonly number[], where: string): void {
-  const k = known.length;
-  const m = mask.length;
-  const tailK = k === m ? known.slice(1) : k > m ? known.slice(1) : known;
-  const tailM = k === m ? mask.slice(1) : m > k ? mask.slice(1) : mask;
-  const ok = k === m ? known.join(',') === mask.join(',') || tailK.join(',') === tailM.join(',') : Math.abs(k - m) === 1 && tailK.join(',') === tailM.join(',');
+  // Same rank: the same shape. Ranks one apart: the longer is [n, ...dims] of the shorter's dims.
+  const [longer, shorter] = known.length >= mask.length ? [known, mask] : [mask, known];
+  const ok =
+    longer.length === shorter.length ? longer.join(',') === shorter.join(',') : longer.length === shorter.length + 1 && longer.slice(1).join(',') === shorter.join(',');
   if (!ok) throw new Error(`${where}: mask [${mask.join(', ')}] does not match known [${known.join(', ')}]; give both one sample's shape or [n, ...dims] of the same dims`);
 }
 

@@ -3,6 +3,7 @@ import { Rng } from '@scorekit/core';
 import type { TrainableNoisyClassifier } from './createNoisyClassifier.js';
 import { perturb } from './createNoisyClassifier.js';
 import { readLabels } from './internal/labels.js';
+import { oneHotFloat } from './internal/oneHotFloat.js';
 
 /** Options of {@link trainNoisyClassifier}. */
 export interface TrainNoisyClassifierOptions {
@@ -70,7 +71,7 @@ export async function trainNoisyClassifier(classifier: TrainableNoisyClassifier,
       const lossValue = tf.tidy(() => {
         const index = tf.tensor1d(idx, 'int32');
         const x0 = tf.gather(data, index);
-        const y = tf.oneHot(tf.gather(tf.tensor1d(labels, 'int32'), index), classifier.numClasses);
+        const y = oneHotFloat(tf.gather(tf.tensor1d(labels, 'int32'), index), classifier.numClasses);
         const t = rng.uniform([batchSize], tMin, sde.T);
         const xt = perturb(sde, x0, t, rng.normal(x0.shape));
         const loss = optimizer.minimize(() => tf.neg(tf.mean(tf.sum(tf.mul(y, classifier.logProbs(xt, t)), 1))) as tf.Scalar, true, variables);
