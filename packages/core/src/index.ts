@@ -26,3 +26,6 @@ export type { NpyTensorDtype } from './npy/npyToTensor.js';
 export { tensorToNpy } from './npy/tensorToNpy.js';
 export { NpyFormatError } from './npy/NpyFormatError.js';
 export type { NpyArray, NpyDtype, NpyWriteDtype, NpyTypedArray } from './npy/NpyArray.js';
+export { decodeTensors } from './io/decodeTensors.js';
+export type { DecodedTensors, DecodeTensorsOptions } from './io/decodeTensors.js';
+export { TensorFileError } from './io/TensorFileError.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@scorekit/core';
+import { GaussianMixture } from '@scorekit/data';
 import { createSampler } from '@scorekit/samplers';
 import { VpSde, denoiserFromScore } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak, twoSampleTest } from '@scorekit/test-utils';
@@ -105,7 +106,7 @@ describeOnBackends('colourisation by replacement', () => {
   // A 12-dimensional mixture read as 2 × 2 RGB images, so that the exact score drives an image-shaped sampler.
   const d = 12;
   const rng = new Rng(5);
-  const images = new (mixture.constructor as typeof import('@scorekit/data').GaussianMixture)({
+  const images = new GaussianMixture({
     weights: [0.6, 0.4],
     means: [Array.from(rng.normalArray(d, 0, 0.5)), Array.from(rng.normalArray(d, 0, 0.5))],
     stds: [0.4, 0.3],

@@ -15,7 +15,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 function accuracy(logProbs: tf.Tensor, labels: Int32Array): number {
   const predicted = tf.tidy(() => tf.argMax(logProbs, 1).dataSync());
-  return predicted.reduce((s, p, i) => s + (p === labels[i] ? 1 : 0), 0) / labels.length;
+  return Array.from(predicted).reduce((s: number, p: number, i: number) => s + (p === labels[i] ? 1 : 0), 0) / labels.length;
 }
 
 describeOnBackends('noisy classifiers', () => {
