@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import { classifierFreeGuidance, classifierGuidance, inpaint, mixtureClassifier } from '@scorekit/guidance';
 import type { NoisyClassifier } from '@scorekit/guidance';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { TOY_DATASET_NAMES, ncsnToyMixture, sampleToyDataset } from '@scorekit/data';
 import { loadFashionMnist, loadImageFolder, loadMnist } from '@scorekit/data/node';

@@ -2,7 +2,7 @@
 // 9,000 for training and 1,000 held out. 20 hidden units, so that log Z is also computed exactly (2^20 hidden
 // states) and AIS can be checked against it on a real trained model, as Salakhutdinov & Murray 2008 did.
 // Trains by CD-1 and by PCD-1 from the same start; reports the exact and the AIS test log-likelihood.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, selectBackend } from '@scorekit/core';
 import { loadMnist } from '@scorekit/data/node';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { Rng } from '@scorekit/core';
 import { createEnergyNetwork } from '@scorekit/models';

@@ -1,5 +1,5 @@
 import * as nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { NOISY_CLASSIFIER_KINDS, createNoisyClassifier, trainNoisyClassifier } from '@scorekit/guidance';
 import type { NoisyClassifierKind, TrainableNoisyClassifier } from '@scorekit/guidance';

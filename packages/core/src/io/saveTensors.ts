@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as zlib from 'node:zlib';
 import { encodeTensorFile } from './internal/tensorFile.js';
 import type { TensorEntry, TensorFileDtype } from './internal/tensorFile.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { JsonValue } from '@scorekit/core';
 import type { Network } from '../Network.js';
 import type { OptimizerManifest } from './checkpointFormat.js';

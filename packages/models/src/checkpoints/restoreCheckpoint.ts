@@ -1,5 +1,5 @@
 import nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadTensors } from '@scorekit/core/node';
 import type { ExponentialMovingAverage } from '../ExponentialMovingAverage.js';
 import type { Network } from '../Network.js';

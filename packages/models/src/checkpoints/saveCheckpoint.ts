@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { type JsonValue, type Rng } from '@scorekit/core';
 import { ensureDir, saveTensors, writeFileAtomic } from '@scorekit/core/node';
 import type { ExponentialMovingAverage } from '../ExponentialMovingAverage.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { karrasSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';
@@ -81,7 +81,7 @@ function edm(run: SamplingRun, r: EdmHeunOptions & { steps: number; rho: number;
     start() {
       // x̄ starts at σ_max·z (generate.py `latents * t_steps[0]`); an init is x at time t(σ_max), so divide by α.
       const t0 = timeOf(sigmas[0]);
-      const state = tf.tidy(() => run.initial(() => tf.mul(run.rng.normal(run.shape), sigmas[0] * sde.alpha(t0))).div(sde.alpha(t0)));
+      const state = tf.tidy(() => tf.div(run.initial(() => tf.mul(run.rng.normal(run.shape), sigmas[0] * sde.alpha(t0))), sde.alpha(t0)));
       return { state, t: t0, scale: alphaAt(sigmas[0]) };
     },
     step(i, { state: xbar }) {
