@@ -69,7 +69,7 @@ export declare function conv(
 ): void;
 /**
  * The filter gradient of {@link conv}: dw [kH·kW][inC][outC] (dense) = Σ over pixels of x · dy, with dy dense
- * [batch, outH, outW, outC]. x needs 8 readable floats past its end. Results do not depend on `threads`.
+ * [batch, outH, outW, outC]. Results do not depend on `threads`.
  */
 export declare function convFilterGrad(
   heap: ArrayBuffer,
@@ -78,6 +78,59 @@ export declare function convFilterGrad(
   paddedH: number,
   paddedW: number,
   inC: number,
+  dy: number,
+  kH: number,
+  kW: number,
+  dH: number,
+  dW: number,
+  sH: number,
+  sW: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  dw: number,
+  threads: number,
+): void;
+/**
+ * {@link conv} with implicit zero padding: x [batch, inH, inW, inC] as it is, read as zero at rows
+ * i·sH + kh·dH − padTop and columns j·sW + kw·dW − padLeft outside it, so no padded copy is needed. Otherwise the
+ * same filter packing, output strides and thread independence.
+ */
+export declare function conv2d(
+  heap: ArrayBuffer,
+  x: number,
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  padTop: number,
+  padLeft: number,
+  w: number,
+  kH: number,
+  kW: number,
+  dH: number,
+  dW: number,
+  sH: number,
+  sW: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  out: number,
+  outPixelStride: number,
+  outRowStride: number,
+  outImageStride: number,
+  threads: number,
+): void;
+/** The filter gradient of {@link conv2d} (x unpadded, zeros implicit), as {@link convFilterGrad} computes it. */
+export declare function conv2dFilterGrad(
+  heap: ArrayBuffer,
+  x: number,
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  padTop: number,
+  padLeft: number,
   dy: number,
   kH: number,
   kW: number,

@@ -53,10 +53,21 @@ bool readCall(napi_env env, napi_callback_info info, const char* fn, const std::
   return true;
 }
 
-// n integer arguments (see `integer`) named by `names`.
-bool integers(napi_env env, const napi_value* args, const char* fn, const char* const* names, int n, int64_t* out) {
-  for (int i = 0; i < n; i++)
-    if (!integer(env, args[i], fn, names[i], out[i])) return false;
+// n integer arguments (see `integer`) named by `names`; those at `signedFrom` ≤ i < `signedTo` may be negative
+// (above −2^40: implicit paddings, where a negative one crops).
+bool integers(napi_env env, const napi_value* args, const char* fn, const char* const* names, int n, int64_t* out,
+              int signedFrom = -1, int signedTo = -1) {
+  for (int i = 0; i < n; i++) {
+    if (i >= signedFrom && i < signedTo) {
+      double x;
+      if (napi_get_value_double(env, args[i], &x) != napi_ok || !std::isfinite(x) || x != std::floor(x) ||
+          std::fabs(x) >= 1099511627776.0)
+        return throwError(env, std::string(fn) + ": " + names[i] + " must be an integer");
+      out[i] = static_cast<int64_t>(x);
+    } else if (!integer(env, args[i], fn, names[i], out[i])) {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -137,18 +148,48 @@ bool belowLimit(napi_env env, const char* fn, const char* const* names, const in
   return true;
 }
 
-// Strides and dilations of at least 1, and (for a non-empty output) taps that stay inside the padded input.
-bool validConvGeometry(napi_env env, const char* fn, const scorekit::ConvShape& s, bool nonEmpty) {
+// Strides and dilations of at least 1, and (when `inside`, for a non-empty output) taps that stay inside the input:
+// the older entry points take an already padded input and read no zeros of their own.
+bool validConvGeometry(napi_env env, const char* fn, const scorekit::ConvShape& s, bool nonEmpty, bool inside) {
   if (s.sH < 1 || s.sW < 1 || s.dH < 1 || s.dW < 1)
     return throwError(env, std::string(fn) + ": strides and dilations must be at least 1", true);
-  if (nonEmpty && (s.kH < 1 || s.kW < 1 || (s.outH - 1) * s.sH + (s.kH - 1) * s.dH >= s.paddedH ||
-                   (s.outW - 1) * s.sW + (s.kW - 1) * s.dW >= s.paddedW))
+  if (nonEmpty && (s.kH < 1 || s.kW < 1))
+    return throwError(env, std::string(fn) + ": the filter must have at least one tap", true);
+  if (nonEmpty && inside &&
+      ((s.outH - 1) * s.sH + (s.kH - 1) * s.dH >= s.inH || (s.outW - 1) * s.sW + (s.kW - 1) * s.dW >= s.inW))
     return throwError(env, std::string(fn) + ": the output and taps reach past the padded input", true);
   return true;
 }
 
+// The convolution's operands inside the heap (x, the packed filter and the strided output), else a RangeError.
+bool convRanges(napi_env env, const char* fn, const scorekit::ConvShape& s, int64_t x, int64_t w, int64_t out,
+                int64_t len) {
+  if (x % 4 != 0 || w % 4 != 0 || out % 4 != 0)
+    return throwError(env, std::string(fn) + ": x, w and out must be multiples of 4 bytes", true);
+  if (s.batch * s.outH * s.outW * s.outC == 0) return true;
+  if (s.inC < 1) return throwError(env, std::string(fn) + ": the input has no channels", true);
+  const int64_t panels = (s.outC + 15) / 16;
+  const int64_t outEnd =
+      out + ((s.batch - 1) * s.outImageStride + (s.outH - 1) * s.outRowStride + (s.outW - 1) * s.outPixelStride + s.outC) * 4;
+  if (x + s.batch * s.inH * s.inW * s.inC * 4 > len || w + panels * s.kH * s.kW * s.inC * 16 * 4 > len || outEnd > len)
+    return throwError(env, std::string(fn) + ": an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
+  return true;
+}
+
+// The filter gradient's operands inside the heap, else a RangeError.
+bool filterGradRanges(napi_env env, const char* fn, const scorekit::ConvShape& s, int64_t x, int64_t dy, int64_t dw,
+                      int64_t len) {
+  if (x % 4 != 0 || dy % 4 != 0 || dw % 4 != 0)
+    return throwError(env, std::string(fn) + ": x, dy and dw must be multiples of 4 bytes", true);
+  const int64_t pixels = s.batch * s.outH * s.outW;
+  if ((pixels > 0 && x + s.batch * s.inH * s.inW * s.inC * 4 > len) || dy + pixels * s.outC * 4 > len ||
+      dw + s.kH * s.kW * s.inC * s.outC * 4 > len)
+    return throwError(env, std::string(fn) + ": an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
+  return true;
+}
+
 // conv(heap, x, batch, paddedH, paddedW, inC, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, outPixelStride,
-// outRowStride, outImageStride, threads): see conv.h; offsets in bytes, output strides in floats.
+// outRowStride, outImageStride, threads): an already zero-padded input (the first API; conv2d pads implicitly).
 napi_value Conv(napi_env env, napi_callback_info info) {
   napi_value argv[21];
   uint8_t* heap = nullptr;
@@ -163,38 +204,46 @@ napi_value Conv(napi_env env, napi_callback_info info) {
                                 "outC", "out", "outPixelStride", "outRowStride", "outImageStride", "threads"};
   int64_t v[20];
   if (!integers(env, argv + 1, "conv", names, 20, v)) return nullptr;
-  const int64_t x = v[0], w = v[5], out = v[15];
-  scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
-                        v[16], v[17], v[18]};
-  const int64_t threads = v[19];
   if (!belowLimit(env, "conv", names, v, 19)) return nullptr;
-  if (x % 4 != 0 || w % 4 != 0 || out % 4 != 0) {
-    throwError(env, "conv: x, w and out must be multiples of 4 bytes", true);
-    return nullptr;
-  }
+  const int64_t x = v[0], w = v[5], out = v[15];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], 0, 0, v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
+                              v[16], v[17], v[18]};
   const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
-  if (!validConvGeometry(env, "conv", s, !empty)) return nullptr;
-  if (!empty) {
-    if (s.inC < 1) {
-      throwError(env, "conv: the output and taps reach past the padded input", true);
-      return nullptr;
-    }
-    const int64_t panels = (s.outC + 15) / 16;
-    const int64_t outEnd =
-        out + ((s.batch - 1) * s.outImageStride + (s.outH - 1) * s.outRowStride + (s.outW - 1) * s.outPixelStride + s.outC) * 4;
-    if (x + s.batch * s.paddedH * s.paddedW * s.inC * 4 > len || w + panels * s.kH * s.kW * s.inC * 16 * 4 > len ||
-        outEnd > len) {
-      throwError(env, "conv: an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
-      return nullptr;
-    }
-  }
+  if (!validConvGeometry(env, "conv", s, !empty, true) || !convRanges(env, "conv", s, x, w, out, len)) return nullptr;
   scorekit::conv(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + w),
-                 reinterpret_cast<float*>(heap + out), threadCount(threads));
+                 reinterpret_cast<float*>(heap + out), threadCount(v[19]));
+  return nullptr;
+}
+
+// conv2d(heap, x, batch, inH, inW, inC, padTop, padLeft, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out,
+// outPixelStride, outRowStride, outImageStride, threads): see conv.h; x unpadded (zeros outside it are implicit).
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  napi_value argv[23];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "conv2d",
+                "conv2d(heap, x, batch, inH, inW, inC, padTop, padLeft, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, "
+                "out, outPixelStride, outRowStride, outImageStride, threads)",
+                23, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"x",  "batch", "inH", "inW", "inC", "padTop", "padLeft", "w", "kH", "kW", "dH",
+                                "dW", "sH", "sW", "outH", "outW", "outC", "out", "outPixelStride", "outRowStride",
+                                "outImageStride", "threads"};
+  int64_t v[22];
+  if (!integers(env, argv + 1, "conv2d", names, 22, v, 5, 7)) return nullptr;
+  if (!belowLimit(env, "conv2d", names, v, 21)) return nullptr;
+  const int64_t x = v[0], w = v[7], out = v[17];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[5], v[6], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
+                              v[16], v[18], v[19], v[20]};
+  const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
+  if (!validConvGeometry(env, "conv2d", s, !empty, false) || !convRanges(env, "conv2d", s, x, w, out, len)) return nullptr;
+  scorekit::conv(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + w),
+                 reinterpret_cast<float*>(heap + out), threadCount(v[21]));
   return nullptr;
 }
 
 // convFilterGrad(heap, x, batch, paddedH, paddedW, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw, threads):
-// see conv.h; offsets in bytes; x needs 8 readable floats past its end.
+// an already zero-padded input (the first API; conv2dFilterGrad pads implicitly).
 napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
   napi_value argv[18];
   uint8_t* heap = nullptr;
@@ -209,23 +258,41 @@ napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
   int64_t v[17];
   if (!integers(env, argv + 1, "convFilterGrad", names, 17, v)) return nullptr;
   if (!belowLimit(env, "convFilterGrad", names, v, 16)) return nullptr;
-  const int64_t x = v[0], dy = v[5], dw = v[15], threads = v[16];
-  scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], 0, 0, 0};
-  if (x % 4 != 0 || dy % 4 != 0 || dw % 4 != 0) {
-    throwError(env, "convFilterGrad: x, dy and dw must be multiples of 4 bytes", true);
-    return nullptr;
-  }
+  const int64_t x = v[0], dy = v[5], dw = v[15];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], 0, 0, v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], 0, 0, 0};
   const int64_t pixels = s.batch * s.outH * s.outW;
-  if (!validConvGeometry(env, "convFilterGrad", s, pixels > 0)) return nullptr;
-  if ((pixels > 0 && x + (s.batch * s.paddedH * s.paddedW * s.inC + 8) * 4 > len) || dy + pixels * s.outC * 4 > len ||
-      dw + s.kH * s.kW * s.inC * s.outC * 4 > len) {
-    throwError(env, "convFilterGrad: an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)",
-               true);
+  if (!validConvGeometry(env, "convFilterGrad", s, pixels > 0, true) ||
+      !filterGradRanges(env, "convFilterGrad", s, x, dy, dw, len))
     return nullptr;
-  }
   scorekit::convFilterGrad(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + dy),
-                           reinterpret_cast<float*>(heap + dw),
-                           threadCount(threads));
+                           reinterpret_cast<float*>(heap + dw), threadCount(v[16]));
+  return nullptr;
+}
+
+// conv2dFilterGrad(heap, x, batch, inH, inW, inC, padTop, padLeft, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw,
+// threads): see conv.h; x unpadded.
+napi_value Conv2dFilterGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[20];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "conv2dFilterGrad",
+                "conv2dFilterGrad(heap, x, batch, inH, inW, inC, padTop, padLeft, dy, kH, kW, dH, dW, sH, sW, outH, "
+                "outW, outC, dw, threads)",
+                20, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"x", "batch", "inH", "inW", "inC", "padTop", "padLeft", "dy", "kH", "kW", "dH",
+                                "dW", "sH", "sW", "outH", "outW", "outC", "dw", "threads"};
+  int64_t v[19];
+  if (!integers(env, argv + 1, "conv2dFilterGrad", names, 19, v, 5, 7)) return nullptr;
+  if (!belowLimit(env, "conv2dFilterGrad", names, v, 18)) return nullptr;
+  const int64_t x = v[0], dy = v[7], dw = v[17];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[5], v[6], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], 0, 0, 0};
+  const int64_t pixels = s.batch * s.outH * s.outW;
+  if (!validConvGeometry(env, "conv2dFilterGrad", s, pixels > 0, false) ||
+      !filterGradRanges(env, "conv2dFilterGrad", s, x, dy, dw, len))
+    return nullptr;
+  scorekit::convFilterGrad(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + dy),
+                           reinterpret_cast<float*>(heap + dw), threadCount(v[18]));
   return nullptr;
 }
 
@@ -370,6 +437,11 @@ NAPI_MODULE_INIT() {
   napi_value filterGrad;
   napi_create_function(env, "convFilterGrad", NAPI_AUTO_LENGTH, ConvFilterGrad, nullptr, &filterGrad);
   napi_set_named_property(env, exports, "convFilterGrad", filterGrad);
+  napi_value conv2d, conv2dFilterGrad;
+  napi_create_function(env, "conv2d", NAPI_AUTO_LENGTH, Conv2d, nullptr, &conv2d);
+  napi_create_function(env, "conv2dFilterGrad", NAPI_AUTO_LENGTH, Conv2dFilterGrad, nullptr, &conv2dFilterGrad);
+  napi_set_named_property(env, exports, "conv2d", conv2d);
+  napi_set_named_property(env, exports, "conv2dFilterGrad", conv2dFilterGrad);
   napi_set_named_property(env, exports, "siluDerivative", siluDerivative);
   napi_value groupNorm, groupNormGrad;
   napi_create_function(env, "groupNorm", NAPI_AUTO_LENGTH, GroupNorm, nullptr, &groupNorm);

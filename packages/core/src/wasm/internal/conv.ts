@@ -128,13 +128,60 @@ export interface DirectConvJob {
   readonly sW: number;
   readonly dH: number;
   readonly dW: number;
-  /** The filter value for (tap, input channel, output channel), read from the current heap view `f`. */
-  readonly weight: (f: Float32Array, tap: number, ci: number, co: number) => number;
+  /** Where the filter values for (tap, input channel, output channel) lie in the heap. */
+  readonly filter: FilterSource;
   /** Output base (bytes) and its strides in floats: between pixels of a row, rows, images (strided for phases). */
   readonly output: number;
   readonly outPixelStride: number;
   readonly outRowStride: number;
   readonly outImageStride: number;
+}
+
+/**
+ * A tfjs filter [fH, fW, fIn, fOut] at float index `offset` of the heap, as a job reads it: job tap t is filter tap
+ * `taps[t]` (kh·fW + kw); with `swap` the job's input channel is the filter's output channel and the other way
+ * round (an input gradient's flipped, transposed filter).
+ */
+export interface FilterSource {
+  readonly offset: number;
+  readonly fIn: number;
+  readonly fOut: number;
+  readonly taps: readonly number[];
+  readonly swap: boolean;
+}
+
+/** The filter of a forward convolution at float index `offset`: taps in order, channels as they are. */
+export function forwardFilter(offset: number, taps: number, fIn: number, fOut: number): FilterSource {
+  return { offset, fIn, fOut, taps: Array.from({ length: taps }, (_, t) => t), swap: false };
+}
+
+/**
+ * Writes the job's filter at float index `dst` as [⌈outC/lanes⌉][tap][ci][lanes], zero past outC: the layout both
+ * the WebAssembly (8 lanes) and the native (16 lanes) kernels read. Plain loops over the heap view, no call per value.
+ */
+function packFilter(f: Float32Array, job: DirectConvJob, C: number, dst: number, lanes: number): void {
+  const { offset, fIn, fOut, taps, swap } = job.filter;
+  const outC = job.outC;
+  let i = dst;
+  for (let b = 0; b < Math.ceil(outC / lanes); b++) {
+    const co0 = b * lanes;
+    const n = Math.min(lanes, outC - co0);
+    for (const tap of taps) {
+      const t0 = offset + tap * fIn * fOut;
+      for (let ci = 0; ci < C; ci++) {
+        if (swap) {
+          // value (ci, co) = filter[tap][co][ci]
+          let s = t0 + co0 * fOut + ci;
+          for (let l = 0; l < n; l++, s += fOut) f[i + l] = f[s];
+        } else {
+          const s = t0 + ci * fOut + co0;
+          for (let l = 0; l < n; l++) f[i + l] = f[s + l];
+        }
+        for (let l = n; l < lanes; l++) f[i + l] = 0;
+        i += lanes;
+      }
+    }
+  }
 }
 
 /** A job writing a dense NHWC output [N, outH, outW, outC] at `output`. */
@@ -174,17 +221,7 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const [xp, wpk, tmp] = rt.scratch([nM * imageXp * 4, coutPadded * C * T * 4, direct ? 0 : nM * imageOut * 4]);
   const f = rt.f32;
   // packed filter [co block][tap][ci][8]
-  let i = wpk >>> 2;
-  for (let jb = 0; jb < coutPadded / 8; jb++) {
-    for (let t = 0; t < T; t++) {
-      for (let ci = 0; ci < C; ci++) {
-        for (let l = 0; l < 8; l++) {
-          const co = jb * 8 + l;
-          f[i++] = co < outC ? job.weight(f, t, ci, co) : 0;
-        }
-      }
-    }
-  }
+  packFilter(f, job, C, wpk >>> 2, 8);
   const taps: number[] = [];
   for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) taps.push((kh * dH * Wp + kw * dW) * C * 4);
   const plan: ConvRowPlan = {
@@ -251,19 +288,17 @@ function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectCon
   const { outH, outW, outC, kH, kW, sH, sW, dH, dW } = job;
   const T = kH * kW;
   const panels = Math.ceil(outC / 16);
+  if (native.conv2d !== undefined && job.placeH === 1 && job.placeW === 1) {
+    // zeros outside the input are implicit: no padded copy
+    const [wpk] = rt.scratch([panels * T * C * 16 * 4]);
+    packFilter(rt.f32, job, C, wpk >>> 2, 16);
+    native.conv2d(rt.memory.buffer, job.input, N, H, W, C, job.top, job.left, wpk, kH, kW, dH, dW, sH, sW, outH, outW,
+      outC, job.output, job.outPixelStride, job.outRowStride, job.outImageStride, blockJobThreads());
+    return;
+  }
   const [xp, wpk] = rt.scratch([N * Hp * Wp * C * 4, panels * T * C * 16 * 4]);
   const f = rt.f32;
-  let i = wpk >>> 2;
-  for (let q = 0; q < panels; q++) {
-    for (let t = 0; t < T; t++) {
-      for (let ci = 0; ci < C; ci++) {
-        for (let l = 0; l < 16; l++) {
-          const co = q * 16 + l;
-          f[i++] = co < outC ? job.weight(f, t, ci, co) : 0;
-        }
-      }
-    }
-  }
+  packFilter(f, job, C, wpk >>> 2, 16);
   copyPadded(f, job.input, xp, [N, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW);
   native.conv(
     rt.memory.buffer,
@@ -321,6 +356,12 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
   const Hp = (outH - 1) * sH + (kH - 1) * dH + 1;
   const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
   const native = rt.native();
+  if (native?.conv2dFilterGrad !== undefined) {
+    // zeros outside the input are implicit: no padded copy
+    native.conv2dFilterGrad(rt.memory.buffer, x, N, inH, inW, inC, g.padTop, g.padLeft, dy, kH, kW, dH, dW, sH, sW, outH,
+      outW, outC, dw, blockJobThreads());
+    return;
+  }
   if (native !== null) {
     // the padded input, with 8 floats of slack the native kernel may read (and drop) past the last channel
     const [xpad] = rt.scratch([(N * Hp * Wp * inC + 8) * 4]);
