@@ -67,4 +67,5 @@ module.exports = {
   siluDerivative: binding !== null ? binding.siluDerivative : unavailable,
   groupNorm: binding !== null ? binding.groupNorm : unavailable,
   groupNormGrad: binding !== null ? binding.groupNormGrad : unavailable,
+  dropoutMask: binding !== null ? binding.dropoutMask : unavailable,
 };

@@ -210,3 +210,17 @@ export declare function groupNormGrad(
   silu: number,
   threads: number,
 ): void;
+/**
+ * Dropout's mask from @scorekit/core's Rng (xoshiro128**): `count` floats at byte offset `out`, each `scale` where
+ * the next draw (two 32-bit outputs made a 53-bit double, rounded to float32, as `Rng.uniformArray` stores it) is
+ * ≥ `rate`, else 0. `state` holds the generator's four words and advances in place exactly as the JavaScript
+ * generator would, so both paths give the same bits and leave the same state.
+ */
+export declare function dropoutMask(
+  heap: ArrayBuffer,
+  out: number,
+  count: number,
+  rate: number,
+  scale: number,
+  state: Int32Array | Uint32Array,
+): void;

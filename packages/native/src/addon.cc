@@ -12,6 +12,7 @@
 #include "conv.h"
 #include "gemm.h"
 #include "groupNorm.h"
+#include "random.h"
 
 namespace {
 
@@ -415,6 +416,43 @@ napi_value GroupNormGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// dropoutMask(heap, out, count, rate, scale, state): count floats at byte offset `out`; `state` an Int32Array or
+// Uint32Array of the generator's four words, advanced in place.
+napi_value DropoutMask(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "dropoutMask", "dropoutMask(heap, out, count, rate, scale, state)", 6, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"out", "count"};
+  int64_t v[2];
+  if (!integers(env, argv + 1, "dropoutMask", names, 2, v)) return nullptr;
+  double rate, scale;
+  if (napi_get_value_double(env, argv[3], &rate) != napi_ok || !(rate >= 0 && rate < 1) ||
+      napi_get_value_double(env, argv[4], &scale) != napi_ok || !std::isfinite(scale)) {
+    throwError(env, "dropoutMask: rate must be a number in [0, 1) and scale a finite number");
+    return nullptr;
+  }
+  bool isTyped = false;
+  napi_is_typedarray(env, argv[5], &isTyped);
+  napi_typedarray_type type;
+  size_t words = 0;
+  void* data = nullptr;
+  if (!isTyped || napi_get_typedarray_info(env, argv[5], &type, &words, &data, nullptr, nullptr) != napi_ok ||
+      (type != napi_int32_array && type != napi_uint32_array) || words != 4) {
+    throwError(env, "dropoutMask: state must be an Int32Array or Uint32Array of 4 words");
+    return nullptr;
+  }
+  const int64_t out = v[0], count = v[1];
+  if (out % 4 != 0 || count >= (int64_t{1} << 40) || out + 4 * count > len) {
+    throwError(env, "dropoutMask: out must be a multiple of 4 bytes and the mask inside the heap (" + std::to_string(len) + " bytes)", true);
+    return nullptr;
+  }
+  scorekit::dropoutMask(static_cast<uint32_t*>(data), reinterpret_cast<float*>(heap + out), count, rate,
+                        static_cast<float>(scale));
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -448,5 +486,8 @@ NAPI_MODULE_INIT() {
   napi_create_function(env, "groupNormGrad", NAPI_AUTO_LENGTH, GroupNormGrad, nullptr, &groupNormGrad);
   napi_set_named_property(env, exports, "groupNorm", groupNorm);
   napi_set_named_property(env, exports, "groupNormGrad", groupNormGrad);
+  napi_value dropoutMask;
+  napi_create_function(env, "dropoutMask", NAPI_AUTO_LENGTH, DropoutMask, nullptr, &dropoutMask);
+  napi_set_named_property(env, exports, "dropoutMask", dropoutMask);
   return exports;
 }

@@ -148,6 +148,7 @@ export interface NativeKernels {
     silu: number,
     threads: number,
   ): void;
+  dropoutMask?(heap: ArrayBuffer, out: number, count: number, rate: number, scale: number, state: Int32Array): void;
   groupNormGrad?(
     heap: ArrayBuffer,
     dy: number,

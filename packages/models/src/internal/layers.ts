@@ -51,11 +51,7 @@ export function softmax(x: tf.Tensor): tf.Tensor {
 /** Inverted dropout with a mask drawn from `rng` (backend-independent, so runs are reproducible everywhere). */
 export function dropout(x: tf.Tensor, rate: number, rng: Rng): tf.Tensor {
   if (rate <= 0) return x;
-  const u = rng.uniformArray(x.size);
-  const keep = new Float32Array(x.size);
-  const scale = 1 / (1 - rate);
-  for (let i = 0; i < u.length; i++) keep[i] = u[i] >= rate ? scale : 0;
-  return tf.mul(x, tf.tensor(keep, x.shape, 'float32'));
+  return tf.mul(x, rng.dropoutMask(x.shape, rate));
 }
 
 /** Nearest-neighbour ×2 upsampling by broadcasting (its gradient is a plain sum, available on every backend). */
