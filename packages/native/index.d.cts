@@ -93,8 +93,9 @@ export declare function convFilterGrad(
 ): void;
 /**
  * {@link conv} with implicit zero padding: x [batch, inH, inW, inC] as it is, read as zero at rows
- * i·sH + kh·dH − padTop and columns j·sW + kw·dW − padLeft outside it, so no padded copy is needed. Otherwise the
- * same filter packing, output strides and thread independence.
+ * i·sH + kh·dH − padTop and columns j·sW + kw·dW − padLeft outside it (a negative padding crops), so no padded copy
+ * is needed; `bias` (byte offset of outC floats, 0 for none) is added to each finished sum, the same rounding as
+ * adding it afterwards. Otherwise the same filter packing, output strides and thread independence.
  */
 export declare function conv2d(
   heap: ArrayBuffer,
@@ -106,6 +107,7 @@ export declare function conv2d(
   padTop: number,
   padLeft: number,
   w: number,
+  bias: number,
   kH: number,
   kW: number,
   dH: number,

@@ -216,30 +216,36 @@ napi_value Conv(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// conv2d(heap, x, batch, inH, inW, inC, padTop, padLeft, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out,
-// outPixelStride, outRowStride, outImageStride, threads): see conv.h; x unpadded (zeros outside it are implicit).
+// conv2d(heap, x, batch, inH, inW, inC, padTop, padLeft, w, bias, kH, kW, dH, dW, sH, sW, outH, outW, outC, out,
+// outPixelStride, outRowStride, outImageStride, threads): see conv.h; x unpadded (zeros outside it are implicit);
+// bias the byte offset of outC floats, or 0 for none.
 napi_value Conv2d(napi_env env, napi_callback_info info) {
-  napi_value argv[23];
+  napi_value argv[24];
   uint8_t* heap = nullptr;
   int64_t len = 0;
   if (!readCall(env, info, "conv2d",
-                "conv2d(heap, x, batch, inH, inW, inC, padTop, padLeft, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, "
-                "out, outPixelStride, outRowStride, outImageStride, threads)",
-                23, argv, heap, len))
+                "conv2d(heap, x, batch, inH, inW, inC, padTop, padLeft, w, bias, kH, kW, dH, dW, sH, sW, outH, outW, "
+                "outC, out, outPixelStride, outRowStride, outImageStride, threads)",
+                24, argv, heap, len))
     return nullptr;
-  static const char* names[] = {"x",  "batch", "inH", "inW", "inC", "padTop", "padLeft", "w", "kH", "kW", "dH",
-                                "dW", "sH", "sW", "outH", "outW", "outC", "out", "outPixelStride", "outRowStride",
-                                "outImageStride", "threads"};
-  int64_t v[22];
-  if (!integers(env, argv + 1, "conv2d", names, 22, v, 5, 7)) return nullptr;
-  if (!belowLimit(env, "conv2d", names, v, 21)) return nullptr;
-  const int64_t x = v[0], w = v[7], out = v[17];
-  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[5], v[6], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
-                              v[16], v[18], v[19], v[20]};
+  static const char* names[] = {"x",  "batch", "inH", "inW", "inC", "padTop", "padLeft", "w", "bias", "kH", "kW",
+                                "dH", "dW", "sH", "sW", "outH", "outW", "outC", "out", "outPixelStride",
+                                "outRowStride", "outImageStride", "threads"};
+  int64_t v[23];
+  if (!integers(env, argv + 1, "conv2d", names, 23, v, 5, 7)) return nullptr;
+  if (!belowLimit(env, "conv2d", names, v, 22)) return nullptr;
+  const int64_t x = v[0], w = v[7], bias = v[8], out = v[18];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[5], v[6], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16],
+                              v[17], v[19], v[20], v[21]};
   const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
   if (!validConvGeometry(env, "conv2d", s, !empty, false) || !convRanges(env, "conv2d", s, x, w, out, len)) return nullptr;
+  if (bias % 4 != 0 || bias + 4 * s.outC > len) {
+    throwError(env, "conv2d: bias must be a multiple of 4 bytes with its outC floats inside the heap", true);
+    return nullptr;
+  }
   scorekit::conv(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + w),
-                 reinterpret_cast<float*>(heap + out), threadCount(v[21]));
+                 reinterpret_cast<float*>(heap + out), threadCount(v[22]),
+                 bias != 0 ? reinterpret_cast<const float*>(heap + bias) : nullptr);
   return nullptr;
 }
 

@@ -128,7 +128,8 @@ struct TapRows {
 // address), so only the batch's last tile has idle lanes; row-by-row tiles left 5 of 12 lanes idle on 7-pixel rows
 // and 4 of 18 on 14-pixel ones. A pixel's sums run over taps and channels in the same order in any tile, so the
 // results are the same bits however the pixels are grouped.
-void convPixels(const ConvShape& s, const TapRows& rows, const float* w, float* out, int64_t first, int64_t count) {
+void convPixels(const ConvShape& s, const TapRows& rows, const float* w, const float* bias, float* out, int64_t first,
+                int64_t count) {
   alignas(32) float acc[PX * CO];
   const int64_t panels = (s.outC + CO - 1) / CO;
   const int64_t taps = s.kH * s.kW;
@@ -147,6 +148,9 @@ void convPixels(const ConvShape& s, const TapRows& rows, const float* w, float* 
     for (int64_t q = 0; q < panels; q++) {
       convTile(a.data(), taps, s.inC, w + q * taps * s.inC * CO, acc);
       const int64_t cols = std::min<int64_t>(CO, s.outC - q * CO);
+      if (bias != nullptr)
+        for (int64_t r = 0; r < pixels; r++)
+          for (int64_t l = 0; l < cols; l++) acc[r * CO + l] += bias[q * CO + l];
       for (int64_t r = 0; r < pixels; r++) std::memcpy(o[r] + q * CO, acc + r * CO, cols * sizeof(float));
     }
   }
@@ -222,7 +226,7 @@ void convFilterGrad(const ConvShape& s, const float* x, const float* dy, float* 
   pool.forEachChunk(parts, items, std::max<int64_t>(1, items / (2 * parts)), work);
 }
 
-void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads) {
+void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads, const float* bias) {
   const int64_t pixels = s.batch * s.outH * s.outW;
   if (pixels == 0 || s.outC == 0) return;
   const std::vector<float> zeros(s.inC + PX, 0.0f);
@@ -231,7 +235,7 @@ void conv(const ConvShape& s, const float* x, const float* w, float* out, int th
   const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), tiles}));
   // chunks of whole tiles (a few rows' worth), so a thread the OS puts aside holds up little
   ThreadPool::shared().forEachChunk(parts, tiles, std::max<int64_t>(1, tiles / (8 * parts)), [&](int64_t first, int64_t last) {
-    convPixels(s, rows, w, out, first * PX, std::min(pixels, last * PX) - first * PX);
+    convPixels(s, rows, w, bias, out, first * PX, std::min(pixels, last * PX) - first * PX);
   });
 }
 

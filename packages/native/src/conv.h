@@ -19,7 +19,8 @@ struct ConvShape {
 // out + n·outImageStride + i·outRowStride + j·outPixelStride + co. 6-pixel tiles of the output (numbered across rows
 // and images) are handed out in chunks to up to `threads` threads; each output element is computed by one thread in
 // one order, so results do not depend on the thread count.
-void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads);
+// With `bias` (outC floats, or null), bias[co] is added to each finished sum: the same rounding as adding it after.
+void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads, const float* bias = nullptr);
 
 // The filter gradient of that convolution: dw[kh·kW + kw][ci][co] = Σ_{n, i, j} x[n, i·sH + kh·dH − padTop,
 // j·sW + kw·dW − padLeft, ci] · dy[n, i, j, co] (x zero outside the input as above), with dy dense

@@ -71,7 +71,7 @@ suite('@scorekit/native convolution with implicit padding', () => {
       const results: Float32Array[] = [];
       for (const threads of [1, 2]) {
         const { f, x, w, out } = layout(g);
-        native.conv2d(f.buffer, x * 4, g.batch, g.inH, g.inW, g.inC, g.padTop, g.padLeft, w * 4, g.kH, g.kW, g.dH, g.dW,
+        native.conv2d(f.buffer, x * 4, g.batch, g.inH, g.inW, g.inC, g.padTop, g.padLeft, w * 4, 0, g.kH, g.kW, g.dH, g.dW,
           g.sH, g.sW, g.outH, g.outW, g.outC, out * 4, g.outC, g.outW * g.outC, g.outH * g.outW * g.outC, threads);
         let worst = 0;
         for (let n = 0; n < g.batch; n++)
@@ -149,7 +149,7 @@ suite('@scorekit/native convolution with implicit padding', () => {
     const o1 = padded + g.batch * Hp * Wp * g.inC + 8;
     const o2 = o1 + 2048;
     const strides = [g.outC, g.outW * g.outC, g.outH * g.outW * g.outC] as const;
-    native.conv2d(heap.buffer, x * 4, g.batch, g.inH, g.inW, g.inC, 1, 1, w * 4, 3, 3, 1, 1, 1, 1, g.outH, g.outW, g.outC, o1 * 4, ...strides, 2);
+    native.conv2d(heap.buffer, x * 4, g.batch, g.inH, g.inW, g.inC, 1, 1, w * 4, 0, 3, 3, 1, 1, 1, 1, g.outH, g.outW, g.outC, o1 * 4, ...strides, 2);
     native.conv(heap.buffer, padded * 4, g.batch, Hp, Wp, g.inC, w * 4, 3, 3, 1, 1, 1, 1, g.outH, g.outW, g.outC, o2 * 4, ...strides, 2);
     const n = g.batch * g.outH * g.outW * g.outC;
     expect(heap.slice(o1, o1 + n)).toEqual(heap.slice(o2, o2 + n));
@@ -159,14 +159,30 @@ suite('@scorekit/native convolution with implicit padding', () => {
     expect(heap.slice(o1, o1 + m)).toEqual(heap.slice(o2, o2 + m));
   });
 
+  it('adds the bias to each finished sum: the same bits as adding it to the output afterwards', () => {
+    const g = cases[0][1];
+    const { f, x, w, dy, out } = layout(g);
+    const bias = dy; // dy's floats are not used here
+    const rand = filler(3);
+    for (let c = 0; c < g.outC; c++) f[bias + c] = rand();
+    const n = g.batch * g.outH * g.outW * g.outC;
+    const strides = [g.outC, g.outW * g.outC, g.outH * g.outW * g.outC] as const;
+    native.conv2d(f.buffer, x * 4, g.batch, g.inH, g.inW, g.inC, 1, 1, w * 4, 0, 3, 3, 1, 1, 1, 1, g.outH, g.outW, g.outC, out * 4, ...strides, 2);
+    const plus = new Float32Array(n);
+    for (let i = 0; i < n; i++) plus[i] = f[out + i] + f[bias + (i % g.outC)];
+    native.conv2d(f.buffer, x * 4, g.batch, g.inH, g.inW, g.inC, 1, 1, w * 4, bias * 4, 3, 3, 1, 1, 1, 1, g.outH, g.outW, g.outC, out * 4, ...strides, 2);
+    expect(f.slice(out, out + n)).toEqual(plus);
+  });
+
   it('rejects a fractional padding, an input past the heap, and a wrong argument count', () => {
     const g = cases[0][1];
     const { f, x, w, out } = layout(g);
     const call = (padTop: number, batch: number) =>
-      native.conv2d(f.buffer, x * 4, batch, g.inH, g.inW, g.inC, padTop, 1, w * 4, 3, 3, 1, 1, 1, 1, g.outH, g.outW, g.outC,
+      native.conv2d(f.buffer, x * 4, batch, g.inH, g.inW, g.inC, padTop, 1, w * 4, 0, 3, 3, 1, 1, 1, 1, g.outH, g.outW, g.outC,
         out * 4, g.outC, g.outW * g.outC, g.outH * g.outW * g.outC, 1);
     expect(() => call(0.5, g.batch)).toThrow(/padTop must be an integer/);
     expect(() => call(1, 1000)).toThrow(/past the end of the heap/);
     expect(() => (native.conv2dFilterGrad as unknown as (...a: unknown[]) => void)(f.buffer, 0)).toThrow(/takes 20 arguments/);
+    expect(() => (native.conv2d as unknown as (...a: unknown[]) => void)(f.buffer, 0)).toThrow(/takes 24 arguments/);
   });
 });

@@ -94,6 +94,7 @@ export interface NativeKernels {
     padTop: number,
     padLeft: number,
     w: number,
+    bias: number,
     kH: number,
     kW: number,
     dH: number,

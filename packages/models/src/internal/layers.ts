@@ -24,7 +24,8 @@ export function nin(p: DenseParams, x: tf.Tensor): tf.Tensor {
 
 /** A k×k convolution with 'same' padding (stride 2: TF's asymmetric padding, as score_sde's Downsample). */
 export function conv2d(p: DenseParams, x: tf.Tensor, stride: 1 | 2 = 1): tf.Tensor {
-  return tf.add(tf.conv2d(x as tf.Tensor4D, p.kernel as tf.Tensor4D, stride, 'same'), p.bias);
+  // one fused op: on wasm the bias is added in the convolution's last step (the same bits as conv2d then add)
+  return tf.fused.conv2d({ x: x as tf.Tensor4D, filter: p.kernel as tf.Tensor4D, strides: stride, pad: 'same', bias: p.bias });
 }
 
 /**

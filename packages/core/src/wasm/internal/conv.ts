@@ -130,6 +130,8 @@ export interface DirectConvJob {
   readonly dW: number;
   /** Where the filter values for (tap, input channel, output channel) lie in the heap. */
   readonly filter: FilterSource;
+  /** Byte offset of outC floats added to every output pixel (a fused conv bias), or undefined for none. */
+  readonly bias?: number;
   /** Output base (bytes) and its strides in floats: between pixels of a row, rows, images (strided for phases). */
   readonly output: number;
   readonly outPixelStride: number;
@@ -201,7 +203,8 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
   const native = rt.native();
   if (native !== null) {
-    nativeDirectConv(rt, native, job, Hp, Wp);
+    if (nativeDirectConv(rt, native, job, Hp, Wp)) return;
+    addBias(rt.f32, job);
     return;
   }
   const coutPadded = ceilTo(outC, 8);
@@ -276,6 +279,7 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
     if (direct && dense) g.set(pool.f32.subarray(sOut >>> 2, (sOut >>> 2) + nW * imageOut), job.output >>> 2);
     else scatterImages(pool.f32, g, sOut >>> 2, job, 0, nW, coutPadded);
   }
+  addBias(rt.f32, job);
 }
 
 /**
@@ -283,7 +287,21 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
  * [panel][tap][ci][16], then 6-pixel × 16-channel register tiles natively, rows of the output handed to whichever
  * thread is free.
  */
-function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectConvJob, Hp: number, Wp: number): void {
+/** Adds the job's bias (if any) to its output, for the kernels that cannot add it in their last step. */
+function addBias(f: Float32Array, job: DirectConvJob): void {
+  if (job.bias === undefined) return;
+  const [N] = job.inputShape;
+  const b = job.bias >>> 2;
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < job.outH; i++)
+      for (let j = 0; j < job.outW; j++) {
+        const o = (job.output >>> 2) + n * job.outImageStride + i * job.outRowStride + j * job.outPixelStride;
+        for (let c = 0; c < job.outC; c++) f[o + c] += f[b + c];
+      }
+}
+
+/** The job natively; true when the bias was added too (conv2d), false when the caller still has to add it. */
+function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectConvJob, Hp: number, Wp: number): boolean {
   const [N, H, W, C] = job.inputShape;
   const { outH, outW, outC, kH, kW, sH, sW, dH, dW } = job;
   const T = kH * kW;
@@ -292,9 +310,9 @@ function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectCon
     // zeros outside the input are implicit: no padded copy
     const [wpk] = rt.scratch([panels * T * C * 16 * 4]);
     packFilter(rt.f32, job, C, wpk >>> 2, 16);
-    native.conv2d(rt.memory.buffer, job.input, N, H, W, C, job.top, job.left, wpk, kH, kW, dH, dW, sH, sW, outH, outW,
+    native.conv2d(rt.memory.buffer, job.input, N, H, W, C, job.top, job.left, wpk, job.bias ?? 0, kH, kW, dH, dW, sH, sW, outH, outW,
       outC, job.output, job.outPixelStride, job.outRowStride, job.outImageStride, blockJobThreads());
-    return;
+    return true;
   }
   const [xp, wpk] = rt.scratch([N * Hp * Wp * C * 4, panels * T * C * 16 * 4]);
   const f = rt.f32;
@@ -323,6 +341,7 @@ function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectCon
     job.outImageStride,
     blockJobThreads(),
   );
+  return false;
 }
 
 /** Copies `count` dense images [outH, outW, coutPadded] (from `src` at float `s`) to images first… of the job's output. */
