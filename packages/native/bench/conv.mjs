@@ -1,6 +1,6 @@
 // Convolution throughput of the addon on its own (no tfjs): the 3×3 layers of core's U-Net bench (UNET_PRESETS.mnist,
 // batch 32), forward and filter gradient, on 1 and 2 threads. `node bench/conv.mjs [reps] [filter]`; GFLOP/s are
-// medians over `reps` calls after a warm-up (the forward convolution's 2·multiply-adds, which both kernels share).
+// medians over `reps` calls after a warm-up, wall clock (so only meaningful on an idle machine) (the forward convolution's 2·multiply-adds, which both kernels share).
 import { createRequire } from 'node:module';
 
 const native = createRequire(import.meta.url)('../index.cjs');
@@ -43,10 +43,9 @@ const layers = [
 const batch = 32;
 for (const [size, inC, outC, s] of layers) {
   const out = Math.ceil(size / s);
-  const Hp = (out - 1) * s + 3;
-  const Wp = Hp;
+  const pad = s === 1 ? 1 : 0; // tfjs's 'same': 1 each side at stride 1; at stride 2 on an even size, 0 above, 1 below
   const x = 0;
-  const w = x + (batch * Hp * Wp * inC + 16) * 4;
+  const w = x + (batch * size * size * inC + 16) * 4;
   const dy = w + (Math.ceil(outC / 16) * 9 * inC * 16) * 4;
   const o = dy + batch * out * out * outC * 4;
   const flops = 2 * batch * out * out * 9 * inC * outC;
@@ -56,8 +55,8 @@ for (const [size, inC, outC, s] of layers) {
     for (const threads of [1, 2]) {
       const ms =
         kind === 'conv'
-          ? timeIt(() => native.conv(heap, x, batch, Hp, Wp, inC, w, 3, 3, 1, 1, s, s, out, out, outC, o, outC, out * outC, out * out * outC, threads))
-          : timeIt(() => native.convFilterGrad(heap, x, batch, Hp, Wp, inC, dy, 3, 3, 1, 1, s, s, out, out, outC, o, threads));
+          ? timeIt(() => native.conv2d(heap, x, batch, size, size, inC, pad, pad, w, 0, 3, 3, 1, 1, s, s, out, out, outC, o, outC, out * outC, out * out * outC, threads))
+          : timeIt(() => native.conv2dFilterGrad(heap, x, batch, size, size, inC, pad, pad, dy, 3, 3, 1, 1, s, s, out, out, outC, o, threads));
       line.push(`${kind} ${threads}t ${ms.toFixed(2).padStart(6)} ms ${(flops / ms / 1e6).toFixed(1).padStart(5)}`);
     }
   }
