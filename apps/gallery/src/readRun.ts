@@ -3,7 +3,9 @@ import nodePath from 'node:path';
 import { readMetrics } from './readMetrics.js';
 import type { MetricsPoint, RunSummary } from './runSummary.js';
 import { isInside } from './resolveInsideRoot.js';
+import { describeEnergyRun } from './energyRun.js';
 import { isRecord, nameOf, readJson as readJsonAnywhere, type JsonRecord } from './internal/json.js';
+import { knownMixture, type MixtureJson } from './knownMixture.js';
 
 /** A set of samples in a run's `samples/` folder: the trainer's per-checkpoint sets, or any `scorekit sample` output saved there. */
 export interface SampleSet {
@@ -42,6 +44,8 @@ export interface RunDetail {
   readonly sampleSets: readonly SampleSet[];
   readonly trajectories: readonly TrajectoryEntry[];
   readonly nfeQuality: { readonly metric: string; readonly points: readonly NfeQualityPoint[] } | null;
+  /** The data's exact density where it is an analytic mixture (2D runs on `ncsn-mixture`), else null. */
+  readonly knownDensity: MixtureJson | null;
 }
 
 const STEP_FILE = /^step-(\d+)\.npy$/;
@@ -72,10 +76,12 @@ export async function readRun(root: string, name: string): Promise<{ ok: true; r
   if (!config.ok) return { ok: false, reason: config.missing ? 'no config.json (not a scorekit run folder)' : `config.json: ${config.reason}` };
   if (!isRecord(config.value)) return { ok: false, reason: 'config.json is not a JSON object' };
   const c = config.value;
-  const missing = ['dataset', 'network', 'sde'].filter((k) => c[k] == null);
+  // Energy-model runs (kind rbm, hopfield, ebm-cd) have no network/SDE fields; their description comes from the kind.
+  const energy = describeEnergyRun(c);
+  const missing = (energy ? ['dataset'] : ['dataset', 'network', 'sde']).filter((k) => c[k] == null);
   if (missing.length > 0) return { ok: false, reason: `config.json has no ${missing.join(', ')}` };
-  const network = isRecord(c.network) ? c.network : null;
-  if (network == null || typeof network.kind !== 'string') return { ok: false, reason: 'config.json: network must be an object with a kind' };
+  const network = isRecord(c.network) ? c.network : energy ? {} : null;
+  if (network == null || (!energy && typeof network.kind !== 'string')) return { ok: false, reason: 'config.json: network must be an object with a kind' };
 
   const warnings: string[] = [];
   const summaryFile = await readJson(nodePath.join(dir, 'summary.json'));
@@ -113,17 +119,17 @@ export async function readRun(root: string, name: string): Promise<{ ok: true; r
   const summary: RunSummary = {
     name,
     dataset: nameOf(c.dataset) ?? '?',
-    model: describeNetwork(network),
-    sde: nameOf(c.sde) ?? '?',
-    objective: nameOf(c.objective) ?? '?',
+    model: energy?.model ?? describeNetwork(network),
+    sde: energy?.sde ?? nameOf(c.sde) ?? '?',
+    objective: energy?.objective ?? nameOf(c.objective) ?? '?',
     stepsDone,
     stepsPlanned: typeof c.steps === 'number' ? c.steps : null,
     status: typeof status?.status === 'string' ? status.status : 'running',
     lastMetrics: points.at(-1) ?? null,
-    kind: network.kind === 'mlp' && dim === 2 ? 'points' : 'images',
+    kind: energy?.kind ?? (network.kind === 'mlp' && dim === 2 ? 'points' : 'images'),
     checkpoints: checkpoints.length,
   };
-  return { ok: true, run: { summary, config: c, status, metrics: points, warnings, checkpoints, sampleSets, trajectories, nfeQuality } };
+  return { ok: true, run: { summary, config: c, status, metrics: points, warnings, checkpoints, sampleSets, trajectories, nfeQuality, knownDensity: datasetMixture(c) } };
 }
 
 function describeNetwork(n: JsonRecord): string {
@@ -178,4 +184,12 @@ async function readNfeQuality(dir: string, readJson: ReadJson, warnings: string[
   );
   if (points.length < v.points.length) warnings.push(`nfe-quality.json: ${v.points.length - points.length} malformed point(s) skipped`);
   return { metric: v.metric, points };
+}
+
+function datasetMixture(config: JsonRecord): MixtureJson | null {
+  const dataset = config.dataset;
+  const name = typeof dataset === 'string' ? dataset : isRecord(dataset) && typeof dataset.name === 'string' ? dataset.name : null;
+  const network = isRecord(config.network) ? config.network : null;
+  if (name == null || network?.kind !== 'mlp' || network.dim !== 2) return null;
+  return knownMixture(name) ?? null;
 }

@@ -2,7 +2,7 @@
 // `npx tsx --conditions=source bench/convLayers.ts [reps] [substring]`. The calls (kernel, input shapes, attributes) are recorded
 // by wrapping the three convolution kernels during one step, then each distinct call is timed (median of `reps`)
 // on fresh random inputs, so a kernel's rate can be compared before and after a change in the same process.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend, setWasmThreads } from '../src/index.js';

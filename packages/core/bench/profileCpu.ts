@@ -3,7 +3,7 @@
 // a machine whose cores other jobs share (wall-clock profiles there mostly measure waiting). Run it with
 // SCOREKIT_WASM_THREADS=1 so that CPU time is one thread's; "outside kernels" is the step's CPU time not spent in
 // any kernel (the autodiff tape, JS ops such as dropout's mask, garbage collection).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { selectBackend } from '../src/index.js';

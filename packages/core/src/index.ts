@@ -1,3 +1,4 @@
+import './tfjs/registerGradients.js';
 export { selectBackend, formatBackendChoice, parseBackendName, BackendUnavailableError, BACKEND_NAMES } from './backend.js';
 export type { BackendName, BackendChoice, SelectBackendOptions } from './backend.js';
 export { Rng } from './rng.js';
@@ -26,3 +27,6 @@ export type { NpyTensorDtype } from './npy/npyToTensor.js';
 export { tensorToNpy } from './npy/tensorToNpy.js';
 export { NpyFormatError } from './npy/NpyFormatError.js';
 export type { NpyArray, NpyDtype, NpyWriteDtype, NpyTypedArray } from './npy/NpyArray.js';
+export { decodeTensors } from './io/decodeTensors.js';
+export type { DecodedTensors, DecodeTensorsOptions } from './io/decodeTensors.js';
+export { TensorFileError } from './io/TensorFileError.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { VpSde, denoiserFromScore, type Denoiser } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { expect, it } from 'vitest';
@@ -95,6 +95,21 @@ describeOnBackends('the shared driver', () => {
       for (let k = 0; k < 32; k++) expect(v[2 * k]).toBeCloseTo(0.25, 6);
       expect(before).not.toBeNull();
       tf.dispose([r.samples, mask, known]);
+    }
+  });
+
+  it('the callback is told which call carries the final output (final: true, exactly once, last, without x̂₀)', async () => {
+    for (const name of SAMPLER_NAMES) {
+      const calls: { final: boolean; x0: boolean }[] = [];
+      const r = await createSampler(name, quick[name]).run({
+        denoiser: exact,
+        shape: [4, 2],
+        seed: 1,
+        onStep: ({ final, x0 }) => void calls.push({ final: final === true, x0: x0 != null }),
+      });
+      expect(calls.filter((c) => c.final).length, name).toBe(1);
+      expect(calls[calls.length - 1], name).toEqual({ final: true, x0: false });
+      r.samples.dispose();
     }
   });
 

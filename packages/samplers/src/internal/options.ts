@@ -1,35 +1,73 @@
-/** A validator for one option: a predicate and the words for what is allowed. */
+/**
+ * How a sampler option's value is written where only text exists (a command line): a whole number, a number,
+ * true/false, one of named `values`, a list of numbers, or something only code can give (a function, an object).
+ */
+export type OptionKind = 'integer' | 'number' | 'boolean' | 'choice' | 'numbers' | 'init' | 'function';
+
+/** A validator for one option: a predicate, the words for what is allowed, and how it is written as text. */
 export interface OptionCheck {
   readonly allowed: string;
   readonly ok: (value: unknown) => boolean;
+  readonly kind?: OptionKind;
+  /** The allowed words of a `'choice'`. */
+  readonly values?: readonly string[];
 }
+
+/** One option of a sampler's spec: its check and a one-line help. */
+export interface OptionSpecEntry extends OptionCheck {
+  readonly kind: OptionKind;
+  readonly help: string;
+}
+
+/** A sampler's option spec: every option of `T`, each with its check and help. */
+export type OptionSpec<T> = { readonly [K in keyof T]-?: OptionSpecEntry };
+
+/** Adds the one-line help to a check (keeping its getters live: registered names can grow). */
+export const described = (check: OptionCheck & { readonly kind: OptionKind }, help: string): OptionSpecEntry =>
+  Object.defineProperties({ help }, Object.getOwnPropertyDescriptors(check)) as OptionSpecEntry;
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-export const integerAtLeast = (min: number): OptionCheck => ({
+export const integerAtLeast = (min: number): OptionCheck & { readonly kind: OptionKind } => ({
+  kind: 'integer',
   allowed: `an integer ≥ ${min}`,
   ok: (v) => isNumber(v) && Number.isInteger(v) && v >= min,
 });
-export const positive: OptionCheck = { allowed: 'a number > 0', ok: (v) => isNumber(v) && v > 0 };
-export const nonNegative: OptionCheck = { allowed: 'a number ≥ 0', ok: (v) => isNumber(v) && v >= 0 };
-export const anyNumber: OptionCheck = { allowed: 'a finite number', ok: isNumber };
-export const unitInterval: OptionCheck = { allowed: 'a number in [0, 1]', ok: (v) => isNumber(v) && v >= 0 && v <= 1 };
-export const boolean: OptionCheck = { allowed: 'true or false', ok: (v) => typeof v === 'boolean' };
-export const fn: OptionCheck = { allowed: 'a function', ok: (v) => typeof v === 'function' };
-export const oneOf = (...values: readonly string[]): OptionCheck => ({
+export const positive = { kind: 'number', allowed: 'a number > 0', ok: (v: unknown) => isNumber(v) && v > 0 } as const satisfies OptionCheck;
+export const nonNegative = { kind: 'number', allowed: 'a number ≥ 0', ok: (v: unknown) => isNumber(v) && v >= 0 } as const satisfies OptionCheck;
+export const anyNumber = { kind: 'number', allowed: 'a finite number', ok: isNumber } as const satisfies OptionCheck;
+export const unitInterval = { kind: 'number', allowed: 'a number in [0, 1]', ok: (v: unknown) => isNumber(v) && v >= 0 && v <= 1 } as const satisfies OptionCheck;
+export const boolean = { kind: 'boolean', allowed: 'true or false', ok: (v: unknown) => typeof v === 'boolean' } as const satisfies OptionCheck;
+export const fn = { kind: 'function', allowed: 'a function', ok: (v: unknown) => typeof v === 'function' } as const satisfies OptionCheck;
+export const oneOf = (...values: readonly string[]): OptionCheck & { readonly kind: OptionKind } => ({
+  kind: 'choice',
+  values,
   allowed: `one of ${values.map((v) => `'${v}'`).join(', ')}`,
   ok: (v) => typeof v === 'string' && values.includes(v),
 });
-export const decreasingPositive: OptionCheck = {
+/** As {@link oneOf}, for a list that can grow after import (registered predictors and correctors). */
+export const oneOfRegistered = (names: () => readonly string[]): OptionCheck & { readonly kind: OptionKind } => ({
+  kind: 'choice',
+  get values() {
+    return names();
+  },
+  get allowed() {
+    return `one of ${names().map((v) => `'${v}'`).join(', ')}`;
+  },
+  ok: (v) => typeof v === 'string' && names().includes(v),
+});
+export const decreasingPositive = {
+  kind: 'numbers',
   allowed: 'an array of at least 2 decreasing positive numbers',
-  ok: (v) =>
+  ok: (v: unknown) =>
     (Array.isArray(v) || v instanceof Float64Array || v instanceof Float32Array) &&
     v.length >= 2 &&
     Array.from(v as ArrayLike<number>).every((s, i, a) => isNumber(s) && s > 0 && (i === 0 || s < a[i - 1])),
-};
-export const initChoice: OptionCheck = {
+} as const satisfies OptionCheck;
+export const initChoice = {
+  kind: 'init',
   allowed: "'prior' or { uniform: [lo, hi] } with lo < hi",
-  ok: (v) =>
+  ok: (v: unknown) =>
     v === 'prior' ||
     (typeof v === 'object' &&
       v !== null &&
@@ -37,7 +75,7 @@ export const initChoice: OptionCheck = {
       (v as { uniform: unknown[] }).uniform.length === 2 &&
       (v as { uniform: unknown[] }).uniform.every(isNumber) &&
       (v as { uniform: number[] }).uniform[0] < (v as { uniform: number[] }).uniform[1]),
-};
+} as const satisfies OptionCheck;
 
 /**
  * Checks a sampler's options against its spec: unknown names and invalid values are all reported in one error

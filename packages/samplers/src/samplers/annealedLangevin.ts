@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ncsnSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { decreasingPositive, initChoice, integerAtLeast, positive, readOptions } from '../internal/options.js';
+import { decreasingPositive, described, initChoice, integerAtLeast, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import type { LangevinInit } from '../internal/langevinInit.js';
 
 /** Options of {@link annealedLangevinSampler}; defaults are ermongroup/ncsn anneal_runner.py's. */
@@ -17,6 +17,14 @@ export interface AnnealedLangevinOptions {
   readonly init?: LangevinInit;
 }
 
+/** The options of `annealed-langevin` with their checks and one-line help (the CLI derives its flags from it). */
+export const ANNEALED_LANGEVIN_OPTION_SPEC: OptionSpec<AnnealedLangevinOptions> = {
+  sigmas: described(decreasingPositive, 'noise levels σ₁ > … > σ_L as σ/α (default geometric 1 → 0.01, L = 10)'),
+  stepsPerLevel: described(integerAtLeast(1), 'Langevin steps per noise level'),
+  stepSize: described(positive, 'ε of the step αᵢ = ε·σᵢ²/σ_L²'),
+  init: described(initChoice, "start: 'prior' (N(0, σ₁²I)) or uniform:lo,hi"),
+};
+
 /**
  * Annealed Langevin dynamics (Song & Ermon 2019, Algorithm 1; ermongroup/ncsn anneal_runner.py): for each level
  * σᵢ, T steps of x ← x + αᵢ·s(x, σᵢ) + √(2αᵢ)·z with αᵢ = ε·σᵢ²/σ_L². The levels are noise ratios σ/α, mapped to
@@ -29,12 +37,7 @@ export interface AnnealedLangevinOptions {
  * const { samples } = await ald.run({ score, sde: new VeSde(), shape: [1280, 2], seed: 0 });
  */
 export function annealedLangevinSampler(options: AnnealedLangevinOptions = {}): Sampler {
-  const o = readOptions<AnnealedLangevinOptions>('annealed-langevin', options, {
-    sigmas: decreasingPositive,
-    stepsPerLevel: integerAtLeast(1),
-    stepSize: positive,
-    init: initChoice,
-  });
+  const o = readOptions<AnnealedLangevinOptions>('annealed-langevin', options, ANNEALED_LANGEVIN_OPTION_SPEC);
   const sigmas = o.sigmas ? Array.from(o.sigmas) : Array.from(ncsnSigmas());
   const r = { sigmas, stepsPerLevel: 100, stepSize: 2e-5, init: 'prior' as LangevinInit, ...o };
   const L = sigmas.length;

@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Sde } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, nonNegative, oneOf, positive, readOptions } from '../internal/options.js';
+import { described, integerAtLeast, nonNegative, oneOf, type OptionSpec, positive, readOptions } from '../internal/options.js';
 
 /** Options of {@link ddimSampler}. */
 export interface DdimOptions {
@@ -27,6 +27,15 @@ export interface DdimOptions {
 /** diffusers' `timestep_spacing` names for strided steps of the discrete chain. */
 export type DdimTimestepSpacing = 'leading' | 'trailing' | 'linspace';
 
+/** The options of `ddim` with their checks and one-line help (the CLI derives its flags from it). */
+export const DDIM_OPTION_SPEC: OptionSpec<DdimOptions> = {
+  steps: described(integerAtLeast(1), 'number of steps (score evaluations)'),
+  eta: described(nonNegative, 'η: 0 deterministic DDIM, 1 DDPM-like ancestral noise'),
+  spacing: described(oneOf('time', 'logSNR'), 'step spacing on continuous SDEs'),
+  eps: described(positive, "end time (default: the SDE's sampling eps)"),
+  timestepSpacing: described(oneOf('leading', 'trailing', 'linspace'), "diffusers' timestep_spacing on the discrete DDPM chain"),
+};
+
 /**
  * DDIM (Song, Meng & Ermon 2021, eq. 12) on any linear SDE: from t to the next *used* time s,
  * x̂₀ = (x + σ_t²·s)/α_t, ε̂ = −σ_t·s, c = η·√(σ_s²/σ_t² · (σ_t² − (α_t/α_s)²σ_s²)) and
@@ -38,13 +47,7 @@ export type DdimTimestepSpacing = 'leading' | 'trailing' | 'linspace';
  * const { samples } = await ddimSampler({ steps: 20, eta: 0 }).run({ score, sde: new DdpmSde(), shape: [64, 2], seed: 0 });
  */
 export function ddimSampler(options: DdimOptions = {}): Sampler {
-  const o = readOptions<DdimOptions>('ddim', options, {
-    steps: integerAtLeast(1),
-    eta: nonNegative,
-    spacing: oneOf('time', 'logSNR'),
-    eps: positive,
-    timestepSpacing: oneOf('leading', 'trailing', 'linspace'),
-  });
+  const o = readOptions<DdimOptions>('ddim', options, DDIM_OPTION_SPEC);
   const r = { steps: 50, eta: 0, spacing: 'time', timestepSpacing: 'leading', ...o } as const;
   return defineSampler('ddim', r, (run) => {
     const sde = run.sde;

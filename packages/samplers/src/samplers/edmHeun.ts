@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { karrasSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';
-import { anyNumber, integerAtLeast, nonNegative, positive, readOptions } from '../internal/options.js';
+import { anyNumber, described, integerAtLeast, nonNegative, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import type { SamplingRun } from '../internal/run.js';
 
 /** Options of {@link edmHeunSampler}; defaults are NVlabs/edm generate.py's. */
@@ -24,6 +24,18 @@ export interface EdmHeunOptions {
   readonly sNoise?: number;
 }
 
+/** The options of `edm-heun` with their checks and one-line help (the CLI derives its flags from it). */
+export const EDM_HEUN_OPTION_SPEC: OptionSpec<EdmHeunOptions> = {
+  steps: described(integerAtLeast(1), 'number of Karras noise levels (2·steps − 1 NFE)'),
+  sigmaMin: described(positive, 'smallest σ/α (default max(0.002, σ/α at eps))'),
+  sigmaMax: described(positive, 'largest σ/α (default min(80, σ/α at T))'),
+  rho: described(positive, 'Karras schedule exponent ρ'),
+  churn: described(nonNegative, 'stochasticity S_churn (0 deterministic)'),
+  sTmin: described(nonNegative, 'churn only for σ ≥ this'),
+  sTmax: described(anyNumber, 'churn only for σ ≤ this'),
+  sNoise: described(positive, 'noise inflation S_noise'),
+};
+
 /**
  * EDM's Heun sampler (Karras et al. 2022, Algorithm 2; NVlabs/edm generate.py `edm_sampler`) on any linear SDE,
  * in the scaled variable x̄ = x/α with noise level σ̄ = σ/α, the denoiser D(x̄; σ̄) = x̂₀ from Tweedie at the time
@@ -37,16 +49,7 @@ export interface EdmHeunOptions {
  * // nfe === 19
  */
 export function edmHeunSampler(options: EdmHeunOptions = {}): Sampler {
-  const o = readOptions<EdmHeunOptions>('edm-heun', options, {
-    steps: integerAtLeast(1),
-    sigmaMin: positive,
-    sigmaMax: positive,
-    rho: positive,
-    churn: nonNegative,
-    sTmin: nonNegative,
-    sTmax: anyNumber,
-    sNoise: positive,
-  });
+  const o = readOptions<EdmHeunOptions>('edm-heun', options, EDM_HEUN_OPTION_SPEC);
   const r = { steps: 18, rho: 7, churn: 0, sTmin: 0, sTmax: Infinity, sNoise: 1, ...o };
   return defineSampler('edm-heun', r, (run) => edm(run, r));
 }
@@ -78,7 +81,7 @@ function edm(run: SamplingRun, r: EdmHeunOptions & { steps: number; rho: number;
     start() {
       // x̄ starts at σ_max·z (generate.py `latents * t_steps[0]`); an init is x at time t(σ_max), so divide by α.
       const t0 = timeOf(sigmas[0]);
-      const state = tf.tidy(() => run.initial(() => tf.mul(run.rng.normal(run.shape), sigmas[0] * sde.alpha(t0))).div(sde.alpha(t0)));
+      const state = tf.tidy(() => tf.div(run.initial(() => tf.mul(run.rng.normal(run.shape), sigmas[0] * sde.alpha(t0))), sde.alpha(t0)));
       return { state, t: t0, scale: alphaAt(sigmas[0]) };
     },
     step(i, { state: xbar }) {

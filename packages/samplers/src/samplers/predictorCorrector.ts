@@ -1,7 +1,7 @@
 import type { Sampler } from '../Sampler.js';
 import { checkEps, sdeGrid } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, oneOf, positive, readOptions } from '../internal/options.js';
+import { described, integerAtLeast, oneOf, oneOfRegistered, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import type { AncestralVariance } from '../internal/sdeSteps.js';
 import { correctorFactory, correctorNames, predictorFactory, predictorNames } from '../steps.js';
@@ -29,6 +29,17 @@ export interface PredictorCorrectorOptions {
   readonly variance?: AncestralVariance;
 }
 
+/** The options of `pc` with their checks and one-line help (the CLI derives its flags from it). */
+export const PREDICTOR_CORRECTOR_OPTION_SPEC: OptionSpec<PredictorCorrectorOptions> = {
+  predictor: described(oneOfRegistered(predictorNames), 'predictor step'),
+  corrector: described(oneOfRegistered(correctorNames), 'corrector step'),
+  snr: described(positive, "Langevin corrector's signal-to-noise ratio"),
+  correctorSteps: described(integerAtLeast(0), 'corrector steps per predictor step'),
+  steps: described(integerAtLeast(1), "number of predictor steps (default: the SDE's N)"),
+  eps: described(positive, "end time (default: the SDE's sampling eps)"),
+  variance: described(oneOf('beta', 'posterior'), "the ancestral predictor's variance"),
+};
+
 /**
  * The predictor–corrector sampler of score_sde (sampling.py get_pc_sampler): at each t_i of linspace(T, eps, N)
  * the corrector runs first — Langevin with step 2α(snr·‖z‖/‖s‖)², α = 1 − β_i on VP/sub-VP and 1 on VE — then
@@ -39,15 +50,7 @@ export interface PredictorCorrectorOptions {
  * const { samples, nfe } = await pc.run({ score, sde: new VeSde(), shape: [64, 2], seed: 0 });
  */
 export function predictorCorrectorSampler(options: PredictorCorrectorOptions = {}): Sampler {
-  const o = readOptions<PredictorCorrectorOptions>('pc', options, {
-    predictor: oneOf(...predictorNames()),
-    corrector: oneOf(...correctorNames()),
-    snr: positive,
-    correctorSteps: integerAtLeast(0),
-    steps: integerAtLeast(1),
-    eps: positive,
-    variance: oneOf('beta', 'posterior'),
-  });
+  const o = readOptions<PredictorCorrectorOptions>('pc', options, PREDICTOR_CORRECTOR_OPTION_SPEC);
   const resolved = { predictor: 'reverse-diffusion', corrector: 'langevin', snr: 0.16, correctorSteps: 1, ...o } as const;
   if (resolved.predictor === 'none' && resolved.corrector === 'none') {
     throw new Error("Sampler 'pc': predictor and corrector cannot both be 'none'");
