@@ -15,6 +15,7 @@ import { registerLikelihoodCommand } from './commands/likelihood.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerTrainClassifierCommand } from './commands/trainClassifier.js';
 import { registerGalleryCommand } from './commands/gallery.js';
+import { registerInterpolateCommand } from './commands/interpolate.js';
 
 /**
  * Builds the `scorekit` commander program with every command registered. `runCli` parses and runs it; tests may
@@ -38,6 +39,7 @@ export function createProgram(options: { exitOverride?: boolean } = {}): Command
   registerEvalCommand(program);
   registerTrainClassifierCommand(program);
   registerGalleryCommand(program);
+  registerInterpolateCommand(program);
   return program;
 }
 

@@ -120,6 +120,17 @@ describeOnBackends('saveTensors / loadTensors', () => {
     expect(await fs.readdir(dir)).toEqual(['ckpt.safetensors']);
   });
 
+  it('writes a float32 tensor cast from bool as float32 (the cpu backend keeps such data as bytes)', async () => {
+    const dir = await fresh(`t3-${tf.getBackend()}`);
+    const file = path.join(dir, 'cast.safetensors');
+    const cast = tf.cast(tf.tensor([true, false, true, true], [2, 2], 'bool'), 'float32');
+    await saveTensors(file, { cast });
+    const { tensors } = await loadTensors(file);
+    expect(tensors.cast.dtype).toBe('float32');
+    expect(Array.from(tensors.cast.dataSync())).toEqual([1, 0, 1, 1]);
+    tf.dispose([cast, tensors.cast]);
+  });
+
   it('leaks no tensors', async () => {
     const dir = await fresh(`t2-${tf.getBackend()}`);
     const file = path.join(dir, 'c.safetensors');

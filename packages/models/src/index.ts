@@ -1,4 +1,4 @@
-export type { Network, ApplyOptions } from './Network.js';
+export type { Network, ApplyOptions, CheckpointedModule } from './Network.js';
 export type { NamedVariable } from './NamedVariable.js';
 export { ConfigError } from './ConfigError.js';
 export { createNetwork, registerNetwork, networkKinds, resolveNetworkConfig } from './createNetwork.js';

@@ -57,6 +57,16 @@ export class RbmTrainer {
     return this.chainState;
   }
 
+  /**
+   * Replaces the persistent chains (a copy of `chains`, [m, V] binary) — to resume a PCD run from a checkpoint of
+   * {@link RbmTrainer.chains}; null clears them (the next persistent step starts fresh ones).
+   */
+  setChains(chains: tf.Tensor2D | null): void {
+    if (chains) checkMatrix('RbmTrainer.setChains', 'chains', chains.shape, this.rbm.visibleUnits);
+    this.chainState?.dispose();
+    this.chainState = chains ? tf.clone(chains) : null;
+  }
+
   /** One update from a batch of binary data [n, V]. */
   step(batch: tf.Tensor2D): void {
     checkMatrix('RbmTrainer.step', 'batch', batch.shape, this.rbm.visibleUnits);
