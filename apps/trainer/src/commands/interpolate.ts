@@ -54,6 +54,7 @@ export function registerInterpolateCommand(program: Command): void {
     .option('--atol <x>', 'RK45 absolute tolerance of the ODE (score_sde)', '1e-5')
     .option('--out <files...>', 'output: .npy [count, m, ...dims], .png strip, or one of each')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--json', 'the result line on stdout is JSON (always so; accepted like every command\'s --json)')
     .action(async (flags: InterpolateFlags) => {
       await runInterpolate(flags);
     });
