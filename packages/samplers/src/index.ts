@@ -1,5 +1,5 @@
 // Registry and one-call API
-export { createSampler, SAMPLER_NAMES } from './createSampler.js';
+export { createSampler, SAMPLER_NAMES, samplerRegistry } from './createSampler.js';
 export type { SamplerName, SamplerOptionsByName } from './createSampler.js';
 export { sample } from './sample.js';
 export type { SampleConfig } from './sample.js';

@@ -1,25 +1,11 @@
-/** A validator for one option: a predicate and the words for what is allowed. */
-export interface OptionCheck {
-  readonly allowed: string;
-  readonly ok: (value: unknown) => boolean;
-}
+import { optionChecks, readOptions as readCoreOptions, type OptionCheck, type OptionSpec } from '@scorekit/core';
+
+// The samplers' option checks are core's (one convention for every registry); the two below are the samplers' own.
+export const { integerAtLeast, positive, nonNegative, anyNumber, unitInterval, boolean, fn, oneOf } = optionChecks;
+export type { OptionCheck, OptionSpec };
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-export const integerAtLeast = (min: number): OptionCheck => ({
-  allowed: `an integer ≥ ${min}`,
-  ok: (v) => isNumber(v) && Number.isInteger(v) && v >= min,
-});
-export const positive: OptionCheck = { allowed: 'a number > 0', ok: (v) => isNumber(v) && v > 0 };
-export const nonNegative: OptionCheck = { allowed: 'a number ≥ 0', ok: (v) => isNumber(v) && v >= 0 };
-export const anyNumber: OptionCheck = { allowed: 'a finite number', ok: isNumber };
-export const unitInterval: OptionCheck = { allowed: 'a number in [0, 1]', ok: (v) => isNumber(v) && v >= 0 && v <= 1 };
-export const boolean: OptionCheck = { allowed: 'true or false', ok: (v) => typeof v === 'boolean' };
-export const fn: OptionCheck = { allowed: 'a function', ok: (v) => typeof v === 'function' };
-export const oneOf = (...values: readonly string[]): OptionCheck => ({
-  allowed: `one of ${values.map((v) => `'${v}'`).join(', ')}`,
-  ok: (v) => typeof v === 'string' && values.includes(v),
-});
 export const decreasingPositive: OptionCheck = {
   allowed: 'an array of at least 2 decreasing positive numbers',
   ok: (v) =>
@@ -40,33 +26,10 @@ export const initChoice: OptionCheck = {
 };
 
 /**
- * Checks a sampler's options against its spec: unknown names and invalid values are all reported in one error
- * that names each field and what it allows. Returns the options with undefined entries dropped.
+ * Checks a sampler's options against its spec: unknown names and invalid values are all reported in one
+ * `ConfigError` (from `@scorekit/core`) naming each field and what it allows. Returns the options with undefined
+ * entries dropped.
  */
-export function readOptions<T extends object>(sampler: string, options: unknown, spec: { readonly [K in keyof T]-?: OptionCheck }): T {
-  if (options == null) return {} as T;
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error(`Sampler '${sampler}': options must be an object; got ${JSON.stringify(options)}`);
-  }
-  const problems: string[] = [];
-  const allowed = Object.keys(spec);
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined) continue;
-    const check = (spec as Record<string, OptionCheck>)[key];
-    if (!check) problems.push(`unknown option '${key}' (allowed: ${allowed.join(', ')})`);
-    else if (!check.ok(value)) problems.push(`${key} must be ${check.allowed}; got ${describe(value)}`);
-    else out[key] = value;
-  }
-  if (problems.length > 0) throw new Error(`Sampler '${sampler}': invalid options:\n- ${problems.join('\n- ')}`);
-  return out as T;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+export function readOptions<T extends object>(sampler: string, options: unknown, spec: OptionSpec<T>): T {
+  return readCoreOptions(`Sampler '${sampler}'`, options, spec);
 }

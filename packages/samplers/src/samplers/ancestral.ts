@@ -1,7 +1,7 @@
 import type { Sampler } from '../Sampler.js';
 import { checkEps, sdeGrid } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, oneOf, positive, readOptions } from '../internal/options.js';
+import { integerAtLeast, oneOf, positive, readOptions, type OptionSpec } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import { ancestralStep, defaultAncestralVariance, noneStep, type AncestralVariance } from '../internal/sdeSteps.js';
 
@@ -15,6 +15,13 @@ export interface AncestralOptions {
   readonly variance?: AncestralVariance;
 }
 
+/** What {@link ancestralSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const ANCESTRAL_OPTION_SPEC: OptionSpec<AncestralOptions> = {
+  steps: integerAtLeast(1),
+  eps: positive,
+  variance: oneOf('beta', 'posterior'),
+};
+
 /**
  * Ancestral sampling, DDPM's x_{i−1} = (x_i + β_i·s)/√(1 − β_i) + √β_i·z (score_sde `ancestral_sampling`,
  * Ho et al. 2020), written for any linear SDE through the Gaussian transition between grid times: with
@@ -25,11 +32,7 @@ export interface AncestralOptions {
  * const { samples } = await ancestralSampler().run({ score, sde: new DdpmSde(), shape: [256, 2], seed: 3 });
  */
 export function ancestralSampler(options: AncestralOptions = {}): Sampler {
-  const o = readOptions<AncestralOptions>('ancestral', options, {
-    steps: integerAtLeast(1),
-    eps: positive,
-    variance: oneOf('beta', 'posterior'),
-  });
+  const o = readOptions<AncestralOptions>('ancestral', options, ANCESTRAL_OPTION_SPEC);
   return defineSampler(
     'ancestral',
     o as Record<string, unknown>,

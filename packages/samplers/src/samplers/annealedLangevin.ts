@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ncsnSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { decreasingPositive, initChoice, integerAtLeast, positive, readOptions } from '../internal/options.js';
+import { decreasingPositive, initChoice, integerAtLeast, positive, readOptions, type OptionSpec } from '../internal/options.js';
 import type { LangevinInit } from '../internal/langevinInit.js';
 
 /** Options of {@link annealedLangevinSampler}; defaults are ermongroup/ncsn anneal_runner.py's. */
@@ -17,6 +17,14 @@ export interface AnnealedLangevinOptions {
   readonly init?: LangevinInit;
 }
 
+/** What {@link annealedLangevinSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const ANNEALED_LANGEVIN_OPTION_SPEC: OptionSpec<AnnealedLangevinOptions> = {
+  sigmas: decreasingPositive,
+  stepsPerLevel: integerAtLeast(1),
+  stepSize: positive,
+  init: initChoice,
+};
+
 /**
  * Annealed Langevin dynamics (Song & Ermon 2019, Algorithm 1; ermongroup/ncsn anneal_runner.py): for each level
  * σᵢ, T steps of x ← x + αᵢ·s(x, σᵢ) + √(2αᵢ)·z with αᵢ = ε·σᵢ²/σ_L². The levels are noise ratios σ/α, mapped to
@@ -29,12 +37,7 @@ export interface AnnealedLangevinOptions {
  * const { samples } = await ald.run({ score, sde: new VeSde(), shape: [1280, 2], seed: 0 });
  */
 export function annealedLangevinSampler(options: AnnealedLangevinOptions = {}): Sampler {
-  const o = readOptions<AnnealedLangevinOptions>('annealed-langevin', options, {
-    sigmas: decreasingPositive,
-    stepsPerLevel: integerAtLeast(1),
-    stepSize: positive,
-    init: initChoice,
-  });
+  const o = readOptions<AnnealedLangevinOptions>('annealed-langevin', options, ANNEALED_LANGEVIN_OPTION_SPEC);
   const sigmas = o.sigmas ? Array.from(o.sigmas) : Array.from(ncsnSigmas());
   const r = { sigmas, stepsPerLevel: 100, stepSize: 2e-5, init: 'prior' as LangevinInit, ...o };
   const L = sigmas.length;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { boolean, integerAtLeast, oneOf, positive, readOptions } from '../internal/options.js';
+import { boolean, integerAtLeast, oneOf, positive, readOptions, type OptionSpec } from '../internal/options.js';
 
 /** Options of {@link dpmSolverPlusPlusSampler}. */
 export interface DpmSolverPlusPlusOptions {
@@ -19,6 +19,14 @@ export interface DpmSolverPlusPlusOptions {
   readonly eps?: number;
 }
 
+/** What {@link dpmSolverPlusPlusSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const DPM_SOLVER_PLUS_PLUS_OPTION_SPEC: OptionSpec<DpmSolverPlusPlusOptions> = {
+  steps: integerAtLeast(1),
+  spacing: oneOf('time', 'logSNR'),
+  lowerOrderFinal: boolean,
+  eps: positive,
+};
+
 /**
  * DPM-Solver++(2M) (Lu et al. 2022; LuChengTHU/dpm-solver dpm_solver_pytorch.py, multistep, data prediction,
  * solver_type 'dpmsolver'): with λ = log α − log σ, h = λ_t − λ_s and the data prediction D = x̂₀,
@@ -31,12 +39,7 @@ export interface DpmSolverPlusPlusOptions {
  * const { samples, nfe } = await dpmSolverPlusPlusSampler({ steps: 15 }).run({ score, sde: new VpSde(), shape: [1000, 2], seed: 0 });
  */
 export function dpmSolverPlusPlusSampler(options: DpmSolverPlusPlusOptions = {}): Sampler {
-  const o = readOptions<DpmSolverPlusPlusOptions>('dpm-solver++', options, {
-    steps: integerAtLeast(1),
-    spacing: oneOf('time', 'logSNR'),
-    lowerOrderFinal: boolean,
-    eps: positive,
-  });
+  const o = readOptions<DpmSolverPlusPlusOptions>('dpm-solver++', options, DPM_SOLVER_PLUS_PLUS_OPTION_SPEC);
   const r = { steps: 20, spacing: 'logSNR', lowerOrderFinal: true, ...o } as const;
   return defineSampler('dpm-solver++', r, (run) => {
     const sde = run.sde;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { karrasSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';
-import { anyNumber, integerAtLeast, nonNegative, positive, readOptions } from '../internal/options.js';
+import { anyNumber, integerAtLeast, nonNegative, positive, readOptions, type OptionSpec } from '../internal/options.js';
 import type { SamplingRun } from '../internal/run.js';
 
 /** Options of {@link edmHeunSampler}; defaults are NVlabs/edm generate.py's. */
@@ -24,6 +24,18 @@ export interface EdmHeunOptions {
   readonly sNoise?: number;
 }
 
+/** What {@link edmHeunSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const EDM_HEUN_OPTION_SPEC: OptionSpec<EdmHeunOptions> = {
+  steps: integerAtLeast(1),
+  sigmaMin: positive,
+  sigmaMax: positive,
+  rho: positive,
+  churn: nonNegative,
+  sTmin: nonNegative,
+  sTmax: anyNumber,
+  sNoise: positive,
+};
+
 /**
  * EDM's Heun sampler (Karras et al. 2022, Algorithm 2; NVlabs/edm generate.py `edm_sampler`) on any linear SDE,
  * in the scaled variable x̄ = x/α with noise level σ̄ = σ/α, the denoiser D(x̄; σ̄) = x̂₀ from Tweedie at the time
@@ -37,16 +49,7 @@ export interface EdmHeunOptions {
  * // nfe === 19
  */
 export function edmHeunSampler(options: EdmHeunOptions = {}): Sampler {
-  const o = readOptions<EdmHeunOptions>('edm-heun', options, {
-    steps: integerAtLeast(1),
-    sigmaMin: positive,
-    sigmaMax: positive,
-    rho: positive,
-    churn: nonNegative,
-    sTmin: nonNegative,
-    sTmax: anyNumber,
-    sNoise: positive,
-  });
+  const o = readOptions<EdmHeunOptions>('edm-heun', options, EDM_HEUN_OPTION_SPEC);
   const r = { steps: 18, rho: 7, churn: 0, sTmin: 0, sTmax: Infinity, sNoise: 1, ...o };
   return defineSampler('edm-heun', r, (run) => edm(run, r));
 }

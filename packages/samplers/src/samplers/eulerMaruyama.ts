@@ -1,7 +1,7 @@
 import type { Sampler } from '../Sampler.js';
 import { checkEps, linspace } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, positive, readOptions } from '../internal/options.js';
+import { integerAtLeast, positive, readOptions, type OptionSpec } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import { eulerMaruyamaStep, noneStep } from '../internal/sdeSteps.js';
 
@@ -12,6 +12,9 @@ export interface EulerMaruyamaOptions {
   /** End time (default: the SDE's sampling eps, 1e-3 VP / 1e-5 VE — score_sde). */
   readonly eps?: number;
 }
+
+/** What {@link eulerMaruyamaSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const EULER_MARUYAMA_OPTION_SPEC: OptionSpec<EulerMaruyamaOptions> = { steps: integerAtLeast(1), eps: positive };
 
 /**
  * Euler–Maruyama on the reverse-time SDE dx = [f − g²s]dt + g dw̄ (score_sde `euler_maruyama` predictor, no
@@ -25,7 +28,7 @@ export interface EulerMaruyamaOptions {
  * const { samples } = await sampler.run({ score, sde: new VpSde(), shape: [1000, 2], seed: 1 });
  */
 export function eulerMaruyamaSampler(options: EulerMaruyamaOptions = {}): Sampler {
-  const o = readOptions<EulerMaruyamaOptions>('euler-maruyama', options, { steps: integerAtLeast(1), eps: positive });
+  const o = readOptions<EulerMaruyamaOptions>('euler-maruyama', options, EULER_MARUYAMA_OPTION_SPEC);
   return defineSampler(
     'euler-maruyama',
     o as Record<string, unknown>,

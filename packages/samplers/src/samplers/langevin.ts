@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { langevinStart, langevinTime, type LangevinInit } from '../internal/langevinInit.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { initChoice, integerAtLeast, nonNegative, positive, readOptions } from '../internal/options.js';
+import { initChoice, integerAtLeast, nonNegative, positive, readOptions, type OptionSpec } from '../internal/options.js';
 
 /** Options of {@link langevinSampler}; defaults are ermongroup/ncsn toy_runner.py's `langevin_dynamics`. */
 export interface LangevinOptions {
@@ -16,6 +16,14 @@ export interface LangevinOptions {
   readonly init?: LangevinInit;
 }
 
+/** What {@link langevinSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const LANGEVIN_OPTION_SPEC: OptionSpec<LangevinOptions> = {
+  steps: integerAtLeast(1),
+  stepSize: positive,
+  t: nonNegative,
+  init: initChoice,
+};
+
 /**
  * Unadjusted Langevin dynamics x ← x + (ε/2)·s(x) + √ε·z on a fixed score (ermongroup/ncsn toy_runner.py
  * `langevin_dynamics`). Its stationary law approaches p as ε → 0, but chains started in one basin of a multimodal
@@ -26,12 +34,7 @@ export interface LangevinOptions {
  * const { samples } = await langevinSampler({ init: { uniform: [-8, 8] } }).run({ score, sde, shape: [1280, 2], seed: 0 });
  */
 export function langevinSampler(options: LangevinOptions = {}): Sampler {
-  const o = readOptions<LangevinOptions>('langevin', options, {
-    steps: integerAtLeast(1),
-    stepSize: positive,
-    t: nonNegative,
-    init: initChoice,
-  });
+  const o = readOptions<LangevinOptions>('langevin', options, LANGEVIN_OPTION_SPEC);
   const r = { steps: 1000, stepSize: 0.1, ...o };
   return defineSampler('langevin', r, (run) => {
     const t = langevinTime(run, o.t);

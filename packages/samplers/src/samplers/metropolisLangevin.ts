@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { langevinStart, langevinTime, type LangevinInit } from '../internal/langevinInit.js';
 import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';
-import { fn, initChoice, integerAtLeast, nonNegative, positive, readOptions } from '../internal/options.js';
+import { fn, initChoice, integerAtLeast, nonNegative, positive, readOptions, type OptionSpec } from '../internal/options.js';
 import type { SamplingRun } from '../internal/run.js';
 
 /** Options of {@link metropolisLangevinSampler}. */
@@ -28,6 +28,15 @@ const LOBATTO_INNER = [0.5 - 0.5 * Math.sqrt(3 / 7), 0.5, 0.5 + 0.5 * Math.sqrt(
 const LOBATTO_INNER_W = [49 / 180, 32 / 90, 49 / 180];
 const LOBATTO_END_W = 1 / 20;
 
+/** What {@link metropolisLangevinSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const METROPOLIS_LANGEVIN_OPTION_SPEC: OptionSpec<MetropolisLangevinOptions> = {
+  steps: integerAtLeast(1),
+  stepSize: positive,
+  t: nonNegative,
+  init: initChoice,
+  logDensity: fn,
+};
+
 /**
  * The Metropolis-adjusted Langevin algorithm (MALA; Roberts & Tweedie 1996): the Langevin proposal
  * x' = x + (ε/2)s(x) + √ε·z is accepted with probability min(1, p(x')q(x|x')/(p(x)q(x'|x))),
@@ -39,13 +48,7 @@ const LOBATTO_END_W = 1 / 20;
  * const { samples, stats } = await mala.run({ score, sde, shape: [1000, 2], seed: 0 });
  */
 export function metropolisLangevinSampler(options: MetropolisLangevinOptions = {}): Sampler {
-  const o = readOptions<MetropolisLangevinOptions>('mala', options, {
-    steps: integerAtLeast(1),
-    stepSize: positive,
-    t: nonNegative,
-    init: initChoice,
-    logDensity: fn,
-  });
+  const o = readOptions<MetropolisLangevinOptions>('mala', options, METROPOLIS_LANGEVIN_OPTION_SPEC);
   const r = { steps: 1000, stepSize: 0.1, ...o };
   return defineSampler('mala', r, (run) => mala(run, r));
 }

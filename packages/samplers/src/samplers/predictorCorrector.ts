@@ -1,7 +1,8 @@
+import { ConfigError } from '@scorekit/core';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, sdeGrid } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, oneOf, positive, readOptions } from '../internal/options.js';
+import { integerAtLeast, oneOf, positive, readOptions, type OptionSpec } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import type { AncestralVariance } from '../internal/sdeSteps.js';
 import { correctorFactory, correctorNames, predictorFactory, predictorNames } from '../steps.js';
@@ -29,6 +30,22 @@ export interface PredictorCorrectorOptions {
   readonly variance?: AncestralVariance;
 }
 
+/** What {@link predictorCorrectorSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const PREDICTOR_CORRECTOR_OPTION_SPEC: OptionSpec<PredictorCorrectorOptions> = {
+  // Registered steps may be added after import: read the names when the spec is read.
+  get predictor() {
+    return oneOf(...predictorNames());
+  },
+  get corrector() {
+    return oneOf(...correctorNames());
+  },
+  snr: positive,
+  correctorSteps: integerAtLeast(0),
+  steps: integerAtLeast(1),
+  eps: positive,
+  variance: oneOf('beta', 'posterior'),
+};
+
 /**
  * The predictor–corrector sampler of score_sde (sampling.py get_pc_sampler): at each t_i of linspace(T, eps, N)
  * the corrector runs first — Langevin with step 2α(snr·‖z‖/‖s‖)², α = 1 − β_i on VP/sub-VP and 1 on VE — then
@@ -39,18 +56,10 @@ export interface PredictorCorrectorOptions {
  * const { samples, nfe } = await pc.run({ score, sde: new VeSde(), shape: [64, 2], seed: 0 });
  */
 export function predictorCorrectorSampler(options: PredictorCorrectorOptions = {}): Sampler {
-  const o = readOptions<PredictorCorrectorOptions>('pc', options, {
-    predictor: oneOf(...predictorNames()),
-    corrector: oneOf(...correctorNames()),
-    snr: positive,
-    correctorSteps: integerAtLeast(0),
-    steps: integerAtLeast(1),
-    eps: positive,
-    variance: oneOf('beta', 'posterior'),
-  });
+  const o = readOptions<PredictorCorrectorOptions>('pc', options, PREDICTOR_CORRECTOR_OPTION_SPEC);
   const resolved = { predictor: 'reverse-diffusion', corrector: 'langevin', snr: 0.16, correctorSteps: 1, ...o } as const;
   if (resolved.predictor === 'none' && resolved.corrector === 'none') {
-    throw new Error("Sampler 'pc': predictor and corrector cannot both be 'none'");
+    throw new ConfigError("Sampler 'pc'", [{ path: 'corrector', problem: "cannot be 'none' when predictor is 'none' too", allowed: correctorNames().filter((c) => c !== 'none').join(', ') }], "Sampler 'pc': invalid options");
   }
   return defineSampler(
     'pc',

@@ -3,7 +3,7 @@ import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
 import { defineSampler, type StepState } from '../internal/defineSampler.js';
 import { FIXED_STEP_METHODS, ODE_METHODS, Rk45Stepper, fixedStep, type OdeMethod, type OdeRhs } from '../internal/odeSolvers.js';
-import { integerAtLeast, oneOf, positive, readOptions } from '../internal/options.js';
+import { integerAtLeast, oneOf, positive, readOptions, type OptionSpec } from '../internal/options.js';
 
 /** Options of {@link probabilityFlowOdeSampler}. */
 export interface ProbabilityFlowOdeOptions {
@@ -23,6 +23,17 @@ export interface ProbabilityFlowOdeOptions {
   readonly eps?: number;
 }
 
+/** What {@link probabilityFlowOdeSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const PROBABILITY_FLOW_ODE_OPTION_SPEC: OptionSpec<ProbabilityFlowOdeOptions> = {
+  method: oneOf(...ODE_METHODS),
+  steps: integerAtLeast(1),
+  spacing: oneOf('time', 'logSNR'),
+  rtol: positive,
+  atol: positive,
+  maxSteps: integerAtLeast(1),
+  eps: positive,
+};
+
 /**
  * Samples by integrating the probability-flow ODE dx/dt = f(t)x − ½g(t)²s(x, t) from T to eps (score_sde
  * sampling.py get_ode_sampler): adaptive RK45 with rtol = atol = 1e-5 by default, or Euler, Heun or RK4 on a
@@ -35,15 +46,7 @@ export interface ProbabilityFlowOdeOptions {
  * const heun = probabilityFlowOdeSampler({ method: 'heun', steps: 50 });
  */
 export function probabilityFlowOdeSampler(options: ProbabilityFlowOdeOptions = {}): Sampler {
-  const o = readOptions<ProbabilityFlowOdeOptions>('ode', options, {
-    method: oneOf(...ODE_METHODS),
-    steps: integerAtLeast(1),
-    spacing: oneOf('time', 'logSNR'),
-    rtol: positive,
-    atol: positive,
-    maxSteps: integerAtLeast(1),
-    eps: positive,
-  });
+  const o = readOptions<ProbabilityFlowOdeOptions>('ode', options, PROBABILITY_FLOW_ODE_OPTION_SPEC);
   const r = { method: 'rk45', steps: 100, spacing: 'time', rtol: 1e-5, atol: 1e-5, maxSteps: 10_000, ...o } as const;
   return defineSampler('ode', r, (run) => {
     const sde = run.sde;

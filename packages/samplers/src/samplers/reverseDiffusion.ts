@@ -1,7 +1,7 @@
 import type { Sampler } from '../Sampler.js';
 import { checkEps, sdeGrid } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, positive, readOptions } from '../internal/options.js';
+import { integerAtLeast, positive, readOptions, type OptionSpec } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import { noneStep, reverseDiffusionStep } from '../internal/sdeSteps.js';
 
@@ -13,6 +13,9 @@ export interface ReverseDiffusionOptions {
   readonly eps?: number;
 }
 
+/** What {@link reverseDiffusionSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+export const REVERSE_DIFFUSION_OPTION_SPEC: OptionSpec<ReverseDiffusionOptions> = { steps: integerAtLeast(1), eps: positive };
+
 /**
  * The reverse-diffusion predictor (score_sde `reverse_diffusion`): the forward SDE's discretisation run backwards,
  * x_mean = x − f + G²·s, x = x_mean + G·z, with f and G from the exact Gaussian transition between grid times.
@@ -22,7 +25,7 @@ export interface ReverseDiffusionOptions {
  * const { samples } = await reverseDiffusionSampler({ steps: 200 }).run({ score, sde, shape: [500, 2], seed: 0 });
  */
 export function reverseDiffusionSampler(options: ReverseDiffusionOptions = {}): Sampler {
-  const o = readOptions<ReverseDiffusionOptions>('reverse-diffusion', options, { steps: integerAtLeast(1), eps: positive });
+  const o = readOptions<ReverseDiffusionOptions>('reverse-diffusion', options, REVERSE_DIFFUSION_OPTION_SPEC);
   return defineSampler(
     'reverse-diffusion',
     o as Record<string, unknown>,
