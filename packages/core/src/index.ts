@@ -27,6 +27,7 @@ export { tensorToNpy } from './npy/tensorToNpy.js';
 export { NpyFormatError } from './npy/NpyFormatError.js';
 export type { NpyArray, NpyDtype, NpyWriteDtype, NpyTypedArray } from './npy/NpyArray.js';
 export { ConfigError, issueLine, prefixIssues } from './config/ConfigError.js';
+export { IssueList } from './config/IssueList.js';
 export type { ConfigIssue } from './config/ConfigError.js';
 export * as optionChecks from './config/optionChecks.js';
 export type { OptionCheck, OptionSpec } from './config/optionChecks.js';
