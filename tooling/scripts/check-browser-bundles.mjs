@@ -3,7 +3,13 @@
 // anything else unresolvable reaches it. Prints each bundle's size, minified and gzipped: the package with all it
 // imports (TensorFlow.js included), the package's own code, and the chunks loaded only on demand (the WebGPU backend).
 // Packages that are Node-only by nature (a native addon) are listed in NODE_ONLY with the reason.
+// Then the same entries go through Vite (production build, browser resolution) and webpack 5 (target web), each in
+// one build of all entries, and any Node built-in that one of our files imports, or any module they cannot
+// resolve, fails the check too (bundlers differ: webpack 5 refuses Node built-ins outright, Vite maps them to an
+// empty stub with a warning). `--only esbuild|vite|webpack` runs one bundler.
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -14,6 +20,10 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const gz = (text) => gzipSync(text, { level: 9 }).length;
 let failed = false;
 const rows = [];
+const entries = [];
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const timings = [];
+let started = performance.now();
 
 for (const name of fs.readdirSync(path.join(root, 'packages')).sort()) {
   const dir = path.join(root, 'packages', name);
@@ -29,6 +39,8 @@ for (const name of fs.readdirSync(path.join(root, 'packages')).sort()) {
     console.error(`✗ ${pkg.name}: ${path.relative(root, entry)} is missing; run \`pnpm build\` first`);
     continue;
   }
+  entries.push({ name: pkg.name, dir, entry });
+  if (only != null && only !== 'esbuild') continue;
   let result;
   try {
     result = await build({
@@ -88,6 +100,99 @@ for (const name of fs.readdirSync(path.join(root, 'packages')).sort()) {
   console.log(`✓ ${pkg.name} bundles for the browser`);
 }
 
+if (only == null || only === 'esbuild') timings.push(['esbuild', performance.now() - started]);
+
+// A Node built-in (`fs`, `node:fs`, `fs/promises`, …) named by an import.
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+const isNodeBuiltin = (id) => id.startsWith('node:') || NODE_BUILTINS.has(id);
+// Which of our packages a file belongs to (imports from node_modules are third-party: tfjs maps its own Node
+// modules away with its `browser` field, and every bundler honours that).
+const ownerOf = (file) => entries.find((e) => file != null && !file.includes(`${path.sep}node_modules${path.sep}`) && path.resolve(file).startsWith(e.dir + path.sep))?.name;
+
+async function checkWithVite() {
+  const { build: viteBuild } = await import('vite');
+  const found = [];
+  try {
+    await viteBuild({
+      configFile: false,
+      root,
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'scorekit-node-imports',
+          enforce: 'pre',
+          resolveId(source, importer) {
+            const owner = ownerOf(importer);
+            if (owner != null && isNodeBuiltin(source)) found.push(`${owner}: ${path.relative(root, importer)} → ${source}`);
+            return null;
+          },
+        },
+      ],
+      build: {
+        write: false,
+        minify: false,
+        reportCompressedSize: false,
+        emptyOutDir: false,
+        outDir: path.join(os.tmpdir(), 'scorekit-vite-check'),
+        rollupOptions: { input: Object.fromEntries(entries.map((e) => [e.name.replace(/[@/]/g, '_'), e.entry])) },
+      },
+    });
+  } catch (e) {
+    found.push(`the build failed: ${e.message.split('\n')[0]}`);
+  }
+  return found;
+}
+
+async function checkWithWebpack() {
+  const { default: webpack } = await import('webpack');
+  const found = [];
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'scorekit-webpack-check-'));
+  const compiler = webpack({
+    mode: 'production',
+    target: 'web',
+    context: root,
+    entry: Object.fromEntries(entries.map((e) => [e.name.replace(/[@/]/g, '_'), e.entry])),
+    output: { path: out, filename: '[name].js', chunkFilename: '[id].chunk.js' },
+    devtool: false,
+    performance: { hints: false },
+    optimization: { minimize: false },
+    infrastructureLogging: { level: 'error' },
+    plugins: [
+      {
+        apply(c) {
+          c.hooks.normalModuleFactory.tap('scorekit-node-imports', (factory) => {
+            factory.hooks.beforeResolve.tap('scorekit-node-imports', (data) => {
+              const owner = ownerOf(data.contextInfo?.issuer);
+              if (owner != null && isNodeBuiltin(data.request)) found.push(`${owner}: ${path.relative(root, data.contextInfo.issuer)} → ${data.request}`);
+            });
+          });
+        },
+      },
+    ],
+  });
+  const stats = await new Promise((resolve, reject) => compiler.run((e, s) => (e ? reject(e) : resolve(s))));
+  await new Promise((resolve) => compiler.close(resolve));
+  fs.rmSync(out, { recursive: true, force: true });
+  for (const e of stats.toJson({ all: false, errors: true }).errors ?? []) {
+    found.push(`${e.moduleName ?? ''} ${e.message.split('\n')[0]}`.trim());
+  }
+  return found;
+}
+
+for (const [bundler, check] of [['vite', checkWithVite], ['webpack', checkWithWebpack]]) {
+  if (only != null && only !== bundler) continue;
+  if (entries.length === 0) continue;
+  started = performance.now();
+  const found = [...new Set(await check())];
+  timings.push([bundler, performance.now() - started]);
+  if (found.length > 0) {
+    failed = true;
+    console.error(`✗ ${bundler}: Node modules reached the browser bundles (or they did not build):\n  ${found.join('\n  ')}`);
+  } else {
+    console.log(`✓ ${bundler}: ${entries.length} packages bundle for the browser (${entries.map((e) => e.name).join(', ')})`);
+  }
+}
+
 if (rows.length > 0) {
   console.log('\n| package | bundle, minified | gzipped | own code, minified | on demand (webgpu), minified / gzipped |');
   console.log('| --- | --- | --- | --- | --- |');
@@ -96,4 +201,5 @@ if (rows.length > 0) {
     console.log(`| ${r.name} | ${kb(r.min)} | ${kb(r.gzip)} | ${kb(r.own)} | ${lazy} |`);
   }
 }
+console.log(`\ntimes: ${timings.map(([b, ms]) => `${b} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
 process.exit(failed ? 1 : 0);

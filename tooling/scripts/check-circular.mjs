@@ -5,7 +5,7 @@ import path from 'node:path';
 import madge from 'madge';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const layers = ['core', 'sde', 'models', 'objectives', 'samplers', 'metrics', 'data', 'energy'];
+const layers = ['core', 'sde', 'models', 'objectives', 'samplers', 'guidance', 'metrics', 'data', 'energy'];
 let failed = false;
 
 const dirs = ['packages', 'apps']

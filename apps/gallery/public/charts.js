@@ -1,5 +1,6 @@
 // Hand-drawn SVG and canvas plots: line charts with axes, scatter plots, image grids and score-field arrows.
 // A charting library would be more code than the three plots the gallery needs.
+import { contourSegments, highestDensityLevels, histogram2d, lattice, mixtureDensity2d } from './density.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -191,6 +192,72 @@ export function imageGrid(shape, data, { columns, zoom = 3 } = {}) {
     octx.putImageData(tile, 0, 0);
     ctx.drawImage(off, (k % cols) * (w * zoom + gap), Math.floor(k / cols) * (h * zoom + gap), w * zoom, h * zoom);
   }
+  return canvas;
+}
+
+/**
+ * A density plot of 2D samples: their histogram (bins × bins over `view`, white → blue by count) with the exact
+ * density's highest-density contours on top where it is known (`mixture`: 50%, 90% and 99% of the mass, red),
+ * on framed axes with ticks and labels x₁, x₂.
+ */
+export function densityPlot(points, { view, size = 420, bins = 60, mixture = null } = {}) {
+  const margin = 34;
+  const canvas = document.createElement('canvas');
+  canvas.width = size + margin + 8;
+  canvas.height = size + margin + 8;
+  canvas.className = 'density';
+  const ctx = canvas.getContext('2d');
+  const [xa, xb, ya, yb] = view;
+  const px = (x) => margin + ((x - xa) / (xb - xa)) * size;
+  const py = (y) => 8 + size - ((y - ya) / (yb - ya)) * size;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const counts = histogram2d(points, view, bins);
+  const most = Math.max(1, ...counts);
+  const cell = size / bins;
+  for (let j = 0; j < bins; j++) {
+    for (let i = 0; i < bins; i++) {
+      const c = counts[j * bins + i];
+      if (c === 0) continue;
+      // Square-root scale, so that a 20% mode stays visible beside an 80% one.
+      const a = Math.sqrt(c / most);
+      ctx.fillStyle = `rgba(31,119,180,${(0.15 + 0.85 * a).toFixed(3)})`;
+      ctx.fillRect(margin + i * cell, 8 + size - (j + 1) * cell, Math.ceil(cell), Math.ceil(cell));
+    }
+  }
+  if (mixture) {
+    const cells = 120;
+    const values = lattice(mixtureDensity2d(mixture), view, cells);
+    const levels = highestDensityLevels(values, [0.5, 0.9, 0.99]);
+    ctx.strokeStyle = 'rgb(214,39,40)';
+    levels.forEach((level, k) => {
+      ctx.lineWidth = [2, 1.5, 1][k];
+      ctx.beginPath();
+      for (const [x0, y0, x1, y1] of contourSegments(values, view, cells, level)) {
+        ctx.moveTo(px(x0), py(y0));
+        ctx.lineTo(px(x1), py(y1));
+      }
+      ctx.stroke();
+    });
+  }
+  // Framed axes with ticks.
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = '#555';
+  ctx.strokeRect(margin, 8, size, size);
+  ctx.fillStyle = '#333';
+  ctx.font = '10px sans-serif';
+  for (const t of niceTicks(xa, xb, 5)) {
+    if (t < xa || t > xb) continue;
+    ctx.fillRect(px(t), 8 + size, 1, 4);
+    ctx.fillText(String(t), px(t) - 4, 8 + size + 14);
+  }
+  for (const t of niceTicks(ya, yb, 5)) {
+    if (t < ya || t > yb) continue;
+    ctx.fillRect(margin - 4, py(t), 4, 1);
+    ctx.fillText(String(t), 2, py(t) + 3);
+  }
+  ctx.fillText('x₁', margin + size - 10, 8 + size + 26);
+  ctx.fillText('x₂', 4, 16);
   return canvas;
 }
 

@@ -1,6 +1,6 @@
 // A run page: config, loss and metric curves, sample grids per checkpoint, trajectory slider, NFE chart.
 import { api, fileUrl, h } from './api.js';
-import { drawSamples, lineChart, viewFor } from './charts.js';
+import { densityPlot, drawSamples, lineChart, viewFor } from './charts.js';
 
 const CURVES = [
   ['loss', 'training loss', true],
@@ -44,12 +44,37 @@ export async function runPage(name) {
   if (run.sampleSets.length === 0) grids.append(h('p', { class: 'muted' }, 'No samples yet.'));
   page.append(grids);
 
+  if (s.kind === 'points') {
+    const density = await densityView(name, run);
+    if (density) page.append(density);
+  }
   if (run.trajectories.length > 0) page.append(await trajectoryView(name, run.trajectories, s.kind));
   if (run.nfeQuality != null && run.nfeQuality.points.length > 0) page.append(nfeChart(run.nfeQuality));
 
   page.append(h('h2', {}, 'Checkpoints'), h('p', {}, run.checkpoints.length ? run.checkpoints.map((c) => `step ${c}`).join(', ') : 'none'));
   page.append(h('h2', {}, 'Config'), h('pre', { class: 'config' }, JSON.stringify(run.config, null, 2)));
   return page;
+}
+
+/**
+ * The density of a 2D run's latest checkpoint samples (histogram) with the exact density's highest-density
+ * contours where the data is an analytic mixture; any sample set can be picked.
+ */
+async function densityView(name, run) {
+  const sets = run.sampleSets;
+  if (sets.length === 0) return null;
+  const latest = [...sets].filter((set) => set.step != null).sort((a, b) => b.step - a.step)[0] ?? sets[0];
+  const pick = h('select', { id: 'density-set', 'aria-label': 'sample set' }, sets.map((set) => h('option', { value: set.file, selected: set === latest }, set.step != null ? `step ${set.step}` : set.file.replace(/\.npy$/, ''))));
+  const holder = h('figure', { class: 'card' });
+  const draw = async () => {
+    const slice = await api(`/api/runs/${encodeURIComponent(name)}/samples/${encodeURIComponent(pick.value)}?count=20000`);
+    const view = viewFor(slice.data);
+    const note = run.knownDensity ? 'contours: the exact density’s regions holding 50%, 90% and 99% of the mass' : 'no exact density known for this data set';
+    holder.replaceChildren(densityPlot(slice.data, { view, mixture: run.knownDensity }), h('figcaption', {}, `${slice.shape[0]} samples as a histogram; ${note}`));
+  };
+  pick.addEventListener('change', draw);
+  await draw();
+  return h('div', { id: 'density' }, h('h2', {}, 'Density'), h('p', {}, pick), holder);
 }
 
 /** The denoising trajectory: a slider from the first recorded state (noise) to the last (the samples). */

@@ -1,66 +1,80 @@
-// Sampling in the browser: a checkpoint loaded into TensorFlow.js (WebGPU, then WebGL, then wasm, then cpu),
-// with sampler, steps and seed, progress while it runs, and the result drawn with the learned score field.
+// Sampling in the browser on scorekit's own libraries (the bundle /assets/browser/scorekit.js: @scorekit/core,
+// sde, models, samplers and TensorFlow.js): a checkpoint loaded into TensorFlow.js (WebGPU, then WebGL, then wasm,
+// then cpu — core's automatic order), any registered sampler with its options, steps, seed and, for
+// class-conditional runs, the class; progress while it samples; 2D runs drawn as a scatter with the learned score
+// field and an ODE interpolation strip, image runs as a grid.
 import { api, fileUrl, h } from './api.js';
-import { scatterPlot, viewFor } from './charts.js';
-import { BROWSER_SAMPLERS, createMlpScoreModel, interpolateOde, readSafetensors, sampleInBrowser, scoreField } from './browserSampler.js';
+import { imageGrid, scatterPlot, viewFor } from './charts.js';
 
-const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
-const loadedScripts = new Map();
+const BUNDLE = '/assets/browser/scorekit.js';
+const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-function loadScript(src) {
-  if (!loadedScripts.has(src)) {
-    loadedScripts.set(src, new Promise((resolve, reject) => {
-      const s = document.createElement('script');
-      s.src = src;
-      s.onload = resolve;
-      s.onerror = () => reject(new Error(`could not load ${src}`));
-      document.head.append(s);
-    }));
+async function loadLibrary() {
+  try {
+    return await import(BUNDLE);
+  } catch (e) {
+    throw new Error(`the sampling bundle ${BUNDLE} did not load (${e.message}); build it with \`pnpm --filter @scorekit/gallery build\``);
   }
-  return loadedScripts.get(src);
-}
-
-/** Loads TensorFlow.js and switches to `wanted`, or to the first of WebGPU, WebGL, wasm, cpu that starts. */
-async function startBackend(wanted) {
-  await loadScript('/vendor/tf.es2017.min.js');
-  const tf = window.tf;
-  const order = wanted === 'auto' ? BACKENDS : [wanted];
-  const tried = [];
-  for (const name of order) {
-    try {
-      if (name === 'webgpu') {
-        if (!('gpu' in navigator)) throw new Error('navigator.gpu is absent');
-        await loadScript('/vendor/tf-backend-webgpu.es2017.min.js');
-      }
-      if (name === 'wasm') {
-        await loadScript('/vendor/tf-backend-wasm.es2017.min.js');
-        tf.wasm.setWasmPaths('/vendor/');
-      }
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return { tf, backend: name, tried };
-      }
-      tried.push(`${name}: did not start`);
-    } catch (e) {
-      tried.push(`${name}: ${e.message}`);
-    }
-  }
-  throw new Error(`no TensorFlow.js backend started (${tried.join('; ')})`);
 }
 
 async function fetchBytes(url) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: ${res.status} ${res.statusText}`);
-  return res.arrayBuffer();
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * The form fields of a sampler's options, from its spec (`samplerOptionSpec`: name, kind, allowed values, help,
+ * default); `steps` has its own field, and what a form cannot hold (lists, functions, init objects) keeps its default.
+ */
+function optionFields(spec) {
+  const fields = [];
+  for (const o of spec) {
+    if (o.name === 'steps') continue;
+    const id = `opt-${o.name}`;
+    const title = o.help ? `${o.help} (${o.allowed})` : o.allowed;
+    let input;
+    if (o.kind === 'choice') {
+      input = h('select', { id, 'data-option': o.name, 'data-kind': o.kind }, o.values.map((c) => h('option', { value: c, selected: c === o.default }, c)));
+      if (o.default === undefined) input.prepend(h('option', { value: '', selected: true }, '(default)'));
+    } else if (o.kind === 'boolean') {
+      input = h('input', { id, type: 'checkbox', 'data-option': o.name, 'data-kind': o.kind, checked: o.default === true });
+    } else if (o.kind === 'integer' || o.kind === 'number') {
+      const value = typeof o.default === 'number' && Number.isFinite(o.default) ? o.default : undefined;
+      input = h('input', { id, type: 'number', step: o.kind === 'integer' ? 1 : 'any', 'data-option': o.name, 'data-kind': o.kind, value, placeholder: value === undefined ? 'default' : undefined });
+    } else {
+      continue;
+    }
+    fields.push(h('label', { title }, `${o.name} `, input, ' '));
+  }
+  return fields;
+}
+
+/** The options the form holds: every filled field, typed by its kind. */
+function readOptions(container) {
+  const options = {};
+  for (const input of container.querySelectorAll('[data-option]')) {
+    const kind = input.dataset.kind;
+    if (kind === 'boolean') options[input.dataset.option] = input.checked;
+    else if (input.value !== '') options[input.dataset.option] = kind === 'choice' ? input.value : Number(input.value);
+  }
+  return options;
+}
+
+/**
+ * Guidance controls (classifier scale, classifier-free guidance scale) belong here once `@scorekit/guidance`
+ * exists: they would add their options to the draw request beside the class. Until then, nothing.
+ */
+function guidanceControls() {
+  return null;
 }
 
 /**
  * Interpolation through the probability-flow ODE between the first sample and the sample farthest from it within
- * the central 60% of the view (so that a stray outlier is not an end): encode both, slerp the latents, decode
- * (DDIM, 50 steps), drawn as a strip of panels with the current point ringed and its coordinates below — a young
- * model can send the in-between latents far outside the view, and the caption says so.
+ * the central 60% of the view (so that a stray outlier is not an end): @scorekit/samplers' `interpolate` (encode,
+ * slerp the latents, decode; Heun, 50 steps), drawn as a strip of panels with the current point ringed.
  */
-async function interpolationStrip(tf, model, points, view) {
+async function interpolationStrip(lib, model, points, view) {
   const a = [points[0], points[1]];
   const inner = 0.6 * view[1];
   let far = 0;
@@ -69,14 +83,14 @@ async function interpolationStrip(tf, model, points, view) {
     if (Math.hypot(points[i] - a[0], points[i + 1] - a[1]) > Math.hypot(points[far] - a[0], points[far + 1] - a[1])) far = i;
   }
   const b = [points[far], points[far + 1]];
-  const path = await interpolateOde(tf, model, a, b, { count: 9, steps: 50 });
+  const path = await lib.interpolatePoints(model, a, b, 9, 50);
   const fmt = (p) => `(${p.map((v) => v.toFixed(2)).join(', ')})`;
   const outside = (p) => p[0] < view[0] || p[0] > view[1] || p[1] < view[2] || p[1] > view[3];
   return h(
     'div',
     { id: 'interpolation' },
     h('h2', {}, 'Interpolation through the probability-flow ODE'),
-    h('p', { class: 'muted' }, `From ${fmt(a)} to ${fmt(b)}: both encoded to latents, slerped, decoded (DDIM, 50 steps).`),
+    h('p', { class: 'muted' }, `From ${fmt(a)} to ${fmt(b)}: both encoded to latents, slerped, decoded (Heun, 50 steps).`),
     h('div', { class: 'row' }, path.map((p, k) => h('figure', { class: 'card' }, scatterPlot(points, { view, size: 120, colour: 'rgba(31,119,180,0.2)', marks: [p] }), h('figcaption', {}, `λ = ${(k / (path.length - 1)).toFixed(3)}`, h('br'), `${fmt(p)}${outside(p) ? ' off view' : ''}`)))),
   );
 }
@@ -88,15 +102,24 @@ export async function samplePage(name) {
     page.append(h('p', { class: 'muted' }, 'This run has no checkpoint yet.'));
     return page;
   }
+  const lib = await loadLibrary();
+  const images = run.config?.network?.kind !== 'mlp';
+  const numClasses = run.config?.conditional ? Number(run.config?.network?.numClasses ?? 0) : 0;
   const field = (label, input) => h('label', {}, `${label} `, input, ' ');
-  const backend = h('select', { id: 'backend' }, ['auto', ...BACKENDS].map((b) => h('option', { value: b }, b)));
+  const backend = h('select', { id: 'backend' }, ['auto', ...BROWSER_BACKENDS].map((b) => h('option', { value: b }, b)));
   const checkpoint = h('select', { id: 'checkpoint' }, run.checkpoints.map((s, i) => h('option', { value: s, selected: i === run.checkpoints.length - 1 }, `step ${s}`)));
   const weights = h('select', { id: 'weights' }, h('option', { value: 'ema' }, 'EMA'), h('option', { value: 'weights' }, 'raw'));
-  const sampler = h('select', { id: 'sampler' }, BROWSER_SAMPLERS.map((s) => h('option', { value: s }, s)));
+  const runSampler = run.config?.sampler?.name;
+  const sampler = h('select', { id: 'sampler' }, lib.SAMPLER_NAMES.map((s) => h('option', { value: s, selected: s === (lib.SAMPLER_NAMES.includes(runSampler) ? runSampler : 'dpm-solver++') }, s)));
   const steps = h('input', { id: 'steps', type: 'number', min: 1, max: 2000, value: 10 });
-  const count = h('input', { id: 'count', type: 'number', min: 1, max: 20000, value: 500 });
+  const count = h('input', { id: 'count', type: 'number', min: 1, max: 20000, value: images ? 16 : 500 });
   const seed = h('input', { id: 'seed', type: 'number', min: 0, value: 0 });
+  const label = numClasses > 0 ? h('select', { id: 'class' }, h('option', { value: 'cycle' }, 'each class in turn'), Array.from({ length: numClasses }, (_, k) => h('option', { value: k }, `class ${k}`))) : null;
   const fieldT = h('input', { id: 'field-t', type: 'number', min: 0.001, max: 1, step: 0.01, value: 0.05 });
+  const options = h('p', { id: 'sampler-options' });
+  const showOptions = () => options.replaceChildren(h('span', { class: 'muted' }, `${sampler.value} options: `), ...optionFields(lib.samplerOptionSpec(sampler.value)));
+  sampler.addEventListener('change', showOptions);
+  showOptions();
   const progress = h('progress', { id: 'progress', max: 1, value: 0 });
   const status = h('p', { id: 'sample-status', class: 'muted' });
   const output = h('div', { id: 'sample-output', class: 'row' });
@@ -105,64 +128,79 @@ export async function samplePage(name) {
     go.disabled = true;
     output.replaceChildren();
     progress.value = 0;
+    progress.dataset.updates = '0';
     const started = performance.now();
-    let tf;
-    const owned = [];
+    let model;
     try {
       status.textContent = 'Starting TensorFlow.js…';
-      const started_ = await startBackend(backend.value);
-      tf = started_.tf;
-      status.textContent = `Backend ${started_.backend}. Loading the checkpoint…`;
+      const choice = await lib.startBackend(backend.value);
+      const tensorsBefore = lib.liveTensors();
+      status.textContent = `Backend ${choice.name}. Loading the checkpoint…`;
       const dir = `step-${String(checkpoint.value).padStart(9, '0')}`;
-      const manifest = await (await fetch(fileUrl(name, 'checkpoints', dir, 'checkpoint.json'))).json();
-      const bytes = await fetchBytes(fileUrl(name, 'checkpoints', dir, `${weights.value}.safetensors`)).catch(() => fetchBytes(fileUrl(name, 'checkpoints', dir, 'weights.safetensors')));
-      const { tensors } = readSafetensors(tf, bytes);
-      owned.push(...Object.values(tensors));
-      const config = manifest.config ?? run.config;
-      const model = createMlpScoreModel(tf, { network: manifest.network ?? config.network, sde: config.sde, scoreModel: config.scoreModel }, tensors);
+      const manifest = await api(fileUrl(name, 'checkpoints', dir, 'checkpoint.json'));
+      const files = { weights: fileUrl(name, 'checkpoints', dir, 'weights.safetensors'), ema: fileUrl(name, 'checkpoints', dir, 'ema.safetensors') };
+      model = await lib.loadRunModel(manifest, run.config, files, fetchBytes, weights.value === 'ema');
       const total = Number(steps.value);
-      status.textContent = `Backend ${started_.backend}. Sampling…`;
-      const samples = await sampleInBrowser(tf, model, {
+      const request = {
         sampler: sampler.value,
-        steps: total,
+        options: { ...readOptions(options), steps: total },
         n: Number(count.value),
         seed: Number(seed.value),
-        onProgress: async (k) => {
-          progress.value = k / total;
-          status.textContent = `Backend ${started_.backend}. Step ${k} of ${total}…`;
-          await tf.nextFrame();
+        ...(label ? { label: label.value === 'cycle' ? 'cycle' : Number(label.value) } : {}),
+        onProgress: async (done, of) => {
+          progress.value = of > 0 ? done / of : 0;
+          progress.dataset.updates = String(Number(progress.dataset.updates) + 1);
+          status.textContent = `Backend ${choice.name}. Step ${done} of ${of}…`;
+          // Let the browser paint the bar before the next step.
+          await new Promise((resolve) => setTimeout(resolve, 0));
         },
-      });
-      const points = await samples.data();
-      samples.dispose();
-      const view = viewFor(points);
-      const t = Number(fieldT.value);
-      const arrows = scoreField(tf, model, t, view);
-      output.append(
-        h('figure', { class: 'card' }, scatterPlot(points, { view, size: 420, label: 'browser samples' }), h('figcaption', {}, `${points.length / 2} samples, ${sampler.value}, ${total} steps, seed ${seed.value}`)),
-        h('figure', { class: 'card' }, scatterPlot(points, { view, size: 420, arrows, colour: 'rgba(31,119,180,0.25)', label: 'score field' }), h('figcaption', {}, `learned score field s(x, t = ${t}) as arrows (length scaled)`)),
-      );
+      };
+      status.textContent = `Backend ${choice.name}. Sampling…`;
+      const drawn = await lib.drawSamples(model, request);
+      progress.value = 1;
+      const caption = `${drawn.shape[0]} samples, ${sampler.value}, ${drawn.steps} steps (${drawn.nfe} NFE), seed ${seed.value}${label ? `, ${label.selectedOptions[0].textContent}` : ''}, ${model.weights} weights`;
+      let view;
+      if (model.images) {
+        output.append(h('figure', { class: 'card', id: 'sample-grid' }, imageGrid(drawn.shape, drawn.values, { zoom: drawn.shape[1] <= 16 ? 8 : 3 }), h('figcaption', {}, caption)));
+      } else {
+        view = viewFor(drawn.values);
+        const t = Number(fieldT.value);
+        const arrows = await lib.scoreField(model, t, view);
+        output.append(
+          h('figure', { class: 'card' }, scatterPlot(drawn.values, { view, size: 420, label: 'browser samples' }), h('figcaption', {}, caption)),
+          h('figure', { class: 'card' }, scatterPlot(drawn.values, { view, size: 420, arrows, colour: 'rgba(31,119,180,0.25)', label: 'score field' }), h('figcaption', {}, `learned score field s(x, t = ${t}) as arrows (length scaled)`)),
+        );
+      }
       // Time to first sample: from the click to the samples drawn (backend start, checkpoint load, sampling).
       const ms = performance.now() - started;
-      status.textContent = `Backend ${started_.backend}. Interpolating…`;
-      output.append(await interpolationStrip(tf, model, points, view));
-      status.textContent = `Done on ${started_.backend}: samples drawn ${ms.toFixed(0)} ms after the click (backend start, checkpoint load and ${total} steps).`;
+      if (!model.images) {
+        status.textContent = `Backend ${choice.name}. Interpolating…`;
+        output.append(await interpolationStrip(lib, model, drawn.values, view));
+      }
+      model.dispose();
+      model = undefined;
+      const leaked = lib.liveTensors() - tensorsBefore;
+      status.textContent = `Done on ${choice.name}: samples drawn ${ms.toFixed(0)} ms after the click (backend start, checkpoint load and ${drawn.steps} steps).`;
       status.dataset.ms = ms.toFixed(0);
-      status.dataset.backend = started_.backend;
+      status.dataset.backend = choice.name;
+      // For the end-to-end test: the numbers drawn, to compare with the same run in Node.
+      window.scorekitLastDraw = { backend: choice.name, skipped: choice.skipped, values: Array.from(drawn.values), shape: drawn.shape, nfe: drawn.nfe, ms, leaked };
     } catch (e) {
       status.textContent = `Error: ${e.message}`;
     } finally {
-      if (tf) tf.dispose(owned);
+      model?.dispose();
       go.disabled = false;
     }
   });
-  page.append(
+  const parts = [
     h('p', {}, field('backend', backend), field('checkpoint', checkpoint), field('weights', weights)),
-    h('p', {}, field('sampler', sampler), field('steps', steps), field('samples', count), field('seed', seed), field('score field at t', fieldT)),
+    h('p', {}, field('sampler', sampler), field('steps', steps), field(images ? 'images' : 'samples', count), field('seed', seed), label ? field('class', label) : null, images ? null : field('score field at t', fieldT)),
+    options,
+    guidanceControls(),
     h('p', {}, go, ' ', progress),
     status,
     output,
-    h('p', { class: 'muted' }, 'MLP (2D) checkpoints on the VP, sub-VP and VE SDEs; image runs are sampled once the scorekit packages load in browsers.'),
-  );
+  ];
+  page.append(...parts.filter((p) => p != null));
   return page;
 }

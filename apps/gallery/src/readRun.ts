@@ -4,6 +4,7 @@ import { readMetrics } from './readMetrics.js';
 import type { MetricsPoint, RunSummary } from './runSummary.js';
 import { isInside } from './resolveInsideRoot.js';
 import { isRecord, nameOf, readJson as readJsonAnywhere, type JsonRecord } from './internal/json.js';
+import { knownMixture, type MixtureJson } from './knownMixture.js';
 
 /** A set of samples in a run's `samples/` folder: the trainer's per-checkpoint sets, or any `scorekit sample` output saved there. */
 export interface SampleSet {
@@ -42,6 +43,8 @@ export interface RunDetail {
   readonly sampleSets: readonly SampleSet[];
   readonly trajectories: readonly TrajectoryEntry[];
   readonly nfeQuality: { readonly metric: string; readonly points: readonly NfeQualityPoint[] } | null;
+  /** The data's exact density where it is an analytic mixture (2D runs on `ncsn-mixture`), else null. */
+  readonly knownDensity: MixtureJson | null;
 }
 
 const STEP_FILE = /^step-(\d+)\.npy$/;
@@ -123,7 +126,7 @@ export async function readRun(root: string, name: string): Promise<{ ok: true; r
     kind: network.kind === 'mlp' && dim === 2 ? 'points' : 'images',
     checkpoints: checkpoints.length,
   };
-  return { ok: true, run: { summary, config: c, status, metrics: points, warnings, checkpoints, sampleSets, trajectories, nfeQuality } };
+  return { ok: true, run: { summary, config: c, status, metrics: points, warnings, checkpoints, sampleSets, trajectories, nfeQuality, knownDensity: datasetMixture(c) } };
 }
 
 function describeNetwork(n: JsonRecord): string {
@@ -178,4 +181,12 @@ async function readNfeQuality(dir: string, readJson: ReadJson, warnings: string[
   );
   if (points.length < v.points.length) warnings.push(`nfe-quality.json: ${v.points.length - points.length} malformed point(s) skipped`);
   return { metric: v.metric, points };
+}
+
+function datasetMixture(config: JsonRecord): MixtureJson | null {
+  const dataset = config.dataset;
+  const name = typeof dataset === 'string' ? dataset : isRecord(dataset) && typeof dataset.name === 'string' ? dataset.name : null;
+  const network = isRecord(config.network) ? config.network : null;
+  if (name == null || network?.kind !== 'mlp' || network.dim !== 2) return null;
+  return knownMixture(name) ?? null;
 }

@@ -6,8 +6,10 @@ import nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '@scorekit/core';
 import { VOTES_FILE } from '../src/index.js';
 import { copyFixtureRuns } from './helpers.js';
+import { sampleInNode } from './nodeReference.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -70,7 +72,7 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     expect(cells.slice(1, 8)).toEqual(['mixture-400', 'ncsn-mixture', 'mlp 64×2', 'vp', 'continuous-dsm', '400 / 400', 'completed']);
-    expect(await page.locator('#runs tbody tr').count()).toBe(2);
+    expect(await page.locator('#runs tbody tr').count()).toBe(3);
     expect(await page.locator('#malformed li').allTextContents()).toEqual(['not-a-run: no config.json (not a scorekit run folder)']);
     await shot('runs');
   });
@@ -92,6 +94,23 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     await page.locator('#trajectory-slider').fill('20');
     await expect.poll(() => label.textContent()).toMatch(/^state 21 of 21, t = 0\b/);
     expect(await page.locator('#nfe-quality svg circle').count()).toBe(9);
+    // The density plot: the latest samples' histogram (blue) under the exact density's contours (red), on axes.
+    await page.locator('#density canvas').waitFor();
+    expect(await page.locator('#density figcaption').textContent()).toMatch(/^256 samples as a histogram; contours: the exact density’s regions holding 50%, 90% and 99% of the mass$/);
+    const colours = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('#density canvas')!;
+      const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+      let red = 0;
+      let blue = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i]! > 180 && data[i + 1]! < 90 && data[i + 2]! < 90) red++;
+        if (data[i + 2]! - data[i]! > 40) blue++;
+      }
+      return { red, blue };
+    });
+    // Three contours around each of two modes, 1–2 px wide, are well over 300 pixels; 256 samples fill bins.
+    expect(colours.red).toBeGreaterThan(300);
+    expect(colours.blue).toBeGreaterThan(300);
     await shot('run');
   });
 
@@ -132,14 +151,55 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     await shot('evaluate');
   });
 
-  it('samples 10 steps in the browser and draws a non-blank image', async () => {
-    await page.goto(`${server.url}#/sample/mixture-400`);
+  /** Fills the sampling form, clicks Sample and waits for the page to finish; returns what it drew. */
+  async function sampleInPage(run: string, form: { backend?: string; sampler?: string; steps?: number; count?: number; seed?: number; label?: string; options?: Record<string, string> }) {
+    // A fresh page each time: going to the same hash again would not re-render the form.
+    await page.goto(`${server.url}#/sample/${run}`);
+    await page.reload();
     await page.locator('#sample-button').waitFor();
     expect(await page.inputValue('#steps')).toBe('10');
+    if (form.backend) await page.selectOption('#backend', form.backend);
+    if (form.sampler) await page.selectOption('#sampler', form.sampler);
+    if (form.steps != null) await page.fill('#steps', String(form.steps));
+    if (form.count != null) await page.fill('#count', String(form.count));
+    if (form.seed != null) await page.fill('#seed', String(form.seed));
+    if (form.label != null) await page.selectOption('#class', form.label);
+    // The sampler's own options, from the form samplerOptionSpec built: a select for a choice, an input otherwise.
+    for (const [name, value] of Object.entries(form.options ?? {})) {
+      const field = page.locator(`#opt-${name}`);
+      if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
+      else await field.fill(value);
+    }
     await page.click('#sample-button');
     const status = page.locator('#sample-status');
-    await expect.poll(() => status.textContent(), { timeout: 120_000 }).toMatch(/^(Done|Error)/);
+    await expect.poll(() => status.textContent(), { timeout: 180_000 }).toMatch(/^(Done|Error)/);
     expect(await status.textContent()).toMatch(/^Done on (webgpu|webgl|wasm|cpu):/);
+    type Draw = { backend: string; skipped: { name: string; reason: string }[]; values: number[]; shape: number[]; nfe: number; ms: number; leaked: number };
+    const draw = await page.evaluate(() => (window as unknown as { scorekitLastDraw: Draw }).scorekitLastDraw);
+    // Progress: the bar ends full, after one update per step (the last with the result).
+    expect(Number(await page.locator('#progress').evaluate((p: HTMLProgressElement) => p.value))).toBe(1);
+    expect(Number(await page.locator('#progress').getAttribute('data-updates'))).toBeGreaterThanOrEqual(form.steps ?? 10);
+    expect(draw.leaked).toBe(0);
+    console.log(`e2e: ${run}, ${form.sampler ?? 'default sampler'}: time to first sample ${draw.ms.toFixed(0)} ms on ${draw.backend}${draw.skipped.length ? ` (skipped ${draw.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''} (${form.steps ?? 10} steps, ${draw.shape[0]} samples, including backend start and checkpoint load)`);
+    return draw;
+  }
+
+  // Largest |browser − Node| on cpu. Both run tfjs's cpu kernels, the same JavaScript on the same float32 inputs
+  // in the same order; only V8's Math.exp/sin/cos may differ between Chromium's and Node's V8 builds, by an ulp
+  // (relative 1.1e-16 in float64, rounded to float32 and so usually invisible). Through 10 steps of a network with
+  // weights of order 1 an ulp of float32 (6e-8 relative on values of order 1–10) grows at most a few hundred-fold:
+  // 1e-5. A wrong seed, sampler, step count, class or weight set changes the samples by 0.05–1 (checked in
+  // browserModules.test.ts), so this bound still catches them.
+  const CPU_TOLERANCE = 1e-5;
+  const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    expect(a.length).toBe(b.length);
+    let m = 0;
+    for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+    return m;
+  };
+
+  it('samples a 2D run for 10 steps in the browser and draws a non-blank scatter, field and interpolation', async () => {
+    await sampleInPage('mixture-400', { sampler: 'euler-maruyama', count: 500 });
     // Pixels: the scatter canvas is white with grey axes; samples are blue. Count clearly blue pixels on each side
     // of the diagonal: the fixture's mixture puts 80% of the mass at (5, 5) and 20% at (−5, −5).
     const counts = await page.evaluate(() => {
@@ -165,10 +225,63 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     // The interpolation strip through the probability-flow ODE: 9 panels, λ from 0 to 1.
     expect(await page.locator('#interpolation canvas').count()).toBe(9);
     expect(await page.locator('#interpolation figcaption').last().textContent()).toMatch(/^λ = 1\.000\(/);
-    const ms = await status.getAttribute('data-ms');
-    const backend = await status.getAttribute('data-backend');
-    console.log(`e2e: time to first sample ${ms} ms on ${backend} (10 steps, 500 samples, including backend start and checkpoint load)`);
     await shot('sample');
+  });
+
+  it('a 2D run sampled in the browser on cpu gives the numbers Node gives, for every sampler family', async () => {
+    await selectBackend({ backend: 'cpu', report: false });
+    for (const [sampler, steps] of [['dpm-solver++', 10], ['pc', 25]] as const) {
+      const draw = await sampleInPage('mixture-400', { backend: 'cpu', sampler, steps, count: 200, seed: 3 });
+      expect(draw.backend).toBe('cpu');
+      const options = { steps, ...(sampler === 'pc' ? { predictor: 'reverse-diffusion', corrector: 'langevin', snr: 0.16, correctorSteps: 1 } : { spacing: 'logSNR', lowerOrderFinal: true }) };
+      const node = await sampleInNode(nodePath.join(fixture.root, 'mixture-400'), { sampler, options, n: 200, seed: 3 });
+      const diff = maxDiff(draw.values, node.values);
+      console.log(`e2e: ${sampler} ${steps} steps, largest |browser − Node| on cpu ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThanOrEqual(CPU_TOLERANCE);
+    }
+    // Options typed into the form reach the sampler: DDIM with η = 0.5 on log-SNR spacing is Node's same run, and
+    // not the default (η = 0, time spacing).
+    const draw = await sampleInPage('mixture-400', { backend: 'cpu', sampler: 'ddim', steps: 10, count: 200, seed: 3, options: { eta: '0.5', spacing: 'logSNR' } });
+    const node = await sampleInNode(nodePath.join(fixture.root, 'mixture-400'), { sampler: 'ddim', options: { steps: 10, eta: 0.5, spacing: 'logSNR' }, n: 200, seed: 3 });
+    expect(maxDiff(draw.values, node.values)).toBeLessThanOrEqual(CPU_TOLERANCE);
+    const plain = await sampleInNode(nodePath.join(fixture.root, 'mixture-400'), { sampler: 'ddim', options: { steps: 10 }, n: 200, seed: 3 });
+    expect(maxDiff(draw.values, plain.values)).toBeGreaterThan(0.1);
+  });
+
+  it('samples an image run of a chosen class in the browser: a grid that is not blank, varies, and equals Node on cpu', async () => {
+    const draw = await sampleInPage('bars-unet', { backend: 'cpu', sampler: 'euler-maruyama', count: 4, seed: 2, label: '1' });
+    expect(draw.shape).toEqual([4, 8, 8, 1]);
+    const node = await sampleInNode(nodePath.join(fixture.root, 'bars-unet'), { sampler: 'euler-maruyama', options: { steps: 10 }, n: 4, seed: 2, label: 1 });
+    const diff = maxDiff(draw.values, node.values);
+    console.log(`e2e: bars-unet class 1, largest |browser − Node| on cpu ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThanOrEqual(CPU_TOLERANCE);
+    // Pixels of the grid: 4 tiles of 8×8 at zoom 8 on a white canvas. Inside the tiles, grey levels must spread
+    // (standard deviation over 20 of 255, more than 10 distinct levels) — not a flat or blank image.
+    const stats = await page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('#sample-grid canvas');
+      if (!c) return null;
+      const { data, width } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+      const levels = new Set<number>();
+      let sum = 0;
+      let sum2 = 0;
+      let n = 0;
+      for (let y = 0; y < 64; y++) {
+        for (let x = 0; x < 64; x++) {
+          const v = data[4 * (y * width + x)]!;
+          levels.add(v);
+          sum += v;
+          sum2 += v * v;
+          n++;
+        }
+      }
+      return { width: c.width, height: c.height, levels: levels.size, std: Math.sqrt(sum2 / n - (sum / n) ** 2) };
+    });
+    expect(stats).not.toBeNull();
+    expect([stats!.width, stats!.height]).toEqual([2 * 64 + 2, 2 * 64 + 2]);
+    expect(stats!.std).toBeGreaterThan(20);
+    expect(stats!.levels).toBeGreaterThan(10);
+    expect(await page.locator('#sample-grid figcaption').textContent()).toMatch(/4 samples, euler-maruyama, 10 steps \(\d+ NFE\), seed 2, class 1, ema weights/);
+    await shot('sample-image');
   });
 
   it('raised no page errors', () => {

@@ -32,7 +32,7 @@ describe('runs list', () => {
 
   it('lists readable runs with their summaries and malformed folders with the reason', async () => {
     const { runs, malformed } = await listRuns(fixture.root);
-    expect(runs.map((r) => r.name)).toEqual(['half-written', 'mixture-100', 'mixture-400']);
+    expect(runs.map((r) => r.name)).toEqual(['bars-unet', 'half-written', 'mixture-100', 'mixture-400']);
     expect(malformed).toEqual([
       { name: 'array-config', reason: 'config.json is not a JSON object' },
       { name: 'broken-json', reason: expect.stringMatching(/^config\.json: not valid JSON/) },
@@ -75,6 +75,10 @@ describe('runs list', () => {
     ]);
     expect(r.run.nfeQuality?.points.length).toBe(9);
     expect(r.run.warnings).toEqual([]);
+    // ncsn-mixture's exact density (Song & Ermon's toy: 0.8/0.2 at ±(5, 5), unit variance) for the density plot.
+    expect(r.run.knownDensity).toEqual({ weights: [0.8, 0.2], means: [[5, 5], [-5, -5]], stds: [1, 1] });
+    const image = await readRun(fixture.root, 'bars-unet');
+    expect(image.ok && image.run.knownDensity).toBeNull();
   });
 
   it('keeps a run with a cut metrics line and a bad trajectory index, with warnings', async () => {

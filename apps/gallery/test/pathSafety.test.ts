@@ -57,15 +57,19 @@ describe('the server serves only its assets and files inside the runs folder', (
     }
   });
 
-  it('serves files inside, links that stay inside, its assets and TensorFlow.js', async () => {
+  it('serves files inside, links that stay inside, its assets, the sampling bundle and the wasm binaries', async () => {
     const png = await rawRequest(gallery.port, '/files/mixture-400/samples/step-000000400.png');
     expect(png.status).toBe(200);
     expect(png.headers['content-type']).toBe('image/png');
     expect((await rawRequest(gallery.port, '/files/mixture-100/samples/inside.png')).status).toBe(200);
     expect((await rawRequest(gallery.port, '/assets/app.js')).status).toBe(200);
-    const tf = await rawRequest(gallery.port, '/vendor/tf.es2017.min.js', { method: 'HEAD' });
-    expect(tf.status).toBe(200);
-    expect(Number(tf.headers['content-length'])).toBeGreaterThan(100_000);
+    const bundle = await rawRequest(gallery.port, '/assets/browser/scorekit.js', { method: 'HEAD' });
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(Number(bundle.headers['content-length'])).toBeGreaterThan(100_000); // TensorFlow.js alone is ~1 MB minified
+    const wasm = await rawRequest(gallery.port, '/vendor/tfjs-backend-wasm-simd.wasm', { method: 'HEAD' });
+    expect(wasm.status).toBe(200);
+    expect(wasm.headers['content-type']).toBe('application/wasm');
     expect(png.headers['content-security-policy']).toContain("default-src 'self'");
   });
 
@@ -77,7 +81,7 @@ describe('the server serves only its assets and files inside the runs folder', (
 
   it('lists the outside link as malformed, not as a run', async () => {
     const { runs, malformed } = JSON.parse((await rawRequest(gallery.port, '/api/runs')).body);
-    expect(runs.map((r: { name: string }) => r.name)).toEqual(['mixture-100', 'mixture-400']);
+    expect(runs.map((r: { name: string }) => r.name)).toEqual(['bars-unet', 'mixture-100', 'mixture-400']);
     expect(malformed).toEqual([{ name: 'outside-run', reason: expect.stringContaining('outside the runs folder') }]);
   });
 

@@ -35,3 +35,6 @@ export { resolveOptions, readOptions } from './config/resolveOptions.js';
 export type { Resolution } from './config/resolveOptions.js';
 export { defineRegistry } from './config/defineRegistry.js';
 export type { Registry, RegistryEntry, NamedConfig } from './config/defineRegistry.js';
+export { decodeTensors } from './io/decodeTensors.js';
+export type { DecodedTensors, DecodeTensorsOptions } from './io/decodeTensors.js';
+export { TensorFileError } from './io/TensorFileError.js';

@@ -32,6 +32,9 @@ export type { EdmOptions, ResolvedEdmOptions } from './edmLoss.js';
 // EDM's coefficients live in @scorekit/sde's parameterisation module; re-exported where the EDM loss is.
 export { edmPreconditioning } from '@scorekit/sde';
 export type { EdmPreconditioning } from '@scorekit/sde';
+// Classifier-free guidance's conditional training
+export { dropLabels } from './dropLabels.js';
+export type { LabelDropoutOptions } from './dropLabels.js';
 // Registry
 export { createObjective, objectiveOptionNames, OBJECTIVE_NAMES } from './createObjective.js';
 export type {

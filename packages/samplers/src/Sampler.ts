@@ -33,6 +33,8 @@ export interface StepInfo {
   readonly t: number;
   /** The denoised estimate x̂₀ the step formed from its last evaluation (owned by the run). */
   readonly x0?: tf.Tensor;
+  /** True on the extra call with the final output (after any final denoising): the sample the run returns. */
+  readonly final?: boolean;
 }
 
 /**

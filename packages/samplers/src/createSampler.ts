@@ -1,34 +1,35 @@
-import { defineRegistry, type OptionSpec, type Registry } from '@scorekit/core';
+import { defineRegistry, type Registry } from '@scorekit/core';
 import type { Sampler } from './Sampler.js';
-import { ancestralSampler, ANCESTRAL_OPTION_SPEC } from './samplers/ancestral.js';
-import { annealedLangevinSampler, ANNEALED_LANGEVIN_OPTION_SPEC } from './samplers/annealedLangevin.js';
-import { ddimSampler, DDIM_OPTION_SPEC } from './samplers/ddim.js';
-import { dpmSolverPlusPlusSampler, DPM_SOLVER_PLUS_PLUS_OPTION_SPEC } from './samplers/dpmSolverPlusPlus.js';
-import { edmHeunSampler, EDM_HEUN_OPTION_SPEC } from './samplers/edmHeun.js';
-import { eulerMaruyamaSampler, EULER_MARUYAMA_OPTION_SPEC } from './samplers/eulerMaruyama.js';
-import { langevinSampler, LANGEVIN_OPTION_SPEC } from './samplers/langevin.js';
-import { metropolisLangevinSampler, METROPOLIS_LANGEVIN_OPTION_SPEC } from './samplers/metropolisLangevin.js';
-import { predictorCorrectorSampler, PREDICTOR_CORRECTOR_OPTION_SPEC } from './samplers/predictorCorrector.js';
-import { probabilityFlowOdeSampler, PROBABILITY_FLOW_ODE_OPTION_SPEC } from './samplers/probabilityFlowOde.js';
-import { reverseDiffusionSampler, REVERSE_DIFFUSION_OPTION_SPEC } from './samplers/reverseDiffusion.js';
+import type { OptionSpecEntry } from './internal/options.js';
+import { ANCESTRAL_OPTION_SPEC, ancestralSampler } from './samplers/ancestral.js';
+import { ANNEALED_LANGEVIN_OPTION_SPEC, annealedLangevinSampler } from './samplers/annealedLangevin.js';
+import { DDIM_OPTION_SPEC, ddimSampler } from './samplers/ddim.js';
+import { DPM_SOLVER_PLUS_PLUS_OPTION_SPEC, dpmSolverPlusPlusSampler } from './samplers/dpmSolverPlusPlus.js';
+import { EDM_HEUN_OPTION_SPEC, edmHeunSampler } from './samplers/edmHeun.js';
+import { EULER_MARUYAMA_OPTION_SPEC, eulerMaruyamaSampler } from './samplers/eulerMaruyama.js';
+import { LANGEVIN_OPTION_SPEC, langevinSampler } from './samplers/langevin.js';
+import { METROPOLIS_LANGEVIN_OPTION_SPEC, metropolisLangevinSampler } from './samplers/metropolisLangevin.js';
+import { PREDICTOR_CORRECTOR_OPTION_SPEC, predictorCorrectorSampler } from './samplers/predictorCorrector.js';
+import { PROBABILITY_FLOW_ODE_OPTION_SPEC, probabilityFlowOdeSampler } from './samplers/probabilityFlowOde.js';
+import { REVERSE_DIFFUSION_OPTION_SPEC, reverseDiffusionSampler } from './samplers/reverseDiffusion.js';
 
-// The factories by name: a new sampler is one file and one line here (and its spec in `SPECS`).
+// The registry: a new sampler is one file and one line here (its factory and its option spec).
 const registry = {
-  langevin: langevinSampler,
-  mala: metropolisLangevinSampler,
-  'annealed-langevin': annealedLangevinSampler,
-  'euler-maruyama': eulerMaruyamaSampler,
-  'reverse-diffusion': reverseDiffusionSampler,
-  ancestral: ancestralSampler,
-  pc: predictorCorrectorSampler,
-  ode: probabilityFlowOdeSampler,
-  ddim: ddimSampler,
-  'dpm-solver++': dpmSolverPlusPlusSampler,
-  'edm-heun': edmHeunSampler,
+  langevin: { create: langevinSampler, spec: LANGEVIN_OPTION_SPEC },
+  mala: { create: metropolisLangevinSampler, spec: METROPOLIS_LANGEVIN_OPTION_SPEC },
+  'annealed-langevin': { create: annealedLangevinSampler, spec: ANNEALED_LANGEVIN_OPTION_SPEC },
+  'euler-maruyama': { create: eulerMaruyamaSampler, spec: EULER_MARUYAMA_OPTION_SPEC },
+  'reverse-diffusion': { create: reverseDiffusionSampler, spec: REVERSE_DIFFUSION_OPTION_SPEC },
+  ancestral: { create: ancestralSampler, spec: ANCESTRAL_OPTION_SPEC },
+  pc: { create: predictorCorrectorSampler, spec: PREDICTOR_CORRECTOR_OPTION_SPEC },
+  ode: { create: probabilityFlowOdeSampler, spec: PROBABILITY_FLOW_ODE_OPTION_SPEC },
+  ddim: { create: ddimSampler, spec: DDIM_OPTION_SPEC },
+  'dpm-solver++': { create: dpmSolverPlusPlusSampler, spec: DPM_SOLVER_PLUS_PLUS_OPTION_SPEC },
+  'edm-heun': { create: edmHeunSampler, spec: EDM_HEUN_OPTION_SPEC },
 } as const;
 
 /** Each registered sampler's name and options. */
-export type SamplerOptionsByName = { [K in keyof typeof registry]: NonNullable<Parameters<(typeof registry)[K]>[0]> };
+export type SamplerOptionsByName = { [K in keyof typeof registry]: NonNullable<Parameters<(typeof registry)[K]['create']>[0]> };
 
 /** The names `createSampler` accepts. */
 export type SamplerName = keyof SamplerOptionsByName;
@@ -36,33 +37,19 @@ export type SamplerName = keyof SamplerOptionsByName;
 /** Every registered sampler name. */
 export const SAMPLER_NAMES = Object.keys(registry) as SamplerName[];
 
-const SPECS: { readonly [K in SamplerName]: OptionSpec<SamplerOptionsByName[K]> } = {
-  langevin: LANGEVIN_OPTION_SPEC,
-  mala: METROPOLIS_LANGEVIN_OPTION_SPEC,
-  'annealed-langevin': ANNEALED_LANGEVIN_OPTION_SPEC,
-  'euler-maruyama': EULER_MARUYAMA_OPTION_SPEC,
-  'reverse-diffusion': REVERSE_DIFFUSION_OPTION_SPEC,
-  ancestral: ANCESTRAL_OPTION_SPEC,
-  pc: PREDICTOR_CORRECTOR_OPTION_SPEC,
-  ode: PROBABILITY_FLOW_ODE_OPTION_SPEC,
-  ddim: DDIM_OPTION_SPEC,
-  'dpm-solver++': DPM_SOLVER_PLUS_PLUS_OPTION_SPEC,
-  'edm-heun': EDM_HEUN_OPTION_SPEC,
-};
-
 /**
- * The samplers as a registry of `@scorekit/core`'s one shape: `names()`, each sampler's option `spec` (the check
- * and allowed values of every option: what the CLI derives its flags and help from), `resolve({ name, ...options })`
- * returning every problem with its field path, and `create({ name, ...options })`.
+ * The samplers as a registry of `@scorekit/core`'s one shape: `names()`, each sampler's option spec
+ * (`entry(name).spec`: check, allowed words, kind and help of every option — {@link samplerOptionSpec} adds the
+ * defaults), `resolve({ name, ...options })` returning every problem with its field path without building
+ * anything, and `create({ name, ...options })`.
  *
  * @example
- * samplerRegistry.entry('ddim')!.spec.eta.allowed;           // 'a number ≥ 0'
  * samplerRegistry.resolve({ name: 'ddim', steps: 0, eta: -1 }); // { ok: false, issues: [{ path: 'steps', … }, { path: 'eta', … }] }
  * const s = samplerRegistry.create({ name: 'edm-heun', steps: 18 });
  */
 export const samplerRegistry: Registry<Sampler> = defineRegistry<Sampler>(
   'sampler',
-  SAMPLER_NAMES.map((name) => ({ name, spec: SPECS[name] as OptionSpec<object>, create: (o: object) => (registry[name] as (o?: object) => Sampler)(o) })),
+  SAMPLER_NAMES.map((name) => ({ name, spec: registry[name].spec as object, create: (o: object) => (registry[name].create as (o?: object) => Sampler)(o) })),
 );
 
 /**
@@ -78,5 +65,32 @@ export function createSampler(name: string, options?: object): Sampler;
 export function createSampler(name: string, options: object = {}): Sampler {
   if (typeof name !== 'string' || !Object.hasOwn(registry, name)) return samplerRegistry.create({ name });
   // The sampler's own factory checks its options (every problem at once), so direct factory calls are checked too.
-  return (registry as Record<string, (o?: object) => Sampler>)[name]!(options);
+  return (registry as Record<string, { create: (o?: object) => Sampler }>)[name]!.create(options);
+}
+
+/** One option of a registered sampler, as configs and the command line see it. */
+export interface SamplerOptionInfo extends OptionSpecEntry {
+  /** The option's key in `createSampler`'s options (camelCase). */
+  readonly name: string;
+  /** Its default where it does not depend on the SDE (from the sampler's resolved options). */
+  readonly default?: unknown;
+}
+
+/**
+ * The option spec of a registered sampler: each option's name, what it allows (`allowed`, `kind`, the `values` of
+ * a choice), a one-line `help`, its SDE-independent default and its check `ok(value)` — the same spec
+ * `createSampler` validates with, so a CLI or form built from it accepts exactly what the sampler does. Unknown
+ * names throw the registry's error.
+ *
+ * @example
+ * samplerOptionSpec('ddim').map((o) => o.name); // ['steps', 'eta', 'spacing', 'eps', 'timestepSpacing']
+ */
+export function samplerOptionSpec(name: string): readonly SamplerOptionInfo[] {
+  const entry = (registry as Record<string, { create: (o?: object) => Sampler; spec: Record<string, OptionSpecEntry> } | undefined>)[name];
+  if (typeof name !== 'string' || !Object.hasOwn(registry, name) || !entry) return samplerRegistry.create({ name }) as never;
+  const defaults = entry.create().options;
+  return Object.entries(entry.spec).map(([key, check]) => {
+    const d = defaults[key];
+    return { ...check, name: key, ...(d !== undefined && typeof d !== 'function' ? { default: d } : {}) };
+  });
 }

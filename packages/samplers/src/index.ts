@@ -1,6 +1,6 @@
 // Registry and one-call API
-export { createSampler, SAMPLER_NAMES, samplerRegistry } from './createSampler.js';
-export type { SamplerName, SamplerOptionsByName } from './createSampler.js';
+export { createSampler, SAMPLER_NAMES, samplerOptionSpec, samplerRegistry } from './createSampler.js';
+export type { SamplerName, SamplerOptionsByName, SamplerOptionInfo } from './createSampler.js';
 export { sample } from './sample.js';
 export type { SampleConfig } from './sample.js';
 export type {

@@ -98,6 +98,21 @@ describeOnBackends('the shared driver', () => {
     }
   });
 
+  it('the callback is told which call carries the final output (final: true, exactly once, last, without x̂₀)', async () => {
+    for (const name of SAMPLER_NAMES) {
+      const calls: { final: boolean; x0: boolean }[] = [];
+      const r = await createSampler(name, quick[name]).run({
+        denoiser: exact,
+        shape: [4, 2],
+        seed: 1,
+        onStep: ({ final, x0 }) => void calls.push({ final: final === true, x0: x0 != null }),
+      });
+      expect(calls.filter((c) => c.final).length, name).toBe(1);
+      expect(calls[calls.length - 1], name).toEqual({ final: true, x0: false });
+      r.samples.dispose();
+    }
+  });
+
   it('a registered predictor is usable by name in the PC sampler', async () => {
     const name = `em-twin-${tf.getBackend()}`; // the registry is global: one name per backend run
     registerPredictor(name, () => eulerMaruyamaStep);

@@ -1,24 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
+import * as zlib from 'node:zlib';
 import { decodeTensorFile } from './internal/tensorFile.js';
-import type { TensorFileMetadata } from './saveTensors.js';
+import type { DecodedTensors, DecodeTensorsOptions } from './decodeTensors.js';
 import { TensorFileError } from './TensorFileError.js';
 
 /** What {@link loadTensors} returns. The caller owns (and disposes) the tensors. */
-export interface LoadedTensors {
-  readonly tensors: tf.NamedTensorMap;
-  /** The metadata given to {@link saveTensors}; for a file from elsewhere, its `__metadata__` strings. */
-  readonly metadata: TensorFileMetadata;
-}
+export type LoadedTensors = DecodedTensors;
 
-export interface LoadTensorsOptions {
-  /**
-   * Accept safetensors files that carry no scorekit checksum (written by Python's safetensors, say). Off by default,
-   * so that a checkpoint whose checksum entry was itself damaged is not silently accepted.
-   */
-  readonly allowUnverified?: boolean;
-}
+export type LoadTensorsOptions = Pick<DecodeTensorsOptions, 'allowUnverified'>;
 
 /**
  * Loads a file written by {@link saveTensors}: checks its structure and checksum, then creates the tensors on the
@@ -45,7 +36,7 @@ export async function loadTensors(path: string, options: LoadTensorsOptions = {}
   const fail = (problem: string): never => {
     throw new TensorFileError(file, problem);
   };
-  const { entries, metadata } = decodeTensorFile(bytes, options.allowUnverified ?? false, fail);
+  const { entries, metadata } = decodeTensorFile(bytes, options.allowUnverified ?? false, fail, zlib.crc32);
   const tensors: tf.NamedTensorMap = {};
   for (const e of entries) tensors[e.name] = tf.tensor(e.values, [...e.shape], e.dtype);
   return { tensors, metadata };

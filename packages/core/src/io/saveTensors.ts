@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import * as zlib from 'node:zlib';
 import { encodeTensorFile } from './internal/tensorFile.js';
 import type { TensorEntry, TensorFileDtype } from './internal/tensorFile.js';
 import type { JsonObject } from './JsonValue.js';
@@ -44,7 +45,7 @@ export async function saveTensors(path: string, tensors: tf.NamedTensorMap, meta
     shape: tensors[name].shape,
     values: values[i] as TensorEntry['values'],
   }));
-  await writeFileAtomic(path, encodeTensorFile(entries, metadata));
+  await writeFileAtomic(path, encodeTensorFile(entries, metadata, zlib.crc32));
 }
 
 function checkJson(value: unknown, at: string, where: string, top = false): void {

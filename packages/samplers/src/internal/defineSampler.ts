@@ -103,7 +103,7 @@ async function* drive(run: SamplingRun, make: (run: SamplingRun) => SamplerProgr
     // The callback sees the final output too (i = steps, no x̂₀), so a replacement — inpainting's known part —
     // survives a final denoising that returns a mean computed before the last callback.
     if (run.onStep) {
-      const replaced = tf.tidy(() => run.onStep!({ x: samples, i, t: done.t }) ?? undefined);
+      const replaced = tf.tidy(() => run.onStep!({ x: samples, i, t: done.t, final: true }) ?? undefined);
       if (replaced && replaced !== samples) {
         if (replaced.shape.join(',') !== samples.shape.join(',')) {
           throw new Error(`${run.sampler}: onStep must return a tensor shaped like x [${samples.shape.join(',')}]; got [${replaced.shape.join(',')}]`);

@@ -1,21 +1,76 @@
-import { optionChecks, readOptions as readCoreOptions, type OptionCheck, type OptionSpec } from '@scorekit/core';
+import { readOptions as readCoreOptions, type OptionCheck as CoreOptionCheck } from '@scorekit/core';
 
-// The samplers' option checks are core's (one convention for every registry); the two below are the samplers' own.
-export const { integerAtLeast, positive, nonNegative, anyNumber, unitInterval, boolean, fn, oneOf } = optionChecks;
-export type { OptionCheck, OptionSpec };
+/**
+ * How a sampler option's value is written where only text exists (a command line): a whole number, a number,
+ * true/false, one of named `values`, a list of numbers, or something only code can give (a function, an object).
+ */
+export type OptionKind = 'integer' | 'number' | 'boolean' | 'choice' | 'numbers' | 'init' | 'function';
+
+/**
+ * A validator for one option: core's check (a predicate and the words for what is allowed) plus how it is written
+ * as text.
+ */
+export interface OptionCheck extends CoreOptionCheck {
+  readonly kind?: OptionKind;
+  /** The allowed words of a `'choice'`. */
+  readonly values?: readonly string[];
+}
+
+/** One option of a sampler's spec: its check and a one-line help. */
+export interface OptionSpecEntry extends OptionCheck {
+  readonly kind: OptionKind;
+  readonly help: string;
+}
+
+/** A sampler's option spec: every option of `T`, each with its check and help. */
+export type OptionSpec<T> = { readonly [K in keyof T]-?: OptionSpecEntry };
+
+/** Adds the one-line help to a check (keeping its getters live: registered names can grow). */
+export const described = (check: OptionCheck & { readonly kind: OptionKind }, help: string): OptionSpecEntry =>
+  Object.defineProperties({ help }, Object.getOwnPropertyDescriptors(check)) as OptionSpecEntry;
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-export const decreasingPositive: OptionCheck = {
+export const integerAtLeast = (min: number): OptionCheck & { readonly kind: OptionKind } => ({
+  kind: 'integer',
+  allowed: `an integer ≥ ${min}`,
+  ok: (v) => isNumber(v) && Number.isInteger(v) && v >= min,
+});
+export const positive = { kind: 'number', allowed: 'a number > 0', ok: (v: unknown) => isNumber(v) && v > 0 } as const satisfies OptionCheck;
+export const nonNegative = { kind: 'number', allowed: 'a number ≥ 0', ok: (v: unknown) => isNumber(v) && v >= 0 } as const satisfies OptionCheck;
+export const anyNumber = { kind: 'number', allowed: 'a finite number', ok: isNumber } as const satisfies OptionCheck;
+export const unitInterval = { kind: 'number', allowed: 'a number in [0, 1]', ok: (v: unknown) => isNumber(v) && v >= 0 && v <= 1 } as const satisfies OptionCheck;
+export const boolean = { kind: 'boolean', allowed: 'true or false', ok: (v: unknown) => typeof v === 'boolean' } as const satisfies OptionCheck;
+export const fn = { kind: 'function', allowed: 'a function', ok: (v: unknown) => typeof v === 'function' } as const satisfies OptionCheck;
+export const oneOf = (...values: readonly string[]): OptionCheck & { readonly kind: OptionKind } => ({
+  kind: 'choice',
+  values,
+  allowed: `one of ${values.map((v) => `'${v}'`).join(', ')}`,
+  ok: (v) => typeof v === 'string' && values.includes(v),
+});
+/** As {@link oneOf}, for a list that can grow after import (registered predictors and correctors). */
+export const oneOfRegistered = (names: () => readonly string[]): OptionCheck & { readonly kind: OptionKind } => ({
+  kind: 'choice',
+  get values() {
+    return names();
+  },
+  get allowed() {
+    return `one of ${names().map((v) => `'${v}'`).join(', ')}`;
+  },
+  ok: (v) => typeof v === 'string' && names().includes(v),
+});
+export const decreasingPositive = {
+  kind: 'numbers',
   allowed: 'an array of at least 2 decreasing positive numbers',
-  ok: (v) =>
+  ok: (v: unknown) =>
     (Array.isArray(v) || v instanceof Float64Array || v instanceof Float32Array) &&
     v.length >= 2 &&
     Array.from(v as ArrayLike<number>).every((s, i, a) => isNumber(s) && s > 0 && (i === 0 || s < a[i - 1])),
-};
-export const initChoice: OptionCheck = {
+} as const satisfies OptionCheck;
+export const initChoice = {
+  kind: 'init',
   allowed: "'prior' or { uniform: [lo, hi] } with lo < hi",
-  ok: (v) =>
+  ok: (v: unknown) =>
     v === 'prior' ||
     (typeof v === 'object' &&
       v !== null &&
@@ -23,13 +78,13 @@ export const initChoice: OptionCheck = {
       (v as { uniform: unknown[] }).uniform.length === 2 &&
       (v as { uniform: unknown[] }).uniform.every(isNumber) &&
       (v as { uniform: number[] }).uniform[0] < (v as { uniform: number[] }).uniform[1]),
-};
+} as const satisfies OptionCheck;
 
 /**
- * Checks a sampler's options against its spec: unknown names and invalid values are all reported in one
- * `ConfigError` (from `@scorekit/core`) naming each field and what it allows. Returns the options with undefined
- * entries dropped.
+ * Checks a sampler's options against its spec with `@scorekit/core`'s one convention: unknown names and invalid
+ * values are all reported in one `ConfigError` whose `issues` name each field and what it allows. Returns the
+ * options with undefined entries dropped.
  */
-export function readOptions<T extends object>(sampler: string, options: unknown, spec: OptionSpec<T>): T {
+export function readOptions<T extends object>(sampler: string, options: unknown, spec: { readonly [K in keyof T]-?: OptionCheck }): T {
   return readCoreOptions(`Sampler '${sampler}'`, options, spec);
 }

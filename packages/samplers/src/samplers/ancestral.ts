@@ -1,7 +1,7 @@
 import type { Sampler } from '../Sampler.js';
 import { checkEps, sdeGrid } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, oneOf, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { described, integerAtLeast, oneOf, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import { ancestralStep, defaultAncestralVariance, noneStep, type AncestralVariance } from '../internal/sdeSteps.js';
 
@@ -15,11 +15,11 @@ export interface AncestralOptions {
   readonly variance?: AncestralVariance;
 }
 
-/** What {@link ancestralSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+/** The options of `ancestral` with their checks and one-line help (the CLI derives its flags from it). */
 export const ANCESTRAL_OPTION_SPEC: OptionSpec<AncestralOptions> = {
-  steps: integerAtLeast(1),
-  eps: positive,
-  variance: oneOf('beta', 'posterior'),
+  steps: described(integerAtLeast(1), "number of steps (default: the SDE's N)"),
+  eps: described(positive, "end time (default: the SDE's sampling eps)"),
+  variance: described(oneOf('beta', 'posterior'), 'noise variance per step: β (VP default) or the posterior β̃ (VE default)'),
 };
 
 /**

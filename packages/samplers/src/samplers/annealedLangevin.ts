@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ncsnSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { decreasingPositive, initChoice, integerAtLeast, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { decreasingPositive, described, initChoice, integerAtLeast, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import type { LangevinInit } from '../internal/langevinInit.js';
 
 /** Options of {@link annealedLangevinSampler}; defaults are ermongroup/ncsn anneal_runner.py's. */
@@ -17,12 +17,12 @@ export interface AnnealedLangevinOptions {
   readonly init?: LangevinInit;
 }
 
-/** What {@link annealedLangevinSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+/** The options of `annealed-langevin` with their checks and one-line help (the CLI derives its flags from it). */
 export const ANNEALED_LANGEVIN_OPTION_SPEC: OptionSpec<AnnealedLangevinOptions> = {
-  sigmas: decreasingPositive,
-  stepsPerLevel: integerAtLeast(1),
-  stepSize: positive,
-  init: initChoice,
+  sigmas: described(decreasingPositive, 'noise levels σ₁ > … > σ_L as σ/α (default geometric 1 → 0.01, L = 10)'),
+  stepsPerLevel: described(integerAtLeast(1), 'Langevin steps per noise level'),
+  stepSize: described(positive, 'ε of the step αᵢ = ε·σᵢ²/σ_L²'),
+  init: described(initChoice, "start: 'prior' (N(0, σ₁²I)) or uniform:lo,hi"),
 };
 
 /**

@@ -3,7 +3,7 @@ import type { Sde } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, nonNegative, oneOf, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { described, integerAtLeast, nonNegative, oneOf, type OptionSpec, positive, readOptions } from '../internal/options.js';
 
 /** Options of {@link ddimSampler}. */
 export interface DdimOptions {
@@ -27,13 +27,13 @@ export interface DdimOptions {
 /** diffusers' `timestep_spacing` names for strided steps of the discrete chain. */
 export type DdimTimestepSpacing = 'leading' | 'trailing' | 'linspace';
 
-/** What {@link ddimSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+/** The options of `ddim` with their checks and one-line help (the CLI derives its flags from it). */
 export const DDIM_OPTION_SPEC: OptionSpec<DdimOptions> = {
-  steps: integerAtLeast(1),
-  eta: nonNegative,
-  spacing: oneOf('time', 'logSNR'),
-  eps: positive,
-  timestepSpacing: oneOf('leading', 'trailing', 'linspace'),
+  steps: described(integerAtLeast(1), 'number of steps (score evaluations)'),
+  eta: described(nonNegative, 'η: 0 deterministic DDIM, 1 DDPM-like ancestral noise'),
+  spacing: described(oneOf('time', 'logSNR'), 'step spacing on continuous SDEs'),
+  eps: described(positive, "end time (default: the SDE's sampling eps)"),
+  timestepSpacing: described(oneOf('leading', 'trailing', 'linspace'), "diffusers' timestep_spacing on the discrete DDPM chain"),
 };
 
 /**

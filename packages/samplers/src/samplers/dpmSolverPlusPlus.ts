@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { boolean, integerAtLeast, oneOf, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { boolean, described, integerAtLeast, oneOf, type OptionSpec, positive, readOptions } from '../internal/options.js';
 
 /** Options of {@link dpmSolverPlusPlusSampler}. */
 export interface DpmSolverPlusPlusOptions {
@@ -19,12 +19,12 @@ export interface DpmSolverPlusPlusOptions {
   readonly eps?: number;
 }
 
-/** What {@link dpmSolverPlusPlusSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+/** The options of `dpm-solver++` with their checks and one-line help (the CLI derives its flags from it). */
 export const DPM_SOLVER_PLUS_PLUS_OPTION_SPEC: OptionSpec<DpmSolverPlusPlusOptions> = {
-  steps: integerAtLeast(1),
-  spacing: oneOf('time', 'logSNR'),
-  lowerOrderFinal: boolean,
-  eps: positive,
+  steps: described(integerAtLeast(1), 'number of steps (score evaluations)'),
+  spacing: described(oneOf('time', 'logSNR'), 'uniform in log-SNR λ (low-resolution data) or in time (high-resolution images)'),
+  lowerOrderFinal: described(boolean, 'first order on the last step when steps < 10'),
+  eps: described(positive, "end time (default: the SDE's sampling eps)"),
 };
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { karrasSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';
-import { anyNumber, integerAtLeast, nonNegative, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { anyNumber, described, integerAtLeast, nonNegative, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import type { SamplingRun } from '../internal/run.js';
 
 /** Options of {@link edmHeunSampler}; defaults are NVlabs/edm generate.py's. */
@@ -24,22 +24,23 @@ export interface EdmHeunOptions {
   readonly sNoise?: number;
 }
 
-/** What {@link edmHeunSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+/** The options of `edm-heun` with their checks and one-line help (the CLI derives its flags from it). */
 export const EDM_HEUN_OPTION_SPEC: OptionSpec<EdmHeunOptions> = {
-  steps: integerAtLeast(1),
-  sigmaMin: positive,
-  sigmaMax: positive,
-  rho: positive,
-  churn: nonNegative,
-  sTmin: nonNegative,
-  sTmax: anyNumber,
-  sNoise: positive,
+  steps: described(integerAtLeast(1), 'number of Karras noise levels (2·steps − 1 NFE)'),
+  sigmaMin: described(positive, 'smallest σ/α (default max(0.002, σ/α at eps))'),
+  sigmaMax: described(positive, 'largest σ/α (default min(80, σ/α at T))'),
+  rho: described(positive, 'Karras schedule exponent ρ'),
+  churn: described(nonNegative, 'stochasticity S_churn (0 deterministic)'),
+  sTmin: described(nonNegative, 'churn only for σ ≥ this'),
+  sTmax: described(anyNumber, 'churn only for σ ≤ this'),
+  sNoise: described(positive, 'noise inflation S_noise'),
 };
 
 /**
  * EDM's Heun sampler (Karras et al. 2022, Algorithm 2; NVlabs/edm generate.py `edm_sampler`) on any linear SDE,
- * in the scaled variable x̄ = x/α with noise level σ̄ = σ/α, the denoiser D(x̄; σ̄) = x̂₀ from Tweedie at the time
- * t = `sde.timeForNoiseRatio(σ̄)`, Karras levels σ̄_i (ρ = 7) followed by 0. dx̄/dσ̄ = (x̄ − D)/σ̄; Euler step plus
+ * in the scaled variable x̄ = x/α with noise level σ̄ = σ/α, the denoiser D(x̄; σ̄) = x̂₀ read in σ̄ directly where
+ * the denoiser offers it (`predictAtNoise`), else at t = `sde.timeForNoiseRatio(σ̄)`; Karras levels σ̄_i (ρ = 7, a
+ * float64 grid, as k-diffusion's sample_heun) followed by 0. dx̄/dσ̄ = (x̄ − D)/σ̄; Euler step plus
  * Heun's correction, skipped on the last step to σ̄ = 0 — 18 levels = 35 NFE. Optional churn adds noise to raise σ̄
  * by γ = min(S_churn/n, √2 − 1) first. `denoise` (default true) keeps that last step to σ̄ = 0; false stops at
  * σ_min (one evaluation less).

@@ -1,7 +1,7 @@
 import type { Sampler } from '../Sampler.js';
 import { checkEps, linspace } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { described, integerAtLeast, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import { eulerMaruyamaStep, noneStep } from '../internal/sdeSteps.js';
 
@@ -13,8 +13,11 @@ export interface EulerMaruyamaOptions {
   readonly eps?: number;
 }
 
-/** What {@link eulerMaruyamaSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
-export const EULER_MARUYAMA_OPTION_SPEC: OptionSpec<EulerMaruyamaOptions> = { steps: integerAtLeast(1), eps: positive };
+/** The options of `euler-maruyama` with their checks and one-line help (the CLI derives its flags from it). */
+export const EULER_MARUYAMA_OPTION_SPEC: OptionSpec<EulerMaruyamaOptions> = {
+  steps: described(integerAtLeast(1), "number of steps N (default: the SDE's N)"),
+  eps: described(positive, "end time (default: the SDE's sampling eps)"),
+};
 
 /**
  * Euler–Maruyama on the reverse-time SDE dx = [f − g²s]dt + g dw̄ (score_sde `euler_maruyama` predictor, no

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { langevinStart, langevinTime, type LangevinInit } from '../internal/langevinInit.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { initChoice, integerAtLeast, nonNegative, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { described, initChoice, integerAtLeast, nonNegative, type OptionSpec, positive, readOptions } from '../internal/options.js';
 
 /** Options of {@link langevinSampler}; defaults are ermongroup/ncsn toy_runner.py's `langevin_dynamics`. */
 export interface LangevinOptions {
@@ -16,12 +16,12 @@ export interface LangevinOptions {
   readonly init?: LangevinInit;
 }
 
-/** What {@link langevinSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+/** The options of `langevin` with their checks and one-line help (the CLI derives its flags from it). */
 export const LANGEVIN_OPTION_SPEC: OptionSpec<LangevinOptions> = {
-  steps: integerAtLeast(1),
-  stepSize: positive,
-  t: nonNegative,
-  init: initChoice,
+  steps: described(integerAtLeast(1), 'number of Langevin steps'),
+  stepSize: described(positive, 'step size ε in x ← x + (ε/2)·s + √ε·z'),
+  t: described(nonNegative, "time the score is evaluated at (default: the SDE's sampling eps)"),
+  init: described(initChoice, "start: 'prior' or uniform:lo,hi"),
 };
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Sampler } from '../Sampler.js';
 import { langevinStart, langevinTime, type LangevinInit } from '../internal/langevinInit.js';
 import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';
-import { fn, initChoice, integerAtLeast, nonNegative, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { described, fn, initChoice, integerAtLeast, nonNegative, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import type { SamplingRun } from '../internal/run.js';
 
 /** Options of {@link metropolisLangevinSampler}. */
@@ -28,13 +28,13 @@ const LOBATTO_INNER = [0.5 - 0.5 * Math.sqrt(3 / 7), 0.5, 0.5 + 0.5 * Math.sqrt(
 const LOBATTO_INNER_W = [49 / 180, 32 / 90, 49 / 180];
 const LOBATTO_END_W = 1 / 20;
 
-/** What {@link metropolisLangevinSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+/** The options of `mala` with their checks and one-line help (the CLI derives its flags from it). */
 export const METROPOLIS_LANGEVIN_OPTION_SPEC: OptionSpec<MetropolisLangevinOptions> = {
-  steps: integerAtLeast(1),
-  stepSize: positive,
-  t: nonNegative,
-  init: initChoice,
-  logDensity: fn,
+  steps: described(integerAtLeast(1), 'number of Langevin proposals'),
+  stepSize: described(positive, "step size ε of the proposal x' = x + (ε/2)·s + √ε·z"),
+  t: described(nonNegative, "time the score is evaluated at (default: the SDE's sampling eps)"),
+  init: described(initChoice, "start: 'prior' or uniform:lo,hi"),
+  logDensity: described(fn, 'log p(x) up to a constant (code only; default: the score integrated along the move)'),
 };
 
 /**

@@ -2,7 +2,7 @@ import { ConfigError } from '@scorekit/core';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, sdeGrid } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, oneOf, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { described, integerAtLeast, oneOf, oneOfRegistered, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import type { AncestralVariance } from '../internal/sdeSteps.js';
 import { correctorFactory, correctorNames, predictorFactory, predictorNames } from '../steps.js';
@@ -30,20 +30,15 @@ export interface PredictorCorrectorOptions {
   readonly variance?: AncestralVariance;
 }
 
-/** What {@link predictorCorrectorSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+/** The options of `pc` with their checks and one-line help (the CLI derives its flags from it). */
 export const PREDICTOR_CORRECTOR_OPTION_SPEC: OptionSpec<PredictorCorrectorOptions> = {
-  // Registered steps may be added after import: read the names when the spec is read.
-  get predictor() {
-    return oneOf(...predictorNames());
-  },
-  get corrector() {
-    return oneOf(...correctorNames());
-  },
-  snr: positive,
-  correctorSteps: integerAtLeast(0),
-  steps: integerAtLeast(1),
-  eps: positive,
-  variance: oneOf('beta', 'posterior'),
+  predictor: described(oneOfRegistered(predictorNames), 'predictor step'),
+  corrector: described(oneOfRegistered(correctorNames), 'corrector step'),
+  snr: described(positive, "Langevin corrector's signal-to-noise ratio"),
+  correctorSteps: described(integerAtLeast(0), 'corrector steps per predictor step'),
+  steps: described(integerAtLeast(1), "number of predictor steps (default: the SDE's N)"),
+  eps: described(positive, "end time (default: the SDE's sampling eps)"),
+  variance: described(oneOf('beta', 'posterior'), "the ancestral predictor's variance"),
 };
 
 /**

@@ -3,7 +3,7 @@ import type { Sampler } from '../Sampler.js';
 import { checkEps, solverGrid, type TimeSpacing } from '../internal/grids.js';
 import { defineSampler, type StepState } from '../internal/defineSampler.js';
 import { FIXED_STEP_METHODS, ODE_METHODS, Rk45Stepper, fixedStep, type OdeMethod, type OdeRhs } from '../internal/odeSolvers.js';
-import { integerAtLeast, oneOf, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { described, integerAtLeast, oneOf, type OptionSpec, positive, readOptions } from '../internal/options.js';
 
 /** Options of {@link probabilityFlowOdeSampler}. */
 export interface ProbabilityFlowOdeOptions {
@@ -23,15 +23,15 @@ export interface ProbabilityFlowOdeOptions {
   readonly eps?: number;
 }
 
-/** What {@link probabilityFlowOdeSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
+/** The options of `ode` with their checks and one-line help (the CLI derives its flags from it). */
 export const PROBABILITY_FLOW_ODE_OPTION_SPEC: OptionSpec<ProbabilityFlowOdeOptions> = {
-  method: oneOf(...ODE_METHODS),
-  steps: integerAtLeast(1),
-  spacing: oneOf('time', 'logSNR'),
-  rtol: positive,
-  atol: positive,
-  maxSteps: integerAtLeast(1),
-  eps: positive,
+  method: described(oneOf(...ODE_METHODS), 'ODE solver: adaptive rk45 (score_sde) or a fixed-step one'),
+  steps: described(integerAtLeast(1), 'steps of a fixed-step method'),
+  spacing: described(oneOf('time', 'logSNR'), 'spacing of a fixed-step grid'),
+  rtol: described(positive, 'rk45 relative tolerance'),
+  atol: described(positive, 'rk45 absolute tolerance'),
+  maxSteps: described(integerAtLeast(1), 'rk45 attempted-step limit'),
+  eps: described(positive, "end time (default: the SDE's sampling eps)"),
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { Sampler } from '../Sampler.js';
 import { checkEps, sdeGrid } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
-import { integerAtLeast, positive, readOptions, type OptionSpec } from '../internal/options.js';
+import { described, integerAtLeast, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import { noneStep, reverseDiffusionStep } from '../internal/sdeSteps.js';
 
@@ -13,8 +13,11 @@ export interface ReverseDiffusionOptions {
   readonly eps?: number;
 }
 
-/** What {@link reverseDiffusionSampler} accepts: each option's check and allowed values (configs, the CLI's flags and help). */
-export const REVERSE_DIFFUSION_OPTION_SPEC: OptionSpec<ReverseDiffusionOptions> = { steps: integerAtLeast(1), eps: positive };
+/** The options of `reverse-diffusion` with their checks and one-line help (the CLI derives its flags from it). */
+export const REVERSE_DIFFUSION_OPTION_SPEC: OptionSpec<ReverseDiffusionOptions> = {
+  steps: described(integerAtLeast(1), "number of steps (default: the SDE's N)"),
+  eps: described(positive, "end time (default: the SDE's sampling eps)"),
+};
 
 /**
  * The reverse-diffusion predictor (score_sde `reverse_diffusion`): the forward SDE's discretisation run backwards,

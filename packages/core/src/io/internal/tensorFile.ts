@@ -7,7 +7,8 @@
 // scorekit adds, inside `__metadata__`: `scorekit.metadata` (the caller's JSON metadata) and `scorekit.crc32`, a
 // CRC-32 over a canonical form of the header (names, dtypes, shapes, offsets, metadata) followed by the data,
 // so any corruption that still parses is caught too.
-import * as zlib from 'node:zlib';
+// No Node import here: the browser entry decodes with the plain-JavaScript CRC-32; Node's IO passes zlib's.
+import { crc32 as crc32Js, type Crc32 } from './crc32.js';
 import { copyToHostOrder, littleEndianBytes } from './byteOrder.js';
 import { float16ToFloat32 } from './float16.js';
 import type { JsonObject } from '../JsonValue.js';
@@ -61,7 +62,7 @@ interface Placed {
 }
 
 /** Serialises tensors and metadata; returns the chunks of the file in order. */
-export function encodeTensorFile(entries: readonly TensorEntry[], metadata: JsonObject): Uint8Array[] {
+export function encodeTensorFile(entries: readonly TensorEntry[], metadata: JsonObject, crc32: Crc32 = crc32Js): Uint8Array[] {
   // Widest element first, then by name, as safetensors' own writer does, so every tensor is aligned to its size.
   const ordered = [...entries].sort((a, b) => b.values.BYTES_PER_ELEMENT - a.values.BYTES_PER_ELEMENT || cmp(a.name, b.name));
   const placed: Placed[] = [];
@@ -74,7 +75,7 @@ export function encodeTensorFile(entries: readonly TensorEntry[], metadata: Json
     cursor += bytes.length;
   }
   const fileMetadata: Record<string, string> = { [FORMAT_KEY]: FORMAT_VERSION, [METADATA_KEY]: JSON.stringify(metadata) };
-  const crc = checksum(placed, fileMetadata, data);
+  const crc = checksum(placed, fileMetadata, data, crc32);
   const header: Record<string, unknown> = { __metadata__: { ...fileMetadata, [CRC_KEY]: hex32(crc) } };
   for (const p of placed) header[p.name] = { dtype: p.code, shape: p.shape, data_offsets: [p.begin, p.end] };
   let json = JSON.stringify(header);
@@ -99,6 +100,7 @@ export function decodeTensorFile(
   bytes: Uint8Array,
   allowUnverified: boolean,
   fail: (problem: string) => never,
+  crc32: Crc32 = crc32Js,
 ): DecodedTensorFile {
   if (bytes.length < 8) {
     fail(`the file is ${bytes.length} bytes long, too short for the 8-byte header length of a safetensors file`);
@@ -159,7 +161,7 @@ export function decodeTensorFile(
   const crcText = fileMetadata[CRC_KEY];
   let verified = false;
   if (crcText != null) {
-    const actual = checksum(byOffset, fileMetadata, [data]);
+    const actual = checksum(byOffset, fileMetadata, [data], crc32);
     if (hex32(actual) !== crcText) {
       fail(`checksum mismatch (stored ${crcText}, computed ${hex32(actual)}): the file is corrupted`);
     }
@@ -252,15 +254,15 @@ function widen(code: string, raw: ArrayBuffer): TensorValues {
 
 // CRC-32 over a canonical form of everything the header says (every __metadata__ entry but the checksum itself,
 // and each tensor's name, dtype, shape and offsets), then over the data.
-function checksum(placed: readonly Placed[], fileMetadata: Readonly<Record<string, string>>, data: readonly Uint8Array[]): number {
+function checksum(placed: readonly Placed[], fileMetadata: Readonly<Record<string, string>>, data: readonly Uint8Array[], crc32: Crc32): number {
   const entries = Object.entries(fileMetadata)
     .filter(([k]) => k !== CRC_KEY)
     .sort(([a], [b]) => cmp(a, b));
   const canonical = JSON.stringify([entries, [...placed].sort(byPlacement).map((p) => [p.name, p.code, p.shape, p.begin, p.end])]);
-  let crc = zlib.crc32(new TextEncoder().encode(canonical));
+  let crc = crc32(new TextEncoder().encode(canonical));
   // Empty chunks are skipped: Node's zlib.crc32 returns 0, not the running value, for a view of an empty
   // ArrayBuffer (seen on Node 20.20).
-  for (const chunk of data) if (chunk.length > 0) crc = zlib.crc32(chunk, crc);
+  for (const chunk of data) if (chunk.length > 0) crc = crc32(chunk, crc);
   return crc;
 }
 

@@ -1,0 +1,53 @@
+// The Node side of the browser comparisons: a run's checkpoint sampled exactly as `scorekit sample --checkpoint`
+// does (apps/trainer scoreSource.ts and commands/sample.ts), with the Node-only checkpoint reader of
+// @scorekit/models/node — none of the gallery's browser code.
+import * as tf from '@tensorflow/tfjs';
+import nodePath from 'node:path';
+import { Rng } from '@scorekit/core';
+import { createNetwork, createScoreModel, ExponentialMovingAverage } from '@scorekit/models';
+import { readCheckpoint, restoreCheckpoint } from '@scorekit/models/node';
+import { createSampler } from '@scorekit/samplers';
+import { createSde } from '@scorekit/sde';
+
+export interface NodeDraw {
+  readonly sampler: string;
+  readonly options: Record<string, unknown>;
+  readonly n: number;
+  readonly seed: number;
+  readonly label?: number | 'cycle';
+}
+
+/** Samples `runDir`'s latest checkpoint (EMA weights) on the current backend; returns the values and shape. */
+export async function sampleInNode(runDir: string, draw: NodeDraw): Promise<{ values: Float32Array; shape: number[] }> {
+  const root = nodePath.join(runDir, 'checkpoints');
+  const info = await readCheckpoint(root);
+  const config = info.config as { sde: { name: string }; seed: number; scoreModel?: object; conditional?: boolean };
+  const sde = createSde(config.sde as never);
+  const network = createNetwork(info.networkConfig as never, { rng: new Rng(config.seed) });
+  const ema = info.ema != null ? new ExponentialMovingAverage(network.variables, { decay: info.ema.decay }) : undefined;
+  await restoreCheckpoint(root, { network, ...(ema ? { ema } : {}) });
+  ema?.swapIn();
+  const model = createScoreModel(network, sde, config.scoreModel);
+  const net = info.networkConfig as { kind: string; dim?: number; imageSize?: [number, number]; channels?: number; numClasses?: number };
+  const images = net.kind !== 'mlp';
+  const pointShape = images ? [...net.imageSize!, net.channels ?? 1] : [net.dim!];
+  const k = net.numClasses ?? 0;
+  const labels = draw.label == null ? undefined : draw.label === 'cycle' ? tf.tensor1d(Array.from({ length: draw.n }, (_, i) => i % k), 'int32') : tf.fill([draw.n], draw.label, 'int32');
+  try {
+    const { samples } = await createSampler(draw.sampler, draw.options).run({
+      score: model.scoreFn(labels ? { labels } : {}),
+      sde,
+      shape: [draw.n, ...pointShape],
+      seed: draw.seed,
+      ...(images ? { x0Threshold: { kind: 'clip' as const } } : {}),
+    });
+    const values = (await samples.data()) as Float32Array;
+    const shape = samples.shape;
+    samples.dispose();
+    return { values, shape };
+  } finally {
+    labels?.dispose();
+    ema?.dispose();
+    network.dispose();
+  }
+}

@@ -1,0 +1,3 @@
+import { scorekitVitestConfig } from '@scorekit/vitest-config';
+
+export default scorekitVitestConfig();
