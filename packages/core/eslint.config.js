@@ -1,1 +1,4 @@
-export { default } from '@scorekit/eslint-config';
+import config from '@scorekit/eslint-config';
+
+// generated/ holds tfjs-core's own code, bundled by scripts/bundle-tfjs-gradients.mjs.
+export default [{ ignores: ['generated/**'] }, ...config];

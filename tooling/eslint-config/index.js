@@ -11,6 +11,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+      // The union package's declarations pull tfjs-layers', which fail a consumer's strict type-check without
+      // skipLibCheck (issue 17); @scorekit/core registers the backends, gradients and chained ops it used to bring.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@tensorflow/tfjs',
+              message:
+                "Import '@tensorflow/tfjs-core' (and '@tensorflow/tfjs-layers' / '-converter' for models): the union package's declarations break strict consumers.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -2,7 +2,9 @@
 // `workspace:` ranges or `source` export conditions left in the packed package.json, every exported file present.
 // With --install, also installs all tarballs into an empty project from the registry and imports each package in
 // plain Node — the proof that each package works on its own, as an npm consumer gets it — and installs
-// @scorekit/native with pnpm, whose build-script policy must not stand between a consumer and the prebuilt binary.
+// @scorekit/native with pnpm, whose build-script policy must not stand between a consumer and the prebuilt binary,
+// and type-checks a file importing every entry point as a strict consumer would: `strict: true` and no
+// `skipLibCheck`, so an error anywhere in the declarations we ship or pull in (tfjs-layers' were 15) fails it.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -72,6 +74,25 @@ gemm(heap.buffer, 2, 2, 2, 0, 8, 4, 16, 8, 4, 32, 8, 0, 1);
 const c = Array.from(heap.subarray(8)).join(' ');
 console.log(JSON.stringify({ problem: c !== '19 22 43 50' ? 'gemm gave ' + c : !binary.includes('/prebuilds/') ? 'loaded ' + binary + ', not the prebuilt binary' : null }));
 `;
+// A consumer's own tsconfig: strict, Node's module resolution, no skipLibCheck (and, as by default, every @types
+// package installed) — every .d.ts the entry points reach is checked. Each namespace is used in a type, so no import
+// is elided before its declarations are read.
+// Returns null, or the number of errors and tsc's output.
+function strictTypeCheck(project, entries) {
+  run('npm', ['install', '--no-audit', '--no-fund', '--save-dev', 'typescript@~5.9.3', '@types/node@^20.19.0'], project);
+  const source = entries.map((name, i) => `import type * as m${i} from '${name}';\nexport type T${i} = typeof m${i};\n`).join('');
+  fs.writeFileSync(path.join(project, 'consumer.ts'), source);
+  const compilerOptions = { strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext' };
+  fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }, null, 2));
+  try {
+    run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], project);
+    return null;
+  } catch (e) {
+    const text = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim() || e.message;
+    return { count: (text.match(/error TS\d+/g) ?? []).length, text };
+  }
+}
+
 function nativeProbe(project) {
   return JSON.parse(run('node', ['--input-type=module', '-e', NATIVE_PROBE], project)).problem;
 }
@@ -79,7 +100,7 @@ function nativeProbe(project) {
 if (install && !failed) {
   const project = fs.mkdtempSync(path.join(out, 'consumer-'));
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '@tensorflow/tfjs@4.22.0', ...tarballs.map((t) => t.tarball)], project);
+  run('npm', ['install', '--no-audit', '--no-fund', '@tensorflow/tfjs-core@4.22.0', ...tarballs.map((t) => t.tarball)], project);
   // Each entry point: the main one, and the Node-only `./node` one where a package has it.
   const entries = tarballs.flatMap(({ name }) => {
     const packed = JSON.parse(fs.readFileSync(path.join(project, 'node_modules', name, 'package.json'), 'utf8'));
@@ -93,6 +114,26 @@ if (install && !failed) {
       failed = true;
       console.error(`✗ ${name} does not import in a fresh npm project:\n${e.stderr || e.message}`);
     }
+  }
+
+  // tfjs-core alone registers no gradients, chained ops or cpu backend; importing @scorekit/core must (the union
+  // package used to): d/dx Σx² at x = 3 is 6, and x.square() is 9.
+  try {
+    const probe = "import '@scorekit/core'; import * as tf from '@tensorflow/tfjs-core'; await tf.setBackend('cpu'); " +
+      "const x = tf.tensor1d([3]); console.log(tf.grad((v) => tf.sum(tf.square(v)))(x).dataSync()[0], x.square().dataSync()[0]);";
+    const got = run('node', ['--input-type=module', '-e', probe], project).trim();
+    if (got !== '6 9') throw new Error(`printed '${got}', expected '6 9'`);
+    console.log('✓ importing @scorekit/core gives tfjs-core its cpu backend, gradients and chained ops (fresh npm project)');
+  } catch (e) {
+    failed = true;
+    console.error(`✗ tfjs-core's gradients or chained ops are missing after importing @scorekit/core: ${e.stderr || e.message}`);
+  }
+
+  const strict = strictTypeCheck(project, entries);
+  if (strict === null) console.log(`✓ a strict consumer (strict: true, no skipLibCheck) type-checks imports of all ${entries.length} entry points`);
+  else {
+    failed = true;
+    console.error(`✗ a strict consumer (strict: true, no skipLibCheck) gets ${strict.count} type errors:\n${strict.text}`);
   }
 
   // The optional native kernels, from the prebuilt binary in the tarball: core in the consumer project must find
@@ -117,7 +158,7 @@ if (install && !failed) {
     fs.writeFileSync(path.join(pnpmProject, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     let log = '';
     try {
-      log = run('pnpm', ['add', '@tensorflow/tfjs@4.22.0', core.tarball, native.tarball], pnpmProject);
+      log = run('pnpm', ['add', '@tensorflow/tfjs-core@4.22.0', core.tarball, native.tarball], pnpmProject);
     } catch (e) {
       failed = true;
       console.error(`✗ pnpm add of @scorekit/core and @scorekit/native failed:\n${e.stdout}${e.stderr}`);

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { createSampler, type X0Threshold } from '@scorekit/samplers';
 import type { RunModel } from './loadRunModel.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Tensors alive now: the page reports it, and the end-to-end test checks a sampling leaves none behind. */
 export function liveTensors(): number {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { decodeTensors, Rng } from '@scorekit/core';
 import { createNetwork, createScoreModel, type Network, type ScoreModelConfig } from '@scorekit/models';
 import { createSde, type ScoreFn, type Sde } from '@scorekit/sde';

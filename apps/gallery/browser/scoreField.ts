@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { RunModel } from './loadRunModel.js';
 
 /** One arrow of the score field: where it starts and the score there. */

@@ -3,6 +3,7 @@ import nodePath from 'node:path';
 import { readMetrics } from './readMetrics.js';
 import type { MetricsPoint, RunSummary } from './runSummary.js';
 import { isInside } from './resolveInsideRoot.js';
+import { describeEnergyRun } from './energyRun.js';
 import { isRecord, nameOf, readJson as readJsonAnywhere, type JsonRecord } from './internal/json.js';
 import { knownMixture, type MixtureJson } from './knownMixture.js';
 
@@ -75,10 +76,12 @@ export async function readRun(root: string, name: string): Promise<{ ok: true; r
   if (!config.ok) return { ok: false, reason: config.missing ? 'no config.json (not a scorekit run folder)' : `config.json: ${config.reason}` };
   if (!isRecord(config.value)) return { ok: false, reason: 'config.json is not a JSON object' };
   const c = config.value;
-  const missing = ['dataset', 'network', 'sde'].filter((k) => c[k] == null);
+  // Energy-model runs (kind rbm, hopfield, ebm-cd) have no network/SDE fields; their description comes from the kind.
+  const energy = describeEnergyRun(c);
+  const missing = (energy ? ['dataset'] : ['dataset', 'network', 'sde']).filter((k) => c[k] == null);
   if (missing.length > 0) return { ok: false, reason: `config.json has no ${missing.join(', ')}` };
-  const network = isRecord(c.network) ? c.network : null;
-  if (network == null || typeof network.kind !== 'string') return { ok: false, reason: 'config.json: network must be an object with a kind' };
+  const network = isRecord(c.network) ? c.network : energy ? {} : null;
+  if (network == null || (!energy && typeof network.kind !== 'string')) return { ok: false, reason: 'config.json: network must be an object with a kind' };
 
   const warnings: string[] = [];
   const summaryFile = await readJson(nodePath.join(dir, 'summary.json'));
@@ -116,14 +119,14 @@ export async function readRun(root: string, name: string): Promise<{ ok: true; r
   const summary: RunSummary = {
     name,
     dataset: nameOf(c.dataset) ?? '?',
-    model: describeNetwork(network),
-    sde: nameOf(c.sde) ?? '?',
-    objective: nameOf(c.objective) ?? '?',
+    model: energy?.model ?? describeNetwork(network),
+    sde: energy?.sde ?? nameOf(c.sde) ?? '?',
+    objective: energy?.objective ?? nameOf(c.objective) ?? '?',
     stepsDone,
     stepsPlanned: typeof c.steps === 'number' ? c.steps : null,
     status: typeof status?.status === 'string' ? status.status : 'running',
     lastMetrics: points.at(-1) ?? null,
-    kind: network.kind === 'mlp' && dim === 2 ? 'points' : 'images',
+    kind: energy?.kind ?? (network.kind === 'mlp' && dim === 2 ? 'points' : 'images'),
     checkpoints: checkpoints.length,
   };
   return { ok: true, run: { summary, config: c, status, metrics: points, warnings, checkpoints, sampleSets, trajectories, nfeQuality, knownDensity: datasetMixture(c) } };

@@ -1,7 +1,7 @@
 // The in-browser sampling modules (browser/*.ts, bundled for the page) run in Node on the cpu backend against the
 // trainer's way of sampling a checkpoint (nodeReference.ts): the same checkpoint, sampler, options, seed and
 // class must give the same numbers, and nothing may leak. The browser itself is checked in e2e.test.ts.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import nodePath from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 // The Node side of the browser comparisons: a run's checkpoint sampled exactly as `scorekit sample --checkpoint`
 // does (apps/trainer scoreSource.ts and commands/sample.ts), with the Node-only checkpoint reader of
 // @scorekit/models/node — none of the gallery's browser code.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import nodePath from 'node:path';
 import { Rng } from '@scorekit/core';
 import { createNetwork, createScoreModel, ExponentialMovingAverage } from '@scorekit/models';

@@ -5,7 +5,7 @@
 // features against the held-out digits (`dataset:mnist:test`), beside real-versus-real: n training digits
 // against the same held-out digits, so both FIDs have the same sample sizes.
 // Usage: tsx --conditions=source bench/digitQuality.ts --classifier <dir> samples1.npy [samples2.npy …]
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@scorekit/core';
 import { loadNpy } from '@scorekit/core/node';
 import { loadMnist } from '@scorekit/data/node';

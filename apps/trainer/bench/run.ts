@@ -4,7 +4,7 @@
 //   mnist  — train the `mnist` preset for a fixed budget of minutes (--minutes, default 10): steps/s, the loss
 //            curve (table + loss-curve.json), sample grids every `sampleEvery` steps in runs/bench-mnist/samples.
 // Usage: tsx --conditions=source bench/run.ts [2d|mnist|all] [--minutes 10] [--out runs]
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { Rng, selectBackend } from '@scorekit/core';

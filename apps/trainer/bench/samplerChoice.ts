@@ -5,7 +5,7 @@
 // against the held-out digits beside real-vs-real) and prints one table.
 // Usage: tsx --conditions=source bench/samplerChoice.ts --checkpoint <run> --classifier <dir> [--n 500]
 //          [--out runs/sampler-choice] [--only name,name]
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';

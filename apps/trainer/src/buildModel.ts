@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { createSde } from '@scorekit/sde';
 import type { ScoreFn, Sde } from '@scorekit/sde';

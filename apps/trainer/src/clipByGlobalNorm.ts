@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Clips gradients by their global norm as `torch.nn.utils.clip_grad_norm_` does (score_sde

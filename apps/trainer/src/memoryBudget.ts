@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from './errors.js';
 
 const GIB = 1024 ** 3;

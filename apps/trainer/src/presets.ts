@@ -66,3 +66,55 @@ export const TRAIN_PRESETS = {
 
 /** The preset names `--preset` accepts. */
 export const PRESET_NAMES = Object.keys(TRAIN_PRESETS) as (keyof typeof TRAIN_PRESETS)[];
+
+/**
+ * Presets of the energy-based models (`kind` in the config; see `energyConfig.ts`), for `--preset` beside the
+ * score-model ones:
+ * - `rbm-mnist`: an RBM with 500 hidden units on threshold-binarised MNIST (the 8,004 training digits), CD-1 with
+ *   momentum 0.5, batch 100 — the setting of Salakhutdinov & Murray 2008's CD-1 baseline, on fewer digits.
+ * - `hopfield-mnist`: a binary Hopfield network storing 100 binarised digits by Hebb's rule (10 per step).
+ * - `ebm-2d`: a deep EBM (MLP energy 2→64→64→1) on two moons by CD with short-run Langevin (K = 10) and a replay
+ *   buffer — the settings of packages/energy/bench/deepEbm2d.ts.
+ */
+export const ENERGY_PRESETS = {
+  'rbm-mnist': {
+    kind: 'rbm',
+    dataset: { name: 'mnist', binarisation: 'threshold' },
+    hiddenUnits: 500,
+    k: 1,
+    persistent: false,
+    lr: 0.05,
+    momentum: 0.5,
+    batchSize: 100,
+    steps: 4000,
+    logEvery: 20,
+    sampleEvery: 1000,
+    checkpointEvery: 200,
+    sampleCount: 64,
+    sampler: { name: 'gibbs', steps: 1000 },
+  },
+  'hopfield-mnist': {
+    kind: 'hopfield',
+    dataset: { name: 'mnist', binarisation: 'threshold' },
+    units: 'binary',
+    batchSize: 10,
+    steps: 10,
+    logEvery: 1,
+    checkpointEvery: 5,
+    sampleCount: 36,
+    sampler: { name: 'recall', corruption: 0.1, mode: 'asynchronous', maxIterations: 50 },
+  },
+  'ebm-2d': {
+    kind: 'ebm-cd',
+    dataset: { name: 'two-moons' },
+    steps: 800,
+    batchSize: 128,
+    logEvery: 25,
+    sampleEvery: 400,
+    checkpointEvery: 200,
+    sampleCount: 1000,
+  },
+} as const;
+
+/** Every name `--preset` accepts: score models first, then energy models. */
+export const ALL_PRESET_NAMES: readonly string[] = [...PRESET_NAMES, ...Object.keys(ENERGY_PRESETS)];

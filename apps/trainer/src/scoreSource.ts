@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { GaussianMixture } from '@scorekit/data';
@@ -113,6 +113,14 @@ async function openCheckpoint(path: string, flags: ScoreSourceFlags): Promise<Sc
     throw new CliError(`Cannot read checkpoint in ${root}: ${(e as Error).message}`);
   });
   const config = info.config as unknown as TrainConfig;
+  const energyKind = (config as { kind?: unknown } | null)?.kind;
+  if (typeof energyKind === 'string') {
+    // `sample` routes energy checkpoints elsewhere first; likelihood and eval need a score model.
+    throw new CliError(
+      `Checkpoint ${info.path} is an energy model (kind '${energyKind}'), not a score model: it has no score s(x, t) for this command. ` +
+        "Draw from it with 'scorekit sample'; an RBM's log-likelihood comes from AIS (packages/energy/bench/rbmMnistAis.ts).",
+    );
+  }
   if (config == null || typeof config !== 'object' || config.sde == null || config.network == null) {
     throw new CliError(`Checkpoint ${info.path} was not written by scorekit train (no training config inside)`);
   }

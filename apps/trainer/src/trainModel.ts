@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { Rng, adam } from '@scorekit/core';
@@ -366,7 +366,8 @@ export async function saveTrajectory(
 // What a run folder holds besides its lock; any of them means a run was (or is being) written there.
 const RUN_ENTRIES = ['config.json', 'metrics.jsonl', 'summary.json', 'checkpoints', 'samples', 'trajectories'];
 
-async function refuseToOverwrite(run: RunFolder): Promise<void> {
+/** Shared with the energy-model trainer (same run-folder contract). */
+export async function refuseToOverwrite(run: RunFolder): Promise<void> {
   const checkpoints = await listCheckpoints(run.checkpoints);
   if (checkpoints.length > 0) {
     throw new CliError(`${run.root} already holds a training run (checkpoints found). Use --resume to continue it, or choose another --out.`);
@@ -381,12 +382,14 @@ async function refuseToOverwrite(run: RunFolder): Promise<void> {
   }
 }
 
-async function assertRunFolderExists(run: RunFolder): Promise<void> {
+/** Shared with the energy-model trainer (same run-folder contract). */
+export async function assertRunFolderExists(run: RunFolder): Promise<void> {
   const stat = await fs.stat(run.root).catch(() => null);
   if (stat?.isDirectory() !== true) throw new CliError(`Cannot resume ${run.root}: no such run folder. Start the run without --resume.`);
 }
 
-async function createRunFolder(run: RunFolder): Promise<void> {
+/** Shared with the energy-model trainer (same run-folder contract). */
+export async function createRunFolder(run: RunFolder): Promise<void> {
   await fs.mkdir(run.root, { recursive: true }).catch((e: unknown) => {
     throw new CliError(`Cannot create the run folder ${run.root}: ${describeFsError(e)}`, 1);
   });
@@ -394,7 +397,8 @@ async function createRunFolder(run: RunFolder): Promise<void> {
 
 // Checkpoint folders half-written by a killed run (saveCheckpoint writes `.tmp-*` and renames it when complete).
 // Only called while holding the run's lock, so no live writer owns them.
-async function removeStaleTemporaries(run: RunFolder): Promise<void> {
+/** Shared with the energy-model trainer (same run-folder contract). */
+export async function removeStaleTemporaries(run: RunFolder): Promise<void> {
   const entries = await fs.readdir(run.checkpoints).catch(() => [] as string[]);
   for (const e of entries.filter((name) => name.startsWith('.tmp-'))) {
     await fs.rm(nodePath.join(run.checkpoints, e), { recursive: true, force: true });
@@ -422,13 +426,13 @@ function checkDataFitsNetwork(config: TrainConfig, data: TrainingData): void {
  * The saved config of a run to resume, after checking that its latest checkpoint belongs to it: the checkpoint's
  * folder name matches the step inside it, and its config is the run's (all but `steps`). Nothing is written.
  */
-async function resumedConfig(run: RunFolder, requested: TrainConfig): Promise<TrainConfig> {
+export async function resumedConfig<C extends { readonly steps: number }>(run: RunFolder, requested: C): Promise<C> {
   const savedText = await fs.readFile(run.config, 'utf8').catch((e: unknown) => {
     throw new CliError(`Cannot resume ${run.root}: cannot read its config.json (${describeFsError(e)}); is it a run folder?`);
   });
-  let saved: TrainConfig;
+  let saved: C;
   try {
-    saved = JSON.parse(savedText) as TrainConfig;
+    saved = JSON.parse(savedText) as C;
   } catch (e) {
     throw new CliError(`Cannot resume ${run.root}: its config.json is not valid JSON (${(e as Error).message})`);
   }
@@ -468,7 +472,8 @@ function jsonDifferences(checkpoint: unknown, run: unknown, path = ''): string[]
   return JSON.stringify(checkpoint) === JSON.stringify(run) ? [] : [`${path}: ${show(checkpoint)} in the checkpoint, ${show(run)} in config.json`];
 }
 
-async function truncateMetrics(path: string, step: number): Promise<void> {
+/** Shared with the energy-model trainer (same run-folder contract). */
+export async function truncateMetrics(path: string, step: number): Promise<void> {
   const text = await fs.readFile(path, 'utf8').catch(() => '');
   const kept = text
     .split('\n')

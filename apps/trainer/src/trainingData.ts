@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { TOY_DATASET_NAMES, ncsnToyMixture, sampleToyDataset } from '@scorekit/data';
 import { loadFashionMnist, loadImageFolder, loadMnist } from '@scorekit/data/node';
@@ -20,6 +20,8 @@ export interface TrainingData {
    */
   next(batchSize: number, rng: Rng, withLabels: boolean, step: number): { x: tf.Tensor; labels?: tf.Tensor };
   readonly description: string;
+  /** Image sets: how many images there are (one epoch); absent for the endless 2D streams. */
+  readonly count?: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export async function openTrainingData(config: DatasetConfig, shuffleSeed: numbe
   const epochs = epochOrders(count, shuffleSeed);
   return {
     pointShape: [h, w, c],
+    count,
     numClasses: images.classNames?.length ?? 0,
     is2d: false,
     description: `${images.source}: ${count} images ${h}×${w}×${c}`,

@@ -82,7 +82,7 @@ describe('scorekit error messages', () => {
 
   it('an unknown preset, a missing config file and an unknown backend are named', async () => {
     const preset = await cli('train', '--preset', 'cifar', '--out', nodePath.join(dir, 'run'));
-    expect(preset.stderr).toContain("--preset: unknown preset 'cifar' (allowed: 2d, mnist)");
+    expect(preset.stderr).toContain("--preset: unknown preset 'cifar' (allowed: 2d, mnist, rbm-mnist, hopfield-mnist, ebm-2d)");
     const config = await cli('train', '--config', nodePath.join(dir, 'none.json'), '--out', nodePath.join(dir, 'run'));
     expect(config.stderr).toMatch(/Cannot read --config file .*none\.json: no such file/);
     const backend = await cli('sample', '--score', `analytic:${mixture}`, '--out', nodePath.join(dir, 's.npy'), '--backend', 'gpu');

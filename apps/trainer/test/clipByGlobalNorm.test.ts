@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeOnBackends, expectAllClose, expectClose } from '@scorekit/test-utils';
 import '@scorekit/core'; // registers the wasm backend

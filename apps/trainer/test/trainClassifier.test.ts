@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { saveNpy } from '@scorekit/core/node';
 import { loadFashionMnist, loadMnist } from '@scorekit/data/node';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { describe, expect, it } from 'vitest';
 import { openTrainingData } from '../src/trainingData.js';

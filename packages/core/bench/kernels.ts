@@ -1,6 +1,6 @@
 // GFLOP/s of BatchMatMul on 1024³ for every transpose combination: scorekit's kernel (1 and 2 threads) beside
 // tfjs-backend-wasm's own. `node node_modules/.bench/bench/kernels.js [size]` after a `pnpm bench` build.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, setWasmThreads } from '../src/index.js';
 import { runOriginal } from '../src/wasm/internal/originalKernels.js';
 

@@ -1,7 +1,7 @@
 // Kernel-by-kernel profile of one training step (or sampling step) of a workload:
 // `npx tsx --conditions=source bench/profile.ts unet-train` (mlp-train, mlp-sample, conv-train, unet-train,
 // unet-sample). PROFILE_SHAPES=1 splits each kernel by its input shapes; SCOREKIT_WASM_THREADS picks the threads.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng, adam, selectBackend } from '../src/index.js';

@@ -8,7 +8,7 @@
 // and writes the JSON to bench/results/ (git-ignored).
 // Options: --repeats N (default 3), --workloads a,b, --threads 1,2 (default both), --no-peer, --unet-steps N (timed
 // steps of the U-Net workloads, default 8 as the peer).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';

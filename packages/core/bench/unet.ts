@@ -2,7 +2,7 @@
 // network users train, against shared/bench/peer_unet_torch.py (the same network in PyTorch). @scorekit/models sits
 // above core in the package layers, so it is not a dependency of core: the bench loads its source from the
 // repository (tsx, `source` condition), which resolves @scorekit/core to this package's source, one instance.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

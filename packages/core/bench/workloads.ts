@@ -1,7 +1,7 @@
 // The three workloads of the project's peer benchmark (shared/bench/peer_torch.py, copied in ./peer): the same
 // architectures, batch sizes and step counts, written with scorekit's pieces (Rng, second-order-safe SiLU) on
 // whatever backend is active.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, adam, silu } from '../src/index.js';
 
 const BETA_MIN = 0.1;

@@ -1,5 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-wasm';
+import './tfjs/registerGradients.js';
 import type { createRequire } from 'node:module';
 import './wasm/registerOnImport.js';
 import { registerWasmKernels } from './wasm/registerWasmKernels.js';
@@ -8,8 +11,8 @@ import { nativeKernelsStatus, type NativeKernelsStatus } from './native/nativeKe
 
 /**
  * Backends scorekit can run on, fastest first. `tensorflow` is libtensorflow through tfjs-node(-gpu) (Node only);
- * `webgpu` and `webgl` are the GPU backends browsers offer (`webgl` comes with `@tensorflow/tfjs`, `webgpu` is
- * loaded from `@tensorflow/tfjs-backend-webgpu` only where `navigator.gpu` exists).
+ * `webgpu` and `webgl` are the GPU backends browsers offer (`webgl` from `@tensorflow/tfjs-backend-webgl`, which
+ * registers itself only in browsers; `webgpu` is loaded from `@tensorflow/tfjs-backend-webgpu` only where `navigator.gpu` exists).
  */
 export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -146,7 +149,7 @@ const PROVIDERS: Record<Exclude<BackendName, 'tensorflow'>, string> = {
   webgpu: '@tensorflow/tfjs-backend-webgpu',
   webgl: '@tensorflow/tfjs-backend-webgl',
   wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs',
+  cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
 // A CLI keeps stdout for results, so the report goes to stderr in Node; browsers have only the console.
@@ -235,7 +238,7 @@ async function activateTensorflow(): Promise<Activation> {
       continue;
     }
     if (tf.findBackend('tensorflow') == null) {
-      reasons.push(`${pkg} loaded but registered no 'tensorflow' backend with this copy of @tensorflow/tfjs (versions must match 4.22.0)`);
+      reasons.push(`${pkg} loaded but registered no 'tensorflow' backend with this copy of @tensorflow/tfjs-core (versions must match 4.22.0)`);
       continue;
     }
     if (await tf.setBackend('tensorflow')) {

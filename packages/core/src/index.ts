@@ -1,3 +1,4 @@
+import './tfjs/registerGradients.js';
 export { selectBackend, formatBackendChoice, parseBackendName, BackendUnavailableError, BACKEND_NAMES } from './backend.js';
 export type { BackendName, BackendChoice, SelectBackendOptions } from './backend.js';
 export { Rng } from './rng.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The complete state of an {@link Rng}: four unsigned 32-bit words, JSON-serialisable for checkpoints. */
 export interface RngState {

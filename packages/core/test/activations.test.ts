@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends, expectAllClose, expectClose } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { exp, sigmoid, silu, softplus, tanh } from '../src/index.js';

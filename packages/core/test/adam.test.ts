@@ -1,6 +1,6 @@
 // adam(): tf.train.adam with each variable's step fused into one kernel on wasm. Same bits as tfjs's optimizer
 // (native and WebAssembly-less JS paths), same state and weights, flat memory, clear errors.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, adam, nativeKernelsStatus, setNativeKernels } from '../src/index.js';
 import { resetNativeKernels } from '../src/native/nativeKernels.js';

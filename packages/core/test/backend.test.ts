@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackendUnavailableError, formatBackendChoice, nativeKernelsStatus, parseBackendName, selectBackend } from '../src/index.js';
 import type { BackendChoice } from '../src/index.js';
@@ -77,7 +77,7 @@ describe('selectBackend', () => {
     process.env.SCOREKIT_BACKEND = 'cpu';
     const fromEnv = await selectBackend(quiet);
     expect([fromEnv.name, fromEnv.requestedBy, tf.getBackend()]).toEqual(['cpu', 'SCOREKIT_BACKEND', 'cpu']);
-    expect(formatBackendChoice(fromEnv)).toBe('scorekit backend: cpu (@tensorflow/tfjs, from SCOREKIT_BACKEND)');
+    expect(formatBackendChoice(fromEnv)).toBe('scorekit backend: cpu (@tensorflow/tfjs-backend-cpu, from SCOREKIT_BACKEND)');
 
     const fromOption = await selectBackend({ backend: 'wasm', ...quiet });
     expect([fromOption.name, fromOption.requestedBy, tf.getBackend()]).toEqual(['wasm', 'option', 'wasm']);
@@ -91,7 +91,7 @@ describe('selectBackend', () => {
   it('reports the choice as one line on stderr by default, and nothing with report: false', async () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     await selectBackend({ backend: 'cpu' });
-    expect(write.mock.calls.map((c) => String(c[0]))).toEqual(['scorekit backend: cpu (@tensorflow/tfjs)\n']);
+    expect(write.mock.calls.map((c) => String(c[0]))).toEqual(['scorekit backend: cpu (@tensorflow/tfjs-backend-cpu)\n']);
     write.mockClear();
     await selectBackend({ backend: 'cpu', report: false });
     expect(write).not.toHaveBeenCalled();

@@ -1,7 +1,7 @@
 // tfjs's cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js…" on its first tensor write.
 // selectBackend reports the backend itself, so it silences that banner when it chooses cpu, without switching on
 // tfjs's global production mode. Its own file, so that the cpu backend here has not written anything yet.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it, vi } from 'vitest';
 import { selectBackend } from '../src/index.js';
 

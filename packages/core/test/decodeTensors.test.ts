@@ -1,6 +1,6 @@
 // The browser-safe tensor-file reader: the plain-JavaScript CRC-32 is zlib's, and decodeTensors reads what
 // saveTensors wrote exactly as loadTensors (Node, zlib's CRC) does.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expectNoTensorLeak } from '@scorekit/test-utils';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';

@@ -2,7 +2,7 @@
 // out here, its gradients against central differences of that reference and against tfjs's autodiff of the
 // composition, its second derivatives against the composition's, on every backend; on wasm with the native kernels
 // and with the JS code behind them, and the same bits on one and two threads.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng, groupNorm, nativeKernelsStatus, setNativeKernels, setWasmThreads } from '../src/index.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends, expectNoTensorLeak } from '@scorekit/test-utils';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -118,6 +118,17 @@ describeOnBackends('saveTensors / loadTensors', () => {
     }
     tf.dispose([...Object.values(tensors), ...Object.values(loaded.tensors)]);
     expect(await fs.readdir(dir)).toEqual(['ckpt.safetensors']);
+  });
+
+  it('writes a float32 tensor cast from bool as float32 (the cpu backend keeps such data as bytes)', async () => {
+    const dir = await fresh(`t3-${tf.getBackend()}`);
+    const file = path.join(dir, 'cast.safetensors');
+    const cast = tf.cast(tf.tensor([true, false, true, true], [2, 2], 'bool'), 'float32');
+    await saveTensors(file, { cast });
+    const { tensors } = await loadTensors(file);
+    expect(tensors.cast.dtype).toBe('float32');
+    expect(Array.from(tensors.cast.dataSync())).toEqual([1, 0, 1, 1]);
+    tf.dispose([cast, tensors.cast]);
   });
 
   it('leaks no tensors', async () => {

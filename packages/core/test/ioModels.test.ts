@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import { describeOnBackends, expectAllClose } from '@scorekit/test-utils';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -15,10 +17,10 @@ afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-function mlp(): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 4, inputShape: [3], activation: 'tanh', kernelInitializer: 'glorotNormal' }));
-  model.add(tf.layers.dense({ units: 2 }));
+function mlp(): tfl.Sequential {
+  const model = tfl.sequential();
+  model.add(tfl.layers.dense({ units: 4, inputShape: [3], activation: 'tanh', kernelInitializer: 'glorotNormal' }));
+  model.add(tfl.layers.dense({ units: 2 }));
   return model;
 }
 
@@ -93,7 +95,7 @@ describeOnBackends('file:// model IO without tfjs-node', (backend) => {
     });
 
     for (const url of [`file://${dir}/model.json`, `file://${dir}`]) {
-      const loaded = await tf.loadLayersModel(url);
+      const loaded = await tfl.loadLayersModel(url);
       const x = tf.tensor2d([[0.3, -1.2, 2.0], [1, 0, -0.5]]);
       // Same weights, same backend, same ops: the outputs agree bit for bit.
       expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()));
@@ -110,7 +112,7 @@ describeOnBackends('file:// model IO without tfjs-node', (backend) => {
     const b = mlp();
     await a.save(`file://${dir}`);
     await b.save(`file://${dir}`);
-    const loaded = await tf.loadLayersModel(`file://${dir}/model.json`);
+    const loaded = await tfl.loadLayersModel(`file://${dir}/model.json`);
     const lw = loaded.getWeights();
     b.getWeights().forEach((w, k) => expect(Array.from(lw[k].dataSync())).toEqual(Array.from(w.dataSync())));
     expect((await fs.readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
@@ -120,7 +122,7 @@ describeOnBackends('file:// model IO without tfjs-node', (backend) => {
   it('loadGraphModel reads a converter-style graph model with sharded weights, and saves it back', async () => {
     const dir = path.join(root, `graph-${backend}`);
     await writeGraphModel(dir);
-    const model = await tf.loadGraphModel(`file://${dir}/model.json`);
+    const model = await loadGraphModel(`file://${dir}/model.json`);
     const input = [[1, 2], [-0.5, 0.25], [3, -1]];
     const x = tf.tensor2d(input);
     // float32 arithmetic on O(1) values: 1e-6 absolute is a few ulps.
@@ -129,7 +131,7 @@ describeOnBackends('file:// model IO without tfjs-node', (backend) => {
     const copy = path.join(root, `graph-copy-${backend}`);
     await model.save(`file://${copy}`);
     expect((await fs.readdir(copy)).sort()).toEqual(['model.json', 'weights.bin']);
-    const again = await tf.loadGraphModel(`file://${copy}/model.json`);
+    const again = await loadGraphModel(`file://${copy}/model.json`);
     expectAllClose(again.predict(x) as tf.Tensor, graphReference(input), 1e-6);
     model.dispose();
     again.dispose();
@@ -140,23 +142,23 @@ describeOnBackends('file:// model IO without tfjs-node', (backend) => {
 describe('file:// model IO errors name the file and the problem', () => {
   it('missing model, missing weights, truncated weights, bad JSON, weights outside the directory', async () => {
     const dir = path.join(root, 'errors');
-    await expect(tf.loadLayersModel(`file://${dir}/model.json`)).rejects.toThrow(/Cannot load a model from .*errors\/model.json: no such file or directory/);
+    await expect(tfl.loadLayersModel(`file://${dir}/model.json`)).rejects.toThrow(/Cannot load a model from .*errors\/model.json: no such file or directory/);
 
     await writeGraphModel(dir);
     await fs.rm(path.join(dir, 'group1-shard2of2.bin'));
-    await expect(tf.loadGraphModel(`file://${dir}/model.json`)).rejects.toThrow(/weight file .*group1-shard2of2.bin cannot be read/);
+    await expect(loadGraphModel(`file://${dir}/model.json`)).rejects.toThrow(/weight file .*group1-shard2of2.bin cannot be read/);
 
     await writeGraphModel(dir);
     await fs.truncate(path.join(dir, 'group1-shard2of2.bin'), 10);
-    await expect(tf.loadGraphModel(`file://${dir}/model.json`)).rejects.toThrow(
+    await expect(loadGraphModel(`file://${dir}/model.json`)).rejects.toThrow(
       /weightsManifest describes 36 bytes of weights but .*group1-shard1of2.bin, .*group1-shard2of2.bin hold 26 \(truncated/,
     );
 
     await fs.writeFile(path.join(dir, 'model.json'), '{"modelTopology": ');
-    await expect(tf.loadGraphModel(`file://${dir}/model.json`)).rejects.toThrow(/model.json: not valid JSON/);
+    await expect(loadGraphModel(`file://${dir}/model.json`)).rejects.toThrow(/model.json: not valid JSON/);
 
     await fs.writeFile(path.join(dir, 'model.json'), JSON.stringify({ ...graphModelJson, weightsManifest: [{ paths: ['../../etc/passwd'], weights: [] }] }));
-    await expect(tf.loadGraphModel(`file://${dir}/model.json`)).rejects.toThrow(/weight path '..\/..\/etc\/passwd' points outside the model directory/);
+    await expect(loadGraphModel(`file://${dir}/model.json`)).rejects.toThrow(/weight path '..\/..\/etc\/passwd' points outside the model directory/);
 
     const file = path.join(root, 'a-file');
     await fs.writeFile(file, 'x');
@@ -171,7 +173,7 @@ describe('file:// model IO errors name the file and the problem', () => {
     const dir = path.join(root, 'direct');
     const model = mlp();
     await model.save(fileSystem(dir));
-    const loaded = await tf.loadLayersModel(fileSystem(path.join(dir, 'model.json')));
+    const loaded = await tfl.loadLayersModel(fileSystem(path.join(dir, 'model.json')));
     expect(loaded.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dense']);
     expect(() => fileSystem('')).toThrow(/path must be a non-empty string/);
     model.dispose();

@@ -2,7 +2,7 @@
 // the format from its description (8-byte little-endian header length, JSON header, raw C-order little-endian
 // data) with numpy, and also uses the `safetensors` package when it is installed. Needs a python with numpy:
 // $SCOREKIT_PYTHON or /usr/bin/python3; without one the suite is skipped and says why.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';

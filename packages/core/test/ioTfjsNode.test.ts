@@ -2,7 +2,8 @@
 // aside, or tfjs finds two handlers and model.save('file://…') fails ("more than one save handler"). tfjs-node
 // cannot be installed here, so this file registers stand-ins for both, as tfjs-node's index.ts does. (Its own
 // file, because routers cannot be unregistered.)
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { expect, it } from 'vitest';
 import '../src/node.js';
 
@@ -28,7 +29,7 @@ it('our file:// router gives way to tfjs-node when tfjs-node is loaded', async (
   expect(handlers).toEqual([nodeHandler]);
   expect(tf.io.getLoadHandlers('file:///tmp/scorekit-x/model.json')).toEqual([nodeHandler]);
 
-  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2] })] });
   await model.save('file:///tmp/scorekit-x');
   expect(saved).toEqual(['layers-model']);
   model.dispose();

@@ -1,6 +1,6 @@
 // A training loop of the kind every scorekit package runs — Adam on a small SiLU MLP, each step in tf.tidy, with
 // a checkpoint written and read back now and then — must hold the number of live tensors flat on every backend.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends } from '@scorekit/test-utils';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';

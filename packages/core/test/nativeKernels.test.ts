@@ -1,6 +1,6 @@
 // Matrix products through @scorekit/native (AVX2 + FMA on the wasm heap, in place): the same values as the
 // WebAssembly kernels to float32 rounding, the same bits on one and two threads, and clear switches and errors.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Rng, nativeKernelsStatus, selectBackend, setNativeKernels, setWasmThreads } from '../src/index.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends, expectNoTensorLeak } from '@scorekit/test-utils';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';

@@ -2,7 +2,7 @@
 // results as tfjs's cpu backend. The split threshold is lowered to 0 so these small shapes take the two-thread
 // paths; every case also checks that the worker really took part. Native products (@scorekit/native) are switched
 // off here: they bypass the worker (test/nativeKernels.test.ts covers them).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose } from '@scorekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, getWasmThreads, setNativeKernels, setWasmThreads } from '../src/index.js';

@@ -1,7 +1,7 @@
 // forEachProductBlock: every block's X[i0:i1]·Y[j0:j1]ᵀ against a float64 product (within float32's rounding
 // bound) and bit for bit against tf.matMul on the wasm backend (the same kernel in the same order), on one thread
 // and on two (where the worker must take blocks and the results must not change).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableParallelism } from 'node:os';
 import { Rng, forEachProductBlock, getWasmThreads, setNativeKernels, setWasmThreads, wasmThreadsReady } from '../src/index.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/index.js';

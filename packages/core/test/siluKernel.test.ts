@@ -1,6 +1,6 @@
 // The fused SiLU kernels on wasm (one SIMD pass each for SiLU and SiLU') against float64 closed forms, over the
 // whole float range that matters and at lengths that leave a scalar tail; and the op really uses them.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expectNoTensorLeak } from '@scorekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeKernelsStatus, setNativeKernels, silu } from '../src/index.js';

@@ -3,7 +3,7 @@
 // the gemm: a signed `ptr >> 2` turned such an offset negative). A 2.1 GB block is taken with the backend's own
 // malloc (not filled, so it costs address space rather than time), every kernel then runs on tensors placed above
 // it, and the results are compared with the cpu backend.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose } from '@scorekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/index.js';

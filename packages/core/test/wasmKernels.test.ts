@@ -1,7 +1,7 @@
 // scorekit's wasm kernels against tfjs's cpu backend (the reference implementation of every tfjs kernel), values
 // and gradients, over shapes chosen to hit every code path: tile edges (sizes not multiples of 4 or 8), K blocking,
 // transposes, broadcast batches, strides, dilations, padding modes, channel counts below one vector.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose } from '@scorekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, nativeKernelsStatus, setNativeKernels } from '../src/index.js';

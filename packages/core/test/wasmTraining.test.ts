@@ -1,7 +1,7 @@
 // Small representatives of the model families scorekit trains, differentiated on wasm (with scorekit's kernels)
 // and on tfjs's cpu backend: the loss gradients with respect to every parameter must agree. Also second-order
 // gradients (score-matching objectives) and a flat tensor count over a wasm training loop.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng, silu } from '../src/index.js';

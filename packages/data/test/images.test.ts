@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { gzipSync } from 'node:zlib';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { describeOnBackends, expectNoTensorLeak } from '@scorekit/test-utils';
 import { PNG } from 'pngjs';

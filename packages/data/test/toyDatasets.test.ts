@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { describe, expect, it } from 'vitest';
 import { TOY_DATASET_NAMES, checkerboard, rings, sampleToyDataset, swissRoll, twoMoons } from '../src/index.js';

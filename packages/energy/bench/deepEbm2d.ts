@@ -9,7 +9,7 @@
 //     on each energy; energy distance of the samples to exact mixture samples (0 iff equal in distribution) and
 //     their mean log-density under the true mixture. The same sampler on the exact energy is the sampler's floor.
 // Figures go into the README (pnpm bench).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, selectBackend } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
 import { createEnergyNetwork } from '@scorekit/models';

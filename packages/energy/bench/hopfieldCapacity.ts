@@ -3,7 +3,7 @@
 // per load α: the fraction recalled exactly, the fraction recalled with overlap m ≥ 0.97 (≤ 1.5% wrong bits, the
 // retrieval quality at the critical load α_c ≈ 0.138 of Amit, Gutfreund & Sompolinsky 1985), the mean final
 // overlap, and the fraction of stored bits that are not fixed (against the exact binomial probability).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, selectBackend } from '@scorekit/core';
 import os from 'node:os';
 import { HopfieldNetwork } from '../src/index.js';

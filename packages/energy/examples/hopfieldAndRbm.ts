@@ -1,7 +1,7 @@
 // A small tour without the CLI (run: npx tsx --conditions=source examples/hopfieldAndRbm.ts):
 // a Hopfield network completes a corrupted memory, the modern update retrieves one in a single step, and a tiny
 // RBM trained by persistent CD is compared with its exact log-likelihood.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, selectBackend } from '@scorekit/core';
 import { HopfieldNetwork, Rbm, RbmTrainer, modernHopfieldUpdate, rbmExactLogLikelihood } from '../src/index.js';
 
@@ -12,7 +12,7 @@ const rng = new Rng(0);
 const n = 200;
 const patterns = tf.tensor2d(new Float32Array(10 * n).map(() => (rng.nextFloat() < 0.5 ? -1 : 1)), [10, n]);
 const net = HopfieldNetwork.hebbian(patterns);
-const memory = patterns.slice([0, 0], [1, n]).dataSync();
+const memory = tf.slice(patterns, [0, 0], [1, n]).dataSync();
 const corrupted = Float32Array.from(memory);
 for (const i of rng.permutation(n).subarray(0, 30)) corrupted[i] *= -1;
 const start = tf.tensor2d(corrupted, [1, n]);

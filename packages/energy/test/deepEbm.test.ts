@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { Rng } from '@scorekit/core';
 import { createEnergyNetwork } from '@scorekit/models';
@@ -66,6 +66,30 @@ describeOnBackends('deep EBM pieces', () => {
     expect(Math.abs(fresh - n / 4)).toBeLessThan(4 * Math.sqrt(n * 0.25 * 0.75));
     tf.dispose([rows, start]);
     expect(() => buffer.push(tf.zeros([2, 2]))).toThrow(/\[m, 1\]/);
+  });
+
+  it('restores a replay buffer from its snapshot exactly: same contents, same FIFO slot, same draws', () => {
+    const original = new ReplayBuffer({ sampleShape: [2], capacity: 4, reinitProbability: 0.3 });
+    const rows = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]]); // wraps: next slot is 2
+    original.push(rows);
+    const copy = new ReplayBuffer({ sampleShape: [2], capacity: 4, reinitProbability: 0.3 });
+    copy.restore(original.snapshot());
+    expect(copy.snapshot()).toEqual(original.snapshot());
+    expect(original.snapshot().next).toBe(2);
+    const more = tf.tensor2d([[13, 14]]);
+    for (const b of [original, copy]) b.push(more); // replaces slot 2 in both
+    const draw = (b: ReplayBuffer) => {
+      const x = b.sample(50, new Rng(8), (m) => tf.fill([m, 2], -1));
+      const v = Array.from(x.dataSync());
+      x.dispose();
+      return v;
+    };
+    expect(draw(copy)).toEqual(draw(original));
+    // slots after the wrap and the extra push: [9, 10], [11, 12], [13, 14], [7, 8]; −1 marks fresh restarts
+    expect(new Set(draw(copy))).toEqual(new Set([-1, 9, 10, 11, 12, 13, 14, 7, 8]));
+    expect(() => copy.restore({ values: [1, 2, 3], size: 2, next: 0 })).toThrow(/values must hold size × 2 = 4 numbers, got 3/);
+    expect(() => copy.restore({ values: [], size: 5, next: 0 })).toThrow(/size must be an integer in \[0, 4\], got 5/);
+    tf.dispose([rows, more]);
   });
 
   it('learns a Gaussian energy by contrastive divergence with short-run Langevin and a replay buffer', () => {

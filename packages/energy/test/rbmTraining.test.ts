@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { Rng } from '@scorekit/core';
 import { describeOnBackends, expectAllClose, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
@@ -231,6 +231,30 @@ describeOnBackends('RBM sampling and training', () => {
     tf.dispose([data, gradients.weights, gradients.visibleBias, gradients.hiddenBias, chains, expected]);
     sgd.dispose();
     for (const r of [reference, plain, viaSgd]) r.dispose();
+  });
+
+  it('resumes PCD from saved chains: setChains(chains) continues exactly as the uninterrupted trainer', () => {
+    const data = tf.tensor2d(allBinary(6).slice(8, 24));
+    const a = randomRbm(6, 4, 1, 91);
+    const b = randomRbm(6, 4, 1, 91);
+    const rngA = new Rng(92);
+    const trainerA = new RbmTrainer(a, { rng: rngA, k: 1, persistent: true, learningRate: 0.1 });
+    trainerA.step(data);
+    // A second trainer on a copy of the parameters, given the first's chains and generator state, takes the same step.
+    const trainerB = new RbmTrainer(b, { rng: Rng.fromState(rngA.state()), k: 1, persistent: true, learningRate: 0.1 });
+    for (const [to, from] of [[b.weights, a.weights], [b.visibleBias, a.visibleBias], [b.hiddenBias, a.hiddenBias]] as const) (to as tf.Variable).assign(from);
+    trainerB.setChains(trainerA.chains);
+    trainerA.step(data);
+    trainerB.step(data);
+    expect(Array.from(b.weights.dataSync())).toEqual(Array.from(a.weights.dataSync()));
+    expect(Array.from(trainerB.chains!.dataSync())).toEqual(Array.from(trainerA.chains!.dataSync()));
+    const wrong = tf.zeros([2, 5]) as tf.Tensor2D;
+    expect(() => trainerB.setChains(wrong)).toThrow(/chains must have shape \[n, 6\]/);
+    wrong.dispose();
+    for (const t of [trainerA, trainerB]) t.dispose();
+    tf.dispose(data);
+    a.dispose();
+    b.dispose();
   });
 
   it('frees every intermediate tensor in CD, PCD and AIS', async () => {

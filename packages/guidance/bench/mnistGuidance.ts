@@ -11,7 +11,7 @@
 // features, logits) because a guidance bench may not import @scorekit/metrics (layering).
 import { promises as fs } from 'node:fs';
 import nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, selectBackend } from '@scorekit/core';
 import { loadTensors } from '@scorekit/core/node';
 import { loadMnist } from '@scorekit/data/node';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { predictionFrom, tidyPrediction, timeCoefficients, type Denoiser, type DenoiserCallOptions, type Prediction } from '@scorekit/sde';
 import { checkLabelCount, readLabels } from './internal/labels.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { tidyPrediction, type Denoiser, type DenoiserCallOptions, type Prediction } from '@scorekit/sde';
 import type { NoisyClassifier } from './NoisyClassifier.js';
 import { checkLabelCount, readLabels } from './internal/labels.js';

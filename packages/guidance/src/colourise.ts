@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import type { StepCallback } from '@scorekit/samplers';
 import type { Sde } from '@scorekit/sde';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { predictionFrom, tidyPrediction, timeCoefficients, type Denoiser, type DenoiserCallOptions, type Prediction, type Sde } from '@scorekit/sde';
 import { mixtureTerms, parseMixture, type MixtureLike } from './internal/mixture.js';
 import { timeColumns } from './internal/timeColumns.js';

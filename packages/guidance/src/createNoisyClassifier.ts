@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, silu } from '@scorekit/core';
 import { createMlp, resolveScoreModelConfig, sinusoidalEmbedding, type NamedVariable, type NoiseConditioning } from '@scorekit/models';
 import { createSde, type Sde, type SdeConfig } from '@scorekit/sde';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadTensors } from '@scorekit/core/node';
 import type { Sde } from '@scorekit/sde';
 import { createNoisyClassifier, type ResolvedNoisyClassifierConfig, type TrainableNoisyClassifier } from './createNoisyClassifier.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Sde } from '@scorekit/sde';
 import type { NoisyClassifier } from './NoisyClassifier.js';
 import { mixtureTerms, parseMixture, type MixtureLike } from './internal/mixture.js';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import nodePath from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { ensureDir, saveTensors, writeFileAtomic } from '@scorekit/core/node';
 import type { TrainableNoisyClassifier } from './createNoisyClassifier.js';
 import { NOISY_CLASSIFIER_FILES, NOISY_CLASSIFIER_FORMAT, NOISY_CLASSIFIER_VERSION } from './internal/classifierFiles.js';

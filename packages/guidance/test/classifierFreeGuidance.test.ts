@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { createSampler } from '@scorekit/samplers';
 import { VpSde, denoiserFromScore, predictionFrom, tidyPrediction, timeCoefficients, type Denoiser, type DenoiserCallOptions } from '@scorekit/sde';

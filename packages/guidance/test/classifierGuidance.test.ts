@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { createSampler, type SamplerName } from '@scorekit/samplers';
 import { SubVpSde, VeSde, VpSde, denoiserFromScore, predictionFrom, tidyPrediction, type Sde } from '@scorekit/sde';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { VeSde, VpSde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
@@ -47,8 +47,8 @@ describeOnBackends('mixtureClassifier', () => {
     const first = classifier.logProbs(x, 0.1);
     const second = classifier.logProbs(x, 0.7);
     // The tensor path computes α, σ in float32 from t; the number path in float64: agreement to ~1e-5.
-    expectAllClose(both.slice([0, 0], [1, 3]), first.slice([0, 0], [1, 3]), 2e-5, 1e-5);
-    expectAllClose(both.slice([1, 0], [1, 3]), second.slice([1, 0], [1, 3]), 2e-5, 1e-5);
+    expectAllClose(tf.slice(both, [0, 0], [1, 3]), tf.slice(first, [0, 0], [1, 3]), 2e-5, 1e-5);
+    expectAllClose(tf.slice(both, [1, 0], [1, 3]), tf.slice(second, [1, 0], [1, 3]), 2e-5, 1e-5);
     tf.dispose([x, both, first, second]);
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { VeSde, VpSde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
@@ -29,7 +29,7 @@ describeOnBackends('noisy classifiers', () => {
     // Held-out points perturbed by the SDE at each evaluation time (fixed noise), as the classifier sees them.
     const noisy = new Map([t, 0.5].map((tt) => [tt, tf.tidy(() => perturb(sde, held.x, tf.fill([2000], tt), new Rng(7).normal([2000, 2])))]));
     const crossEntropy = (c: { logProbs(x: tf.Tensor, t: number): tf.Tensor }, tt: number) =>
-      tf.tidy(() => -tf.mean(tf.sum(tf.mul(c.logProbs(noisy.get(tt)!, tt), tf.oneHot(tf.tensor1d(held.labels, 'int32'), 3).toFloat()), 1)).dataSync()[0]);
+      tf.tidy(() => -tf.mean(tf.sum(tf.mul(c.logProbs(noisy.get(tt)!, tt), tf.cast(tf.oneHot(tf.tensor1d(held.labels, 'int32'), 3), 'float32')), 1)).dataSync()[0]);
     const before = { accuracy: accuracy(classifier.logProbs(noisy.get(t)!, t), held.labels), ce: crossEntropy(classifier, t) };
     await trainNoisyClassifier(classifier, { data: train.x, labels: train.labels, steps: 200, batchSize: 128, lr: 3e-3, seed: 0 });
     const after = { accuracy: accuracy(classifier.logProbs(noisy.get(t)!, t), held.labels), ce: crossEntropy(classifier, t), ceMid: crossEntropy(classifier, 0.5) };

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /** A flat row-major array of `shape[0]` samples × `shape[1]` features. */
 export interface FlatFeatures {

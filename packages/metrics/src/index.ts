@@ -34,6 +34,7 @@ export { registerExtractor, createExtractor, extractorNames } from './extractors
 export { createClassifierNetwork, CLASSIFIER_LAYERS } from './extractors/classifierNetwork.js';
 export type { ClassifierNetworkConfig } from './extractors/classifierNetwork.js';
 export type { Classifier } from './extractors/Classifier.js';
+export type { LayersNetwork, NetworkLayer } from './extractors/LayersNetwork.js';
 export { trainClassifier } from './extractors/trainClassifier.js';
 export type { TrainClassifierOptions } from './extractors/trainClassifier.js';
 export { classifierExtractor } from './extractors/classifierExtractor.js';

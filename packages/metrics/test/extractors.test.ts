@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExtractor, extractorNames, fid, identityExtractor, registerExtractor } from '../src/index.js';
@@ -17,16 +18,16 @@ function writeModel(folder: string, json: object, weights: ArrayBuffer): void {
   writeFileSync(join(folder, 'group1-shard1of1.bin'), new Uint8Array(weights));
 }
 
-let layersModel: tf.LayersModel;
+let layersModel: tfl.LayersModel;
 const layersPath = join(dir, 'small-cnn');
 const graphPath = join(dir, 'graph');
 
 beforeAll(async () => {
-  const input = tf.input({ shape: [4, 4, 1] });
-  const flat = tf.layers.flatten().apply(input);
-  const hidden = tf.layers.dense({ units: 5, activation: 'relu', name: 'hidden', kernelInitializer: 'glorotNormal' }).apply(flat);
-  const out = tf.layers.dense({ units: 3, name: 'out' }).apply(hidden) as tf.SymbolicTensor;
-  layersModel = tf.model({ inputs: input, outputs: out });
+  const input = tfl.input({ shape: [4, 4, 1] });
+  const flat = tfl.layers.flatten().apply(input);
+  const hidden = tfl.layers.dense({ units: 5, activation: 'relu', name: 'hidden', kernelInitializer: 'glorotNormal' }).apply(flat);
+  const out = tfl.layers.dense({ units: 3, name: 'out' }).apply(hidden) as tfl.SymbolicTensor;
+  layersModel = tfl.model({ inputs: input, outputs: out });
   await layersModel.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const data = artifacts.weightData as ArrayBuffer;
@@ -111,7 +112,7 @@ describeOnBackends('loadTfjsModelExtractor', () => {
     expect(e.name).toBe('tfjs-model:small-cnn/hidden');
     const images = tf.randomUniform([5, 4, 4, 1], -1, 1);
     const f = await e.extract(images, { batchSize: 2 });
-    const hidden = tf.model({ inputs: layersModel.inputs, outputs: layersModel.getLayer('hidden').output as tf.SymbolicTensor });
+    const hidden = tfl.model({ inputs: layersModel.inputs, outputs: layersModel.getLayer('hidden').output as tfl.SymbolicTensor });
     const expected = hidden.predict(images) as tf.Tensor;
     // Same weights and ops on the same backend: equal up to float32 summation order (1e-5).
     expectAllClose(f.data, expected, 1e-5);

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, setWasmThreads, wasmThreadsReady } from '@scorekit/core';
 import { describeOnBackends, expectNoTensorLeak } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // Training throughput of the U-Net presets: forward + backward + Adam update of ε-prediction denoising, batch 64 (cifar 8).
 // `pnpm bench` (wasm by default; SCOREKIT_BACKEND=cpu|wasm|tensorflow to choose; argv[2] = mnist|cifar|all).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, selectBackend } from '@scorekit/core';
 import { VpSde } from '@scorekit/sde';
 import { createNetwork, createScoreModel, UNET_PRESETS } from '../src/index.js';

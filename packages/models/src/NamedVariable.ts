@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * A network parameter: its stable name inside the network (`down0/res0/conv0/kernel`, the same for every instance

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import type { NamedVariable } from './NamedVariable.js';
 
@@ -45,3 +45,10 @@ export interface Network {
   /** Frees every variable. */
   dispose(): void;
 }
+
+/**
+ * What a checkpoint needs of a model: its JSON config (stored and compared on restore) and its named variables
+ * (saved and restored by name). Every {@link Network} is one; so is any other model that names its parameters,
+ * such as the energy models the trainer checkpoints (an RBM's W, b, c).
+ */
+export type CheckpointedModule = Pick<Network, 'config' | 'variables'>;

@@ -1,4 +1,4 @@
-export type { Network, ApplyOptions } from './Network.js';
+export type { Network, ApplyOptions, CheckpointedModule } from './Network.js';
 export type { NamedVariable } from './NamedVariable.js';
 // One error family for bad configs across the libraries: core's (re-exported so existing imports keep working).
 export { ConfigError } from '@scorekit/core';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { expect, it } from 'vitest';
 import { createNetwork, ExponentialMovingAverage } from '../src/index.js';

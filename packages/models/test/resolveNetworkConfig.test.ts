@@ -1,5 +1,5 @@
 import { ConfigError as CoreConfigError } from '@scorekit/core';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createNetwork, resolveNetworkConfig } from '../src/index.js';
 

@@ -2,7 +2,7 @@
 // package: Dawn, here on Mesa's software OpenGL ES), against cpu. Runs where `webgpu` is installed (a dev
 // dependency of core in this repo, so always in CI, which installs Mesa's EGL/GLES libraries); elsewhere skipped.
 import { createRequire } from 'node:module';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, selectBackend } from '@scorekit/core';
 import { expectAllClose, expectClose } from '@scorekit/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // One training step (loss + weight gradients) of every objective on 2D data, batch 256, with a 2 → 64 → 64 → 2
 // SiLU network (core's second-order-safe activation), on cpu and wasm. Run with `pnpm bench`.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, silu } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
 import { DdpmSde, VeSde, VpSde, predictionFrom, tidyPrediction, timeCoefficients, type Sde } from '@scorekit/sde';

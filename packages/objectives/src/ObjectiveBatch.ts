@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * A training batch: the data x ([n, ...dims], float32) alone, or with per-sample class labels that are passed on

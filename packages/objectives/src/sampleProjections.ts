@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 
 /** Distributions of the random projections of sliced score matching. */

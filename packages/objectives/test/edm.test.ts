@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, tanh } from '@scorekit/core';
 import { PREDICTION_KINDS, VeSde, VpSde, predictionFrom, tidyPrediction, timeCoefficients, type Sde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';

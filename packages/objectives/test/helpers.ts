@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, tanh } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
 import { DdpmSde, predictionFrom, tidyPrediction, timeCoefficients, type PredictionKind, type Sde } from '@scorekit/sde';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, Rng } from '@scorekit/core';
 import { DdpmSde, VeSde, VpSde, type Prediction } from '@scorekit/sde';
 import { describeOnBackends, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';

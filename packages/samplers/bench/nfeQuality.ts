@@ -2,7 +2,7 @@
 // Quality: unbiased MMD² (median-heuristic Gaussian kernel) to exact samples, with the spread of its permutation
 // null at this n, and the sliced 2-Wasserstein distance. Target (issue 3): DPM-Solver++ or EDM Heun at ≤ 20 NFE is
 // as close to the true distribution as Euler–Maruyama at 1000.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, selectBackend } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
 import { VpSde } from '@scorekit/sde';

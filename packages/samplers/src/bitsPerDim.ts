@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Bits per dimension from a log-likelihood in nats: −log p/(D·ln 2) + offset (score_sde likelihood.py). With

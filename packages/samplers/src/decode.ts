@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { OdeCodingOptions } from './encode.js';
 import { probabilityFlowRhs } from './internal/probabilityFlow.js';
 import { checkSde, countingScore, readSolveOptions, solveOde, type OdeSolveOptions } from './internal/odeTransform.js';

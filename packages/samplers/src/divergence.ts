@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 
 /** How {@link divergence} computes ∇·f: exactly (one probe per coordinate) or by Hutchinson–Skilling. */

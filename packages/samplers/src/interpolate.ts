@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { decode } from './decode.js';
 import { encode, type OdeCodingOptions } from './encode.js';
 import { slerp } from './slerp.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Spherical linear interpolation between two batches of latents, per sample: with θ the angle between z₀ and z₁

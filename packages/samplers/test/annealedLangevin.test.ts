@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ncsnToyMixture } from '@scorekit/data';
 import { VeSde } from '@scorekit/sde';
 import { describeOnBackends, expectClose } from '@scorekit/test-utils';

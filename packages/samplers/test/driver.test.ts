@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { VpSde, denoiserFromScore, type Denoiser } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { VeSde, VpSde, denoiserFromScore, karrasSigmas, type Sde } from '@scorekit/sde';
 import { describeOnBackends } from '@scorekit/test-utils';
 import { expect, it } from 'vitest';

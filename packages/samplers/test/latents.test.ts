@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { VeSde, VpSde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
@@ -17,7 +17,7 @@ describeOnBackends('ODE latents', () => {
       expectAllClose(back.samples, x, 1e-3);
       expect(nfe).toBeGreaterThan(10);
       // The latents follow the prior: unit-scale (times σ_max on VE) standard deviation within 15% for 200 values.
-      const std = tf.moments(latents).variance.sqrt().dataSync()[0];
+      const std = tf.sqrt(tf.moments(latents).variance).dataSync()[0];
       expectClose(std, sde.name === 've' ? 10 : 1, 0.15 * (sde.name === 've' ? 10 : 1), 0, 'latent std');
       tf.dispose([x, latents, back.samples]);
     });
@@ -43,8 +43,8 @@ describeOnBackends('ODE latents', () => {
     const { path } = await interpolate(x0, x1, 5, { score, sde, method: 'rk45' });
     expect(path.shape).toEqual([5, 3, 2]);
     // Same round-trip tolerance as encode → decode.
-    expectAllClose(tf.slice(path, [0, 0, 0], [1, 3, 2]).reshape([3, 2]), x0, 1e-3);
-    expectAllClose(tf.slice(path, [4, 0, 0], [1, 3, 2]).reshape([3, 2]), x1, 1e-3);
+    expectAllClose(tf.reshape(tf.slice(path, [0, 0, 0], [1, 3, 2]), [3, 2]), x0, 1e-3);
+    expectAllClose(tf.reshape(tf.slice(path, [4, 0, 0], [1, 3, 2]), [3, 2]), x1, 1e-3);
     tf.dispose([x0, x1, path]);
   });
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { VeSde, VpSde, type ScoreFn, type Sde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
@@ -95,7 +95,7 @@ describeOnBackends('divergence', () => {
     const fd = tf.tidy(() => {
       let total = tf.zeros([3]);
       for (let j = 0; j < 2; j++) {
-        const e = tf.oneHot(tf.fill([3], j, 'int32'), 2).toFloat().mul(h);
+        const e = tf.mul(tf.cast(tf.oneHot(tf.fill([3], j, 'int32'), 2), 'float32'), h);
         const plus = tf.slice(field(tf.add(x, e)), [0, j], [3, 1]);
         const minus = tf.slice(field(tf.sub(x, e)), [0, j], [3, 1]);
         total = tf.add(total, tf.reshape(tf.div(tf.sub(plus, minus), 2 * h), [3]));

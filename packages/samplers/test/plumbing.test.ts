@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, Rng, type ConfigIssue } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
 import { DdpmSde, VpSde } from '@scorekit/sde';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { VpSde, denoiserFromScore } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose } from '@scorekit/test-utils';

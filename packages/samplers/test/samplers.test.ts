@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { DdpmSde, SubVpSde, VeSde, VpSde, type Sde } from '@scorekit/sde';
 import { describeOnBackends, twoSampleTest } from '@scorekit/test-utils';

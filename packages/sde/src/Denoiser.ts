@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import { predictionFrom, tidyPrediction, type Prediction } from './parameterisation.js';
 import type { ScoreFn, Sde } from './Sde.js';

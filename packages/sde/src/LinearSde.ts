@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { checkPerSample, perSample, type Rng } from '@scorekit/core';
 import type { ReverseSde, ScoreFn, Sde, SdeName } from './Sde.js';
 import { reverseSde } from './reverseSde.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, Rng } from '@scorekit/core';
 import { describeOnBackends, expectAllClose, expectClose } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';

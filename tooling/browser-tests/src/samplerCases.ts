@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { GaussianMixture } from '@scorekit/data';
 import { sample, type SampleConfig } from '@scorekit/samplers';
 import { VpSde } from '@scorekit/sde';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe } from 'vitest';
 
 /** The backends every numeric test runs on here (tensorflow only where tfjs-node is installed). */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
 /** Asserts |actual − expected| ≤ atol + rtol·|expected|, with a message that shows both numbers. */

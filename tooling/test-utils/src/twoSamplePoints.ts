@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Points for the two-sample statistics: an [n, d] tensor (any rank ≥ 1; trailing dimensions are flattened) or rows. */
 export type TwoSamplePoints = tf.Tensor | readonly (readonly number[])[];

@@ -4,7 +4,7 @@ import { wasmThreadsReady } from '@scorekit/core';
 import { clipScore, fid, inceptionScore, kernelInceptionDistance, prdc, precisionRecall } from '@scorekit/metrics';
 import { loadDualEncoder } from '@scorekit/metrics/node';
 import { promises as fs } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureExtractor, FlatFeatures } from '@scorekit/metrics';
 import { THREAD_COUNTS, useBackend, useThreads } from '../backend.js';
 import { CliError, problem } from '../errors.js';

@@ -14,7 +14,7 @@ import {
 } from '@scorekit/metrics';
 import { loadMetricSums, saveMetricSums } from '@scorekit/metrics/node';
 import type { ClipScoreSums, FeatureExtractor, FeatureStatistics, FeatureSums, FlatFeatures, InceptionScoreSums, MetricSums } from '@scorekit/metrics';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as nodePath from 'node:path';
 import { CliError } from '../errors.js';
 import { runTask, readNpyFile } from '../io.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadFashionMnist, loadMnist } from '@scorekit/data/node';
 import type { ImageDataset } from '@scorekit/data';
 import { createExtractor, extractorNames, identityExtractor } from '@scorekit/metrics';

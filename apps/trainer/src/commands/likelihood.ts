@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as nodePath from 'node:path';
 import { Rng } from '@scorekit/core';
 import { ensureDir, saveNpy } from '@scorekit/core/node';

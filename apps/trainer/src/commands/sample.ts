@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as nodePath from 'node:path';
 import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import { useBackend } from '../backend.js';
@@ -16,6 +16,8 @@ import { saveTrajectory } from '../trainModel.js';
 import { runFolder } from '../runFolder.js';
 import { shardFromFlags, shardRange } from '../shard.js';
 import { sampleByIndex } from './sampleShard.js';
+import { energyRunOf, runEnergySample } from './sampleEnergy.js';
+import * as fs from 'node:fs/promises';
 
 interface SampleFlags extends ScoreSourceFlags {
   readonly n: string;
@@ -41,7 +43,7 @@ interface SampleFlags extends ScoreSourceFlags {
 export function registerSampleCommand(program: Command): void {
   const command = program
     .command('sample')
-    .description('draw samples from a trained checkpoint or an analytic Gaussian mixture')
+    .description('draw samples from a trained checkpoint (score model, or energy model: Gibbs, recall, Langevin) or an analytic Gaussian mixture')
     .option('--checkpoint <path>', 'run folder (or its checkpoints folder)')
     .option('--step <n>', 'which checkpoint (default: latest)')
     .option('--no-ema', 'use the raw training weights instead of the EMA')
@@ -55,7 +57,9 @@ export function registerSampleCommand(program: Command): void {
     .option('--trajectory <every=k>', 'also save the trajectory every k steps (<out>.trajectory.npy + index)')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
     .option('--shard <i/N>', 'draw only shard i of N of the --n samples, each from its own seed (seed, index): N shards = one run')
-    .option('--shards <N>', 'as --shard, with i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)');
+    .option('--shards <N>', 'as --shard, with i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)')
+    .option('--start <from>', 'energy checkpoints: where chains start — random, test (held-out images: rbm, hopfield) or stored (hopfield patterns)')
+    .option('--corruption <f>', 'hopfield checkpoints: fraction of each starting state\'s units flipped before recall');
   addSamplerFlags(command);
   command.action(async (flags: SampleFlags) => {
     await runSample(flags);
@@ -87,6 +91,17 @@ async function runSample(flags: SampleFlags): Promise<void> {
     const m = /^every=(\d+)$/.exec(flags.trajectory);
     if (m == null || Number(m[1]) < 1) throw new CliError(`--trajectory must be every=<k> with k ≥ 1, got '${flags.trajectory}'`);
     every = Number(m[1]);
+  }
+  // An energy model's checkpoint (rbm, hopfield, ebm-cd) samples its own way; score-model flags are refused there.
+  if (flags.checkpoint != null) {
+    const root = await checkpointsFolder(flags.checkpoint);
+    const step = flags.step != null ? Number(flags.step) : 'latest';
+    if (step !== 'latest' && !(Number.isInteger(step) && step >= 0)) throw new CliError(`--step must be a checkpoint's step (an integer ≥ 0), got '${flags.step}'`);
+    const energy = await energyRunOf(root, step);
+    if (energy != null) return runEnergySample(flags, root, step, energy, outputs);
+  }
+  for (const flag of ['start', 'corruption'] as const) {
+    if (flags[flag] != null) throw new CliError(`--${flag} is for energy-model checkpoints (rbm, hopfield, ebm-cd); this is a score model or mixture`);
   }
   const shard = shardFromFlags(flags);
   if (shard !== undefined && every > 0) throw new CliError('--trajectory cannot be combined with --shard/--shards');
@@ -223,4 +238,10 @@ async function refuseNonFinite(samples: tf.Tensor, sampler: string): Promise<voi
       1,
     );
   }
+}
+
+// The checkpoints folder of a run folder, or the path itself (a checkpoints folder or one checkpoint).
+async function checkpointsFolder(path: string): Promise<string> {
+  const inner = nodePath.join(path, 'checkpoints');
+  return (await fs.stat(inner).then((s) => s.isDirectory(), () => false)) ? inner : path;
 }

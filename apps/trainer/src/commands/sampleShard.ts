@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { SampleRequest, Sampler } from '@scorekit/samplers';
 import { CliError } from '../errors.js';
 import type { ScoreSource } from '../scoreSource.js';

@@ -5,7 +5,10 @@ import { parseTrainConfig } from '../config.js';
 import type { TrainConfig } from '../config.js';
 import { CliError, formatProblems } from '../errors.js';
 import { readJsonFile, runTask } from '../io.js';
-import { PRESET_NAMES, TRAIN_PRESETS } from '../presets.js';
+import { ALL_PRESET_NAMES, ENERGY_PRESETS, TRAIN_PRESETS } from '../presets.js';
+import { isEnergyConfig, parseEnergyConfig } from '../energyConfig.js';
+import type { EnergyTrainConfig } from '../energyConfig.js';
+import { trainEnergyModel } from '../trainEnergyModel.js';
 import { createProgress } from '../progress.js';
 import { trainModel } from '../trainModel.js';
 import { runFolder } from '../runFolder.js';
@@ -63,8 +66,8 @@ const NUMERIC_FLAGS = {
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('train a score model into a run folder (config.json, metrics.jsonl, checkpoints/, samples/, …)')
-    .option('--preset <name>', `start from a preset: ${PRESET_NAMES.join(', ')}`)
+    .description('train a score model, or an energy model (kind: rbm, hopfield, ebm-cd), into a run folder (config.json, metrics.jsonl, checkpoints/, samples/, …)')
+    .option('--preset <name>', `start from a preset: ${ALL_PRESET_NAMES.join(', ')}`)
     .option('--config <file>', 'JSON config file (fields as in config.json; see README)')
     .option('--out <dir>', 'run folder', undefined)
     .option('--resume', 'continue the run in --out from its latest checkpoint')
@@ -100,10 +103,11 @@ export function registerTrainCommand(program: Command): void {
 export async function mergeTrainInputs(flags: TrainFlags): Promise<Record<string, unknown>> {
   let raw: Record<string, unknown> = {};
   if (flags.preset != null) {
-    if (!(PRESET_NAMES as readonly string[]).includes(flags.preset)) {
-      throw CliError.fromProblems('Invalid flags', [{ field: '--preset', message: `unknown preset '${flags.preset}'`, allowed: PRESET_NAMES }]);
+    if (!ALL_PRESET_NAMES.includes(flags.preset)) {
+      throw CliError.fromProblems('Invalid flags', [{ field: '--preset', message: `unknown preset '${flags.preset}'`, allowed: ALL_PRESET_NAMES }]);
     }
-    raw = structuredClone(TRAIN_PRESETS[flags.preset as keyof typeof TRAIN_PRESETS]) as Record<string, unknown>;
+    const presets = { ...TRAIN_PRESETS, ...ENERGY_PRESETS } as Record<string, unknown>;
+    raw = structuredClone(presets[flags.preset]) as Record<string, unknown>;
   }
   if (flags.config != null) {
     const file = await runTask(readJsonFile(flags.config, '--config'));
@@ -111,7 +115,7 @@ export async function mergeTrainInputs(flags: TrainFlags): Promise<Record<string
     raw = { ...raw, ...(file as Record<string, unknown>) };
   }
   if (flags.preset == null && flags.config == null && flags.resume !== true) {
-    throw new CliError(`scorekit train needs --preset (${PRESET_NAMES.join(', ')}) or --config <file>`);
+    throw new CliError(`scorekit train needs --preset (${ALL_PRESET_NAMES.join(', ')}) or --config <file>`);
   }
   for (const [flag, field] of Object.entries(NUMERIC_FLAGS)) {
     const v = flags[flag as keyof TrainFlags];
@@ -150,7 +154,7 @@ async function runTrain(flags: TrainFlags): Promise<number> {
   // The backend comes first: the config's memory check sizes the network for it.
   const choice = await useBackend(flags.backend);
   await useThreads(flags.threads);
-  let config: TrainConfig;
+  let config: TrainConfig | EnergyTrainConfig;
   if (flags.resume === true) {
     // The run folder's own config is used (trainModel checks the checkpoint against it); only --steps may change.
     const saved = (await runTask(readJsonFile(runFolder(out).config, '--resume run folder'))) as TrainConfig;
@@ -160,7 +164,9 @@ async function runTrain(flags: TrainFlags): Promise<number> {
     }
     config = { ...saved, steps };
   } else {
-    const parsed = parseTrainConfig(await mergeTrainInputs(flags));
+    const raw = await mergeTrainInputs(flags);
+    // A config with a `kind` is an energy model (rbm, hopfield, ebm-cd); score-model configs have none.
+    const parsed = isEnergyConfig(raw) ? parseEnergyConfig(raw) : parseTrainConfig(raw);
     if (E.isLeft(parsed)) throw new CliError(`Invalid training config:\n${formatProblems(parsed.left)}`, 2, parsed.left);
     config = parsed.right;
   }
@@ -191,14 +197,17 @@ async function runTrain(flags: TrainFlags): Promise<number> {
   });
   const progress = createProgress({ total: Math.max(config.steps, 1), ...(budget != null ? { timeBudgetSeconds: budget } : {}) });
   try {
-    const summary = await trainModel(config, {
+    const trainOptions = {
       runDir: out,
       resume: flags.resume === true,
       signal: controller.signal,
       progress,
-      log: (line) => progress.log(line),
+      log: (line: string) => progress.log(line),
       backend: choice.name,
-    });
+    };
+    const summary = isEnergyConfig(config)
+      ? await trainEnergyModel(config as EnergyTrainConfig, trainOptions)
+      : await trainModel(config as TrainConfig, trainOptions);
     process.stderr.write(
       `${summary.status} at step ${summary.step}/${summary.steps}: loss ${summary.finalLoss?.toPrecision(4) ?? '-'}, ` +
         `${summary.stepsPerSec.toFixed(1)} steps/s\n` +

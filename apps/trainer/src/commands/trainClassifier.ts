@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadFashionMnist, loadMnist } from '@scorekit/data/node';
 import type { ImageDataset } from '@scorekit/data';
 import { classifierExtractor, trainClassifier, trainDualEncoder, zeroShotClassify } from '@scorekit/metrics';

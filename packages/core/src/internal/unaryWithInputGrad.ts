@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Builds a unary op whose gradient is dy·derivative(x), computed from the saved *input*. tfjs's own gradients for

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { decodeTensorFile } from './internal/tensorFile.js';
 import type { JsonObject } from './JsonValue.js';
 import { TensorFileError } from './TensorFileError.js';

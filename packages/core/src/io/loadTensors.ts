@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as zlib from 'node:zlib';

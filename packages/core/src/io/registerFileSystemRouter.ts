@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fileSystem } from './fileSystem.js';
 
 type IORouter = Parameters<typeof tf.io.registerSaveRouter>[0];

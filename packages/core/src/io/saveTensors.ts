@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as zlib from 'node:zlib';
 import { encodeTensorFile } from './internal/tensorFile.js';
 import type { TensorEntry, TensorFileDtype } from './internal/tensorFile.js';
@@ -43,9 +43,17 @@ export async function saveTensors(path: string, tensors: tf.NamedTensorMap, meta
     name,
     dtype: tensors[name].dtype as TensorFileDtype,
     shape: tensors[name].shape,
-    values: values[i] as TensorEntry['values'],
+    values: asDtypeArray(values[i]!, tensors[name].dtype) as TensorEntry['values'],
   }));
   await writeFileAtomic(path, encodeTensorFile(entries, metadata, zlib.crc32));
+}
+
+// tfjs's cpu backend casts bool → float32 without converting the storage (no precision is lost), so such a
+// tensor's data() is a Uint8Array: one byte per value, which would be written as a quarter of the float32 bytes.
+function asDtypeArray(values: ArrayLike<number> | unknown, dtype: string): unknown {
+  if (dtype === 'float32' && !(values instanceof Float32Array)) return Float32Array.from(values as ArrayLike<number>);
+  if (dtype === 'int32' && !(values instanceof Int32Array)) return Int32Array.from(values as ArrayLike<number>);
+  return values;
 }
 
 function checkJson(value: unknown, at: string, where: string, top = false): void {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { sigmoid } from '../activations/sigmoid.js';
 import { GROUP_NORM, GROUP_NORM_GRAD, type GroupNormAttrs } from '../wasm/kernels/GroupNorm.js';
 

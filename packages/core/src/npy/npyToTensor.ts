@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { NpyArray } from './NpyArray.js';
 import { readNpy } from './readNpy.js';
 

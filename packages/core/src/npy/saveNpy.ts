@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../io/writeFileAtomic.js';
 import type { NpyWriteDtype } from './NpyArray.js';
 import { tensorToNpy } from './tensorToNpy.js';

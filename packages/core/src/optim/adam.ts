@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ADAM, type AdamAttrs } from '../wasm/kernels/Adam.js';
 
 /** The fields of tfjs's AdamOptimizer that a step reads and writes (private in its typings). */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Reshapes a per-sample vector `v` ([n]) to [n, 1, …, 1] so it broadcasts against `like` ([n, …dims]): the way

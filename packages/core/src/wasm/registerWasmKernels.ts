@@ -1,5 +1,5 @@
 // Kernels registered from JS that make tfjs's wasm backend complete and fast for training.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { conv2DConfig } from './kernels/Conv2D.js';
 import { fusedMatMulConfig } from './kernels/FusedMatMul.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import { denoiserFromScore, predictionFrom, tidyPrediction, type Denoiser, type ScoreFn, type Sde } from '@scorekit/sde';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';

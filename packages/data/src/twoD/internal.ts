@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Validates a sample count for the 2D generators. */
 export function requireCount(name: string, n: number): void {

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import { checkPositive } from '../internal/check.js';
 import { contrastiveEnergyLoss } from './contrastiveEnergyLoss.js';

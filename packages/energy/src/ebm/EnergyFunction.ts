@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * An energy E(x) per sample: x [n, ...dims] → [n], differentiable in x and in the parameters it closes over

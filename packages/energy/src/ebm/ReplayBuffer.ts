@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import { checkInteger, checkPositive } from '../internal/check.js';
 
@@ -82,6 +82,31 @@ export class ReplayBuffer {
       if (p >= 0) out.set(this.rows[p], i * this.sampleSize);
     });
     return tf.tensor(out, [n, ...this.sampleShape]);
+  }
+
+  /**
+   * The stored samples in slot order ([size, ...sampleShape] flattened) and the slot the next push replaces once
+   * full: enough for {@link ReplayBuffer.restore} to rebuild the buffer exactly (a resumed training run draws the
+   * same chain starts as an uninterrupted one).
+   */
+  snapshot(): { readonly values: Float32Array; readonly size: number; readonly next: number } {
+    const values = new Float32Array(this.rows.length * this.sampleSize);
+    this.rows.forEach((row, i) => values.set(row, i * this.sampleSize));
+    return { values, size: this.rows.length, next: this.next };
+  }
+
+  /** Replaces the contents with a {@link ReplayBuffer.snapshot} of a buffer of the same sample shape and capacity. */
+  restore(snapshot: { readonly values: ArrayLike<number>; readonly size: number; readonly next: number }): void {
+    const { values, size, next } = snapshot;
+    checkInteger('ReplayBuffer.restore', 'size', size, 0, this.capacity);
+    checkInteger('ReplayBuffer.restore', 'next', next, 0, Math.max(this.capacity - 1, 0));
+    if (values.length !== size * this.sampleSize) {
+      throw new Error(`ReplayBuffer.restore: values must hold size × ${this.sampleSize} = ${size * this.sampleSize} numbers, got ${values.length}`);
+    }
+    const all = Float32Array.from(values);
+    this.rows.length = 0;
+    for (let r = 0; r < size; r++) this.rows.push(all.slice(r * this.sampleSize, (r + 1) * this.sampleSize));
+    this.next = next;
   }
 
   /** Stores every row of x ([m, ...sampleShape]), replacing the oldest once full. */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { checkPositive } from '../internal/check.js';
 import type { EnergyFunction } from './EnergyFunction.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import { checkInteger, checkMatrix, checkPositive } from '../internal/check.js';
 import { hebbianWeights } from './hebbianWeights.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { checkMatrix, checkPositive } from '../internal/check.js';
 
 function check(where: string, patterns: tf.Tensor2D, queries: tf.Tensor2D, beta: number): void {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 
 /** Independent Bernoulli draws with the given probabilities, as 0/1 float32 (uniforms from the seeded `rng`). */

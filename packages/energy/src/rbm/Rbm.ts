@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { sigmoid, softplus, type Rng } from '@scorekit/core';
 import { bernoulli } from '../internal/bernoulli.js';
 import { checkInteger, checkMatrix, checkPositive } from '../internal/check.js';

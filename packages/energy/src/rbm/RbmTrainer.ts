@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import { bernoulli } from '../internal/bernoulli.js';
 import { checkInteger, checkMatrix, checkPositive } from '../internal/check.js';
@@ -55,6 +55,16 @@ export class RbmTrainer {
   /** The persistent chains' current states (null before the first persistent step, or for plain CD). */
   get chains(): tf.Tensor2D | null {
     return this.chainState;
+  }
+
+  /**
+   * Replaces the persistent chains (a copy of `chains`, [m, V] binary) — to resume a PCD run from a checkpoint of
+   * {@link RbmTrainer.chains}; null clears them (the next persistent step starts fresh ones).
+   */
+  setChains(chains: tf.Tensor2D | null): void {
+    if (chains) checkMatrix('RbmTrainer.setChains', 'chains', chains.shape, this.rbm.visibleUnits);
+    this.chainState?.dispose();
+    this.chainState = chains ? tf.clone(chains) : null;
   }
 
   /** One update from a batch of binary data [n, V]. */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { checkMatrix } from '../internal/check.js';
 import type { Rbm, RbmGradients } from './Rbm.js';
 import { rbmLogPartition } from './rbmLogPartition.js';

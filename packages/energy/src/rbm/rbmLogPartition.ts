@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { softplus } from '@scorekit/core';
 import type { Rbm } from './Rbm.js';
 

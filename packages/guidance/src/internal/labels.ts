@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Reads class labels given as an int32 tensor [n] or an array of integers, checking each is in [0, numClasses)

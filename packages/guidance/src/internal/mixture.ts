@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * A Gaussian mixture as guidance reads it: the JSON of `@scorekit/data`'s `GaussianMixtureConfig` (weights, means,

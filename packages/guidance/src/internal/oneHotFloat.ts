@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * One-hot rows [n, depth] as float32, built from a comparison: tfjs-backend-wasm 4.22's OneHot kernel writes int32

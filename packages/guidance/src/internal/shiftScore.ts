@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { perSample } from '@scorekit/core';
 import { predictionFrom, type Coefficient, type Prediction } from '@scorekit/sde';
 

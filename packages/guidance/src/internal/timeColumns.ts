@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Sde } from '@scorekit/sde';
 
 /** α(t) and σ(t)² as [n, 1] columns, from one time (computed in float64, then cast) or per-sample times [n]. */

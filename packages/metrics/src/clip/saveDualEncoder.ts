@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as nodePath from 'node:path';
 import { ensureDir, saveTensors, writeFileAtomic } from '@scorekit/core/node';
 import type { ScorekitDualEncoder } from './scorekitDualEncoder.js';

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersNetwork } from '../extractors/LayersNetwork.js';
 import type { Rng } from '@scorekit/core';
 import { extractInBatches } from '../internal/batchedExtraction.js';
 import { l2Rows } from '../internal/l2Rows.js';
@@ -22,7 +23,7 @@ export interface DualEncoderConfig {
 export interface ScorekitDualEncoder extends DualEncoder {
   readonly config: Required<DualEncoderConfig>;
   /** Image tower: the classifier architecture with an embedDim-wide last layer. */
-  readonly imageTower: tf.LayersModel;
+  readonly imageTower: LayersNetwork;
   /** Text tower: word embeddings [V, wordDim], projection [wordDim, embedDim] and its bias. */
   readonly textWeights: { readonly words: tf.Variable; readonly projection: tf.Variable; readonly bias: tf.Variable };
   /** log of the logit scale (CLIP's learnable temperature: scale = exp(logScale), initially 1/0.07). */

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type { LayersNetwork } from './LayersNetwork.js';
 import type { ClassifierNetworkConfig } from './classifierNetwork.js';
 
 /**
@@ -11,7 +11,7 @@ import type { ClassifierNetworkConfig } from './classifierNetwork.js';
  * const probs = tf.softmax(clf.network.predict(images) as tf.Tensor);
  */
 export interface Classifier {
-  readonly network: tf.LayersModel;
+  readonly network: LayersNetwork;
   readonly config: Required<ClassifierNetworkConfig>;
   readonly classNames?: readonly string[];
 }

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /** Images to extract features from: one tensor (split into batches for you) or batches you produce one by one. */
 export type ImageSource = tf.Tensor | Iterable<tf.Tensor> | AsyncIterable<tf.Tensor>;

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { extractInBatches } from '../internal/batchedExtraction.js';
 import type { Classifier } from './Classifier.js';
 import type { FeatureExtractor } from './FeatureExtractor.js';

@@ -1,5 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '@scorekit/core';
+import type { LayersNetwork } from './LayersNetwork.js';
 
 /** The architecture of scorekit's small image classifier (saved as `config.json` beside its weights). */
 export interface ClassifierNetworkConfig {
@@ -25,17 +27,17 @@ export const CLASSIFIER_LAYERS = ['conv1', 'conv2', 'flatten', 'features', 'logi
  * const net = createClassifierNetwork({ inputShape: [28, 28, 1], numClasses: 10 }, new Rng(0));
  * const logits = net.predict(images) as tf.Tensor; // [n, 10]
  */
-export function createClassifierNetwork(config: ClassifierNetworkConfig, rng: Rng): tf.LayersModel {
+export function createClassifierNetwork(config: ClassifierNetworkConfig, rng: Rng): LayersNetwork {
   const [h, w, c] = config.inputShape;
   const featureDim = config.featureDim ?? 64;
   const [f1, f2] = config.filters ?? [16, 32];
-  const model = tf.sequential({
+  const model = tfl.sequential({
     layers: [
-      tf.layers.conv2d({ name: 'conv1', inputShape: [h, w, c], filters: f1, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
-      tf.layers.conv2d({ name: 'conv2', filters: f2, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
-      tf.layers.flatten({ name: 'flatten' }),
-      tf.layers.dense({ name: 'features', units: featureDim, activation: 'relu' }),
-      tf.layers.dense({ name: 'logits', units: config.numClasses }),
+      tfl.layers.conv2d({ name: 'conv1', inputShape: [h, w, c], filters: f1, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      tfl.layers.conv2d({ name: 'conv2', filters: f2, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      tfl.layers.flatten({ name: 'flatten' }),
+      tfl.layers.dense({ name: 'features', units: featureDim, activation: 'relu' }),
+      tfl.layers.dense({ name: 'logits', units: config.numClasses }),
     ],
   });
   // He initialisation, std √(2 / fan_in) (He et al. 2015), drawn from scorekit's Rng rather than tfjs's own

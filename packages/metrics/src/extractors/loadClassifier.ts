@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { Rng } from '@scorekit/core';

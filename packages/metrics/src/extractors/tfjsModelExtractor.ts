@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import { extractInBatches } from '../internal/batchedExtraction.js';
 import { loadModelArtifacts } from '../internal/loadModelArtifacts.js';
 import type { FeatureExtractor } from './FeatureExtractor.js';
@@ -44,7 +46,7 @@ export async function loadTfjsModelExtractor(config: TfjsModelExtractorConfig): 
   let inputShape: (number | null)[];
   let dispose: () => void;
   if (isGraph) {
-    const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+    const model = await loadGraphModel(tf.io.fromMemory(artifacts));
     const outputs = model.outputNodes;
     const node = config.layer ?? outputs[0];
     inputShape = (model.inputs[0]?.shape ?? []).map((s) => (s === -1 ? null : s));
@@ -54,14 +56,14 @@ export async function loadTfjsModelExtractor(config: TfjsModelExtractorConfig): 
     };
     dispose = () => model.dispose();
   } else {
-    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-    let reader: tf.LayersModel = model;
+    const model = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+    let reader: tfl.LayersModel = model;
     if (config.layer !== undefined) {
       const names = model.layers.map((l) => l.name);
       if (!names.includes(config.layer)) {
         throw new Error(`layer '${config.layer}' is not in the model; its layers are: ${names.join(', ')}`);
       }
-      reader = tf.model({ inputs: model.inputs, outputs: model.getLayer(config.layer).output as tf.SymbolicTensor });
+      reader = tfl.model({ inputs: model.inputs, outputs: model.getLayer(config.layer).output as tfl.SymbolicTensor });
     }
     inputShape = [...(model.inputs[0].shape as (number | null)[])];
     run = (x) => reader.predict(x) as tf.Tensor;
@@ -71,7 +73,7 @@ export async function loadTfjsModelExtractor(config: TfjsModelExtractorConfig): 
   const target = spatial ? resolveInputShape(inputShape, config.inputShape) : null;
   const flatDim = !spatial ? inputShape[1] ?? null : null;
   const prepare = (images: tf.Tensor): tf.Tensor => {
-    let x = images.toFloat();
+    let x = tf.cast(images, 'float32');
     if (target !== null) {
       if (x.rank !== 4) throw new Error(`images must be NHWC [n, h, w, c]; got shape [${x.shape.join(', ')}]`);
       const [h, w, c] = target;

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { checkClassifierConfig, createClassifierNetwork } from './classifierNetwork.js';
 import type { ClassifierNetworkConfig } from './classifierNetwork.js';

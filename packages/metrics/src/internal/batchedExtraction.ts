@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ExtractedFeatures, ExtractOptions, ImageSource } from '../extractors/FeatureExtractor.js';
 import { integerOption } from './options.js';
 

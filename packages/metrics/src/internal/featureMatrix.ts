@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureInput } from '../FeatureInput.js';
 
 /** A validated n × d row-major feature matrix; `data` may be the caller's own array (never written to). */

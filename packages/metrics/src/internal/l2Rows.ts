@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Each row divided by its L2 norm (ε = 1e-12 under the root keeps zero rows finite); differentiable. */
 export function l2Rows(x: tf.Tensor2D): tf.Tensor2D {

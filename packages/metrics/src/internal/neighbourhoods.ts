@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { forEachProductBlock } from '@scorekit/core';
 import type { ProductBlock } from '@scorekit/core';
 import { DistanceFilters } from './distanceFilters.js';

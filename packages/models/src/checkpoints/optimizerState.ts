@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { JsonValue } from '@scorekit/core';
-import type { Network } from '../Network.js';
+import type { CheckpointedModule } from '../Network.js';
 import type { OptimizerManifest } from './checkpointFormat.js';
 
 // tfjs's Adam keeps β₁ᵗ and β₂ᵗ in private variables updated by repeated multiplication; its setWeights
@@ -18,7 +18,7 @@ function className(optimizer: tf.Optimizer): string {
 /** Reads an optimizer's state with slot names rewritten from tfjs variable names to stable parameter names. */
 export async function captureOptimizer(
   optimizer: tf.Optimizer,
-  network: Network,
+  network: CheckpointedModule,
 ): Promise<{ tensors: tf.NamedTensorMap; owned: tf.Tensor[]; manifest: OptimizerManifest }> {
   const stableOf = new Map(network.variables.map((v) => [v.variable.name, v.name]));
   const weights = await optimizer.getWeights();
@@ -64,7 +64,7 @@ export async function captureOptimizer(
 /** Restores state captured by {@link captureOptimizer} into `optimizer`, which trains `network`. */
 export async function restoreOptimizer(
   optimizer: tf.Optimizer,
-  network: Network,
+  network: CheckpointedModule,
   manifest: OptimizerManifest,
   tensors: tf.NamedTensorMap,
   file: string,

@@ -1,15 +1,15 @@
 import nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadTensors } from '@scorekit/core/node';
 import type { ExponentialMovingAverage } from '../ExponentialMovingAverage.js';
-import type { Network } from '../Network.js';
+import type { CheckpointedModule } from '../Network.js';
 import { FILES } from './checkpointFormat.js';
 import { restoreOptimizer } from './optimizerState.js';
 import { CheckpointError, readCheckpoint, readManifest, type CheckpointInfo, type ReadCheckpointOptions } from './readCheckpoint.js';
 
 /** The objects a checkpoint is restored into; each must have the architecture/kind that was saved. */
 export interface RestoreTargets {
-  readonly network: Network;
+  readonly network: CheckpointedModule;
   readonly ema?: ExponentialMovingAverage;
   readonly optimizer?: tf.Optimizer;
 }

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import nodePath from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { type JsonValue, type Rng } from '@scorekit/core';
 import { ensureDir, saveTensors, writeFileAtomic } from '@scorekit/core/node';
 import type { ExponentialMovingAverage } from '../ExponentialMovingAverage.js';
-import type { Network } from '../Network.js';
+import type { CheckpointedModule } from '../Network.js';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
@@ -20,7 +20,7 @@ export interface CheckpointContents {
   /** Training step (optimizer updates so far). */
   readonly step: number;
   /** The network whose weights are saved; its resolved config is stored too. */
-  readonly network: Network;
+  readonly network: CheckpointedModule;
   /** The run's own configuration (any JSON), stored verbatim. */
   readonly config?: JsonValue;
   /** EMA of the weights: shadow weights and update count. */

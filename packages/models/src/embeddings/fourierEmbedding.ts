@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Gaussian Fourier features of a per-sample scalar c ([n]): [sin(2π c·wᵢ), cos(2π c·wᵢ)] for fixed random

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * The transformer/DDPM sinusoidal embedding of a per-sample scalar c ([n]) into [n, dim]: [sin(c·ωᵢ), cos(c·ωᵢ)]

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { silu } from '@scorekit/core';
 import { addPerChannel, conv2d, dense, groupNorm, nin, softmax } from './layers.js';
 import type { DenseParams, GroupNormParams } from './ParamBuilder.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ApplyOptions } from '../Network.js';
 
 /** Validates apply() inputs up front so a wrong shape is reported in our terms, not as a tfjs stack trace. */

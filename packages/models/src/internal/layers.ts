@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { exp, groupNorm as coreGroupNorm, type Rng } from '@scorekit/core';
 import type { DenseParams, GroupNormParams } from './ParamBuilder.js';
 

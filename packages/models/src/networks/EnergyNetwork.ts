@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import type { ApplyOptions, Network } from '../Network.js';
 import { Problems, asRecord, show } from '../internal/validate.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, silu } from '@scorekit/core';
 import type { ApplyOptions, Network } from '../Network.js';
 import type { NamedVariable } from '../NamedVariable.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ObjectiveBatch } from '../ObjectiveBatch.js';
 
 /** Unpacks and checks a batch: x float32 of rank ≥ 2 with n ≥ 1, labels (if any) of shape [n]. */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import type { ModelCallOptions } from '../DenoiserModel.js';
 import type { ScoreFunction } from '../ScoreFunction.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Reduction } from '../Reduction.js';
 
 /** Per-sample reduction of the squared residual r ([n, ...dims] → [n]): ½Σr² ('sum') or mean r² ('mean'). */

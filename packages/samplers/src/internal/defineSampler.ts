@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { SampleRequest, SampleResult, Sampler, StepInfo } from '../Sampler.js';
 import { SamplingRun } from './run.js';
 

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { SamplingRun } from './run.js';
 
 /** Where Langevin chains start: the SDE's prior, or uniform in a box. */

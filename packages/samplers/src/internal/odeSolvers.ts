@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Right-hand side dy/dt = F(t, y) of an ODE whose state is one tensor. */
 export type OdeRhs = (t: number, y: tf.Tensor) => tf.Tensor;

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { ScoreFn, Sde } from '@scorekit/sde';
 import { SamplingAbortedError } from '../SamplingAbortedError.js';
 import type { ProgressCallback } from '../Sampler.js';

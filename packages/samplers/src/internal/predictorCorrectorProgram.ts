@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { SamplerProgram } from './defineSampler.js';
 import type { SamplingRun } from './run.js';
 import type { SdeStep } from './sdeSteps.js';

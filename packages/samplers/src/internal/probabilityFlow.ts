@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ScoreFn, Sde } from '@scorekit/sde';
 import type { OdeRhs } from './odeSolvers.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { denoiserFromScore, type Denoiser, type Prediction, type ScoreFn, type Sde } from '@scorekit/sde';
 import type { SampleRequest, SampleResult, Trajectory } from '../Sampler.js';

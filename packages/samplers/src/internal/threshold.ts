@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { predictionFrom, tidyPrediction, type Prediction } from '@scorekit/sde';
 import type { X0Threshold } from '../Sampler.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ncsnSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler } from '../internal/defineSampler.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { karrasSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';

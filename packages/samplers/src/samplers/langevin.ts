@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Sampler } from '../Sampler.js';
 import { langevinStart, langevinTime, type LangevinInit } from '../internal/langevinInit.js';
 import { defineSampler } from '../internal/defineSampler.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 // Below |u| < 0.1 the Taylor series of 1 − eᵘ to u⁹ is exact to float32 (remainder |u|¹⁰/10! < 3e-17, relative
 // to |u| ≥ … 3e-16); above, 1 − eᵘ ≥ 0.095 and the direct difference loses at most 6e-8 absolute.

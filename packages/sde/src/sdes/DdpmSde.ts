@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { LinearSde } from '../LinearSde.js';
 import { oneMinusExp } from '../internal/oneMinusExp.js';
 import { SdeOptionReader, requireNumber } from '../internal/validate.js';

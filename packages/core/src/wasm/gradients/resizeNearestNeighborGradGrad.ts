@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * The gradient of `ResizeNearestNeighborGrad`, which tfjs does not define: the kernel is linear in dy and its

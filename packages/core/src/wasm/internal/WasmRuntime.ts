@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { hasRelaxedSimd } from './simdFeatures.js';
 import { gemmModuleBytes, type GemmExports } from './gemmModule.js';
 import { miscModuleBytes, type MiscExports } from './miscModule.js';

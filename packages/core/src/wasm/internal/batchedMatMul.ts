@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { gemm } from './gemm.js';
 import type { WasmRuntime } from './WasmRuntime.js';
 

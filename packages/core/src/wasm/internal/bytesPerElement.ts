@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /** Bytes per element of a dtype as tfjs-backend-wasm stores it (bool as one byte); 0 for strings. */
 export function bytesPerElement(dtype: tf.DataType): number {

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { convRowModuleBytes, filterGradModuleBytes, type ConvRowPlan, type FilterGradPlan } from './convModule.js';
 import type { WasmRuntime } from './WasmRuntime.js';
 import type { NativeKernels } from '../../native/nativeKernels.js';

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 export function requireFloat(t: tf.TensorInfo, what: string, kernel: string): void {
   if (t.dtype !== 'float32') throw new Error(`${kernel} on wasm: ${what} must be float32, got ${t.dtype}`);

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { convGeometry, directConv } from '../internal/conv.js';
 import { requireFloat, requireNhwc, requireRank4 } from '../internal/convAttrs.js';
 import { runtimeFor } from '../internal/WasmRuntime.js';

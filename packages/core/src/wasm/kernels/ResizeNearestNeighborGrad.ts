@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { runtimeFor } from '../internal/WasmRuntime.js';
 
 /** The source index of output position `i` in nearest-neighbour resizing, as tfjs's cpu backend computes it. */

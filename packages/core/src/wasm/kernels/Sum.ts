@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { runOriginal } from '../internal/originalKernels.js';
 import { runtimeFor } from '../internal/WasmRuntime.js';
 
