@@ -61,8 +61,11 @@ module.exports = {
   adam: binding !== null ? binding.adam : unavailable,
   conv: binding !== null ? binding.conv : unavailable,
   convFilterGrad: binding !== null ? binding.convFilterGrad : unavailable,
+  conv2d: binding !== null ? binding.conv2d : unavailable,
+  conv2dFilterGrad: binding !== null ? binding.conv2dFilterGrad : unavailable,
   silu: binding !== null ? binding.silu : unavailable,
   siluDerivative: binding !== null ? binding.siluDerivative : unavailable,
   groupNorm: binding !== null ? binding.groupNorm : unavailable,
   groupNormGrad: binding !== null ? binding.groupNormGrad : unavailable,
+  dropoutMask: binding !== null ? binding.dropoutMask : unavailable,
 };

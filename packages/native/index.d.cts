@@ -69,7 +69,7 @@ export declare function conv(
 ): void;
 /**
  * The filter gradient of {@link conv}: dw [kH·kW][inC][outC] (dense) = Σ over pixels of x · dy, with dy dense
- * [batch, outH, outW, outC]. x needs 8 readable floats past its end. Results do not depend on `threads`.
+ * [batch, outH, outW, outC]. Results do not depend on `threads`.
  */
 export declare function convFilterGrad(
   heap: ArrayBuffer,
@@ -78,6 +78,61 @@ export declare function convFilterGrad(
   paddedH: number,
   paddedW: number,
   inC: number,
+  dy: number,
+  kH: number,
+  kW: number,
+  dH: number,
+  dW: number,
+  sH: number,
+  sW: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  dw: number,
+  threads: number,
+): void;
+/**
+ * {@link conv} with implicit zero padding: x [batch, inH, inW, inC] as it is, read as zero at rows
+ * i·sH + kh·dH − padTop and columns j·sW + kw·dW − padLeft outside it (a negative padding crops), so no padded copy
+ * is needed; `bias` (byte offset of outC floats, 0 for none) is added to each finished sum, the same rounding as
+ * adding it afterwards. Otherwise the same filter packing, output strides and thread independence.
+ */
+export declare function conv2d(
+  heap: ArrayBuffer,
+  x: number,
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  padTop: number,
+  padLeft: number,
+  w: number,
+  bias: number,
+  kH: number,
+  kW: number,
+  dH: number,
+  dW: number,
+  sH: number,
+  sW: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  out: number,
+  outPixelStride: number,
+  outRowStride: number,
+  outImageStride: number,
+  threads: number,
+): void;
+/** The filter gradient of {@link conv2d} (x unpadded, zeros implicit), as {@link convFilterGrad} computes it. */
+export declare function conv2dFilterGrad(
+  heap: ArrayBuffer,
+  x: number,
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  padTop: number,
+  padLeft: number,
   dy: number,
   kH: number,
   kW: number,
@@ -156,4 +211,18 @@ export declare function groupNormGrad(
   groups: number,
   silu: number,
   threads: number,
+): void;
+/**
+ * Dropout's mask from @scorekit/core's Rng (xoshiro128**): `count` floats at byte offset `out`, each `scale` where
+ * the next draw (two 32-bit outputs made a 53-bit double, rounded to float32, as `Rng.uniformArray` stores it) is
+ * ≥ `rate`, else 0. `state` holds the generator's four words and advances in place exactly as the JavaScript
+ * generator would, so both paths give the same bits and leave the same state.
+ */
+export declare function dropoutMask(
+  heap: ArrayBuffer,
+  out: number,
+  count: number,
+  rate: number,
+  scale: number,
+  state: Int32Array | Uint32Array,
 ): void;

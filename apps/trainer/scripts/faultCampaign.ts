@@ -429,6 +429,37 @@ export function faultCases(): FaultCase[] {
     add({ name: `sample ${flag} '${v}'`, args: (ctx) => [...sample('--steps', '2', '--out', 's.npy')(ctx), flag!, v!], expect: refuse(2, flag === '--option' || flag === '--score' || flag === '--backend' ? v! : flag!.slice(2)), absent: ['s.npy'] });
   }
 
+  // Guidance and inpainting flags (the fixture mixture has one component, so class 0 is its only class).
+  for (const [name, extra, mentions] of [
+    ['--guidance-scale without --classifier', ['--guidance-scale', '2'], ['--guidance-scale', '--classifier']],
+    ['--guidance-scale -1', ['--classifier', 'analytic', '--class', '0', '--guidance-scale', '-1'], ['--guidance-scale', '≥ 0']],
+    ['--guidance-scale NaN', ['--classifier', 'analytic', '--class', '0', '--guidance-scale', 'NaN'], ['--guidance-scale', '≥ 0']],
+    ['--cfg-scale -0.5', ['--cfg-scale', '-0.5', '--class', '0'], ['--cfg-scale', '≥ 0']],
+    ['--classifier without --class', ['--classifier', 'analytic'], ['--class']],
+    ['--class 1 of one class', ['--classifier', 'analytic', '--class', '1'], ['--class', '0…0', '1 class']],
+    ['--class -1', ['--classifier', 'analytic', '--class', '-1'], ['--class', 'cycle']],
+    ['--classifier in a missing folder', ['--classifier', 'no-such-dir', '--class', '0'], ['--classifier', 'no-such-dir']],
+    ['--classifier and --cfg-scale', ['--classifier', 'analytic', '--cfg-scale', '1', '--class', '0'], ['--classifier', '--cfg-scale']],
+    ['--inpaint without --mask', ['--inpaint', 'k.npy'], ['--inpaint', '--mask']],
+    ['--inpaint of a missing file', ['--inpaint', 'none.npy', '--mask', 'none.npy'], ['--inpaint', 'none.npy']],
+    ['--mask of a text file', ['--inpaint', 'm.txt', '--mask', 'm.txt'], ['--inpaint', '.npy or .png']],
+  ] as const) {
+    add({ name: `sample ${name}`, args: sample('--steps', '2', '--out', 's.npy', ...extra), expect: refuse(2, ...mentions), absent: ['s.npy'] });
+  }
+  const interpolate = (...extra: string[]) => ({ fixtures }: CaseContext) => ['interpolate', '--score', `analytic:${fixtures.mixture}`, ...extra, ...B];
+  for (const [name, extra, mentions] of [
+    ['no ends', ['--out', 'i.npy'], ['--from', '--seeds']],
+    ['--from without --to', ['--from', '0,0', '--out', 'i.npy'], ['--from', '--to']],
+    ['--from of 3 numbers', ['--from', '0,0,0', '--to', '1,1', '--out', 'i.npy'], ['--from', '[3]', '[2]']],
+    ['--seeds 1', ['--seeds', '1', '--out', 'i.npy'], ['--seeds']],
+    ['--seeds -1,2', ['--seeds', '-1,2', '--out', 'i.npy'], ['--seeds']],
+    ['--count 1', ['--seeds', '1,2', '--count', '1', '--out', 'i.npy'], ['--count']],
+    ['--rtol 0', ['--seeds', '1,2', '--rtol', '0', '--out', 'i.npy'], ['--rtol']],
+    ['--out s.txt', ['--seeds', '1,2', '--out', 'i.txt'], ['--out']],
+  ] as const) {
+    add({ name: `interpolate ${name}`, args: interpolate(...extra), expect: refuse(2, ...mentions), absent: ['i.npy'] });
+  }
+
   // --- likelihood ---------------------------------------------------------------------------------------------------
   const npyCase = (name: string, write: (path: string) => Promise<void>, mentions: string[]) =>
     add({

@@ -14,6 +14,7 @@ import { registerLikelihoodCommand } from './commands/likelihood.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerTrainClassifierCommand } from './commands/trainClassifier.js';
 import { registerGalleryCommand } from './commands/gallery.js';
+import { registerInterpolateCommand } from './commands/interpolate.js';
 
 /**
  * Builds the `scorekit` commander program with every command registered. `runCli` parses and runs it; tests may
@@ -36,6 +37,7 @@ export function createProgram(options: { exitOverride?: boolean } = {}): Command
   registerEvalCommand(program);
   registerTrainClassifierCommand(program);
   registerGalleryCommand(program);
+  registerInterpolateCommand(program);
   return program;
 }
 

@@ -43,6 +43,12 @@ export interface TrainConfig {
   readonly objective: { readonly name: string; readonly [key: string]: unknown };
   /** Train a class-conditional model (labels from the data set; the network needs `numClasses`). */
   readonly conditional: boolean;
+  /**
+   * Conditional models: the probability that a training label is replaced by the null label (label dropout, Ho &
+   * Salimans 2021), so the model also learns the unconditional score that classifier-free guidance
+   * (`sample --cfg-scale`) needs; 0.1–0.2 there. Default 0 (none).
+   */
+  readonly labelDropout?: number;
   readonly steps: number;
   readonly batchSize: number;
   /** Adam learning rate after warm-up (score_sde default 2e-4). */
@@ -72,7 +78,7 @@ export interface TrainConfig {
 
 /** The keys a config may hold (anything else is reported as unknown). */
 export const TRAIN_CONFIG_KEYS = [
-  'dataset', 'network', 'scoreModel', 'sde', 'objective', 'conditional', 'steps', 'batchSize', 'lr', 'warmup',
+  'dataset', 'network', 'scoreModel', 'sde', 'objective', 'conditional', 'labelDropout', 'steps', 'batchSize', 'lr', 'warmup',
   'gradClip', 'emaDecay', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints', 'sampler',
   'sampleCount', 'trajectoryEvery',
 ] as const;
@@ -129,6 +135,8 @@ export function parseTrainConfig(input: unknown): Validation<TrainConfig> {
       createSampler(name, options);
     }),
     conditional: bool('conditional', raw.conditional),
+    // Optional, so that the configs of runs written before it existed still equal their resumed config.
+    ...(raw.labelDropout !== undefined ? { labelDropout: num('labelDropout', raw.labelDropout, (v) => v >= 0 && v <= 1, 'a probability in [0, 1]') } : {}),
     steps: int('steps', raw.steps, 1),
     batchSize: int('batchSize', raw.batchSize, 1),
     lr: positive('lr', raw.lr),
@@ -163,6 +171,9 @@ function crossChecks(c: Record<string, unknown>): Validation<TrainConfig> {
   const numClasses = (config.network as { numClasses?: unknown }).numClasses;
   if (config.conditional && !(typeof numClasses === 'number' && numClasses > 0)) {
     problems.push({ field: 'conditional', message: 'a conditional model needs network.numClasses (e.g. 10 for MNIST)' });
+  }
+  if ((config.labelDropout ?? 0) > 0 && !config.conditional) {
+    problems.push({ field: 'labelDropout', message: 'drops class labels: it needs "conditional": true' });
   }
   const toy = (TOY_DATASET_NAMES as readonly string[]).includes(config.dataset.name);
   if (toy && config.network.kind !== 'mlp') {

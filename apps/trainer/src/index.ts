@@ -25,3 +25,8 @@ export { clipByGlobalNorm } from './clipByGlobalNorm.js';
 export { setExitCode, takeExitCode } from './exitStatus.js';
 export { shardFromFlags, shardRange, sampleSeed, SHARD_INDEX_VARIABLE } from './shard.js';
 export type { Shard } from './shard.js';
+export { parseConditioningFlags, openConditioning } from './conditioning.js';
+export type { ConditioningFlags, ConditioningPlan, Conditioning, ConditionedRequest } from './conditioning.js';
+export { samplerFromFlags, samplerHelp, addSamplerFlags, optionFlag } from './samplerOptions.js';
+export { readPoints } from './pointArrays.js';
+export type { PointArray } from './pointArrays.js';

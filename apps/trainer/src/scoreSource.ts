@@ -4,8 +4,9 @@ import * as nodePath from 'node:path';
 import { GaussianMixture } from '@scorekit/data';
 import { ExponentialMovingAverage } from '@scorekit/models';
 import { readCheckpoint, restoreCheckpoint } from '@scorekit/models/node';
-import { SDE_NAMES, createSde } from '@scorekit/sde';
-import type { ScoreFn, Sde } from '@scorekit/sde';
+import { conditionalMixtureDenoiser } from '@scorekit/guidance';
+import { SDE_NAMES, createSde, denoiserFromScore, scoreOf } from '@scorekit/sde';
+import type { Denoiser, ScoreFn, Sde } from '@scorekit/sde';
 import type { TrainConfig } from './config.js';
 import { knownDensity } from './knownDensity.js';
 import { mixtureDensity } from './png.js';
@@ -23,9 +24,16 @@ export interface RunSamplerConfig {
 
 export interface ScoreSource {
   readonly score: ScoreFn;
-  /** Classes of a class-conditional checkpoint (0 otherwise). */
+  /** The model as a denoiser (what samplers and guidance take): unconditional, or without labels. */
+  readonly denoiser: Denoiser;
+  /**
+   * Classes of a class-conditional model (0 otherwise): a checkpoint trained with `conditional: true`, or an
+   * analytic mixture, whose classes are its components.
+   */
   readonly numClasses: number;
-  /** The score for fixed per-sample class labels (int32 [n]); class-conditional checkpoints only. */
+  /** The class-conditional denoiser (labels in its call options; label numClasses = no class), where numClasses > 0. */
+  readonly conditional?: Denoiser;
+  /** The score for fixed per-sample class labels (int32 [n]); class-conditional sources only. */
   scoreFor(labels: tf.Tensor): ScoreFn;
   readonly sde: Sde;
   /** Shape of one data point ([2], [28, 28, 1], …). */
@@ -85,13 +93,16 @@ async function openAnalytic(spec: string, sdeName: string): Promise<ScoreSource>
     throw new CliError(`Unknown --sde '${sdeName}'. Allowed: ${SDE_NAMES.join(', ')}`);
   }
   const sde = createSde({ name: sdeName });
+  const score = mixture.scoreFn(sde);
+  // The mixture's components are its classes: label k is component k's exact score, label K the whole mixture's.
+  const conditional = conditionalMixtureDenoiser(mixture, sde);
   return {
-    score: mixture.scoreFn(sde),
+    score,
+    denoiser: denoiserFromScore(sde, score),
+    conditional,
     density: mixtureDensity(mixture),
-    numClasses: 0,
-    scoreFor: () => {
-      throw new CliError('--label needs a class-conditional checkpoint; an analytic mixture has no classes');
-    },
+    numClasses: mixture.weights.length,
+    scoreFor: (labels) => scoreOf(conditional, { labels }),
     sde,
     pointShape: [mixture.dim],
     mixture,
@@ -138,6 +149,8 @@ async function openCheckpoint(path: string, flags: ScoreSourceFlags): Promise<Sc
   const numClasses = config.conditional ? Number(config.network.numClasses ?? 0) : 0;
   return {
     score: built.scoreFn(),
+    denoiser: built.model,
+    ...(numClasses > 0 ? { conditional: built.model } : {}),
     numClasses,
     scoreFor: (labels) => built.scoreFn(labels),
     sde: built.sde,

@@ -6,7 +6,7 @@ import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import type { JsonValue } from '@scorekit/core';
 import { ExponentialMovingAverage, resolveNetworkConfig } from '@scorekit/models';
 import { listCheckpoints, readCheckpoint, restoreCheckpoint, saveCheckpoint } from '@scorekit/models/node';
-import { createObjective } from '@scorekit/objectives';
+import { createObjective, dropLabels } from '@scorekit/objectives';
 import type { Objective } from '@scorekit/objectives';
 import { createSampler } from '@scorekit/samplers';
 import type { TrainConfig } from './config.js';
@@ -24,6 +24,7 @@ import { clipByGlobalNorm } from './clipByGlobalNorm.js';
 import { acquireRunLock } from './runLock.js';
 import { describeFsError } from './outputPath.js';
 import { streamSeed } from './seeds.js';
+import { sampleSeed } from './shard.js';
 
 /** Options of {@link trainModel}. */
 export interface TrainModelOptions {
@@ -65,6 +66,7 @@ export interface TrainSummary {
 const DATA_STREAM = 1;
 const NOISE_STREAM = 2;
 const SAMPLE_STREAM = 3;
+const LABEL_DROPOUT_STREAM = 4;
 
 /**
  * Trains a score model as a config says, writing a run folder: config, metrics log, periodic samples (+ PNG),
@@ -214,7 +216,13 @@ async function trainLoop(state: LoopState): Promise<TrainSummary> {
       const lr = lrAt(step);
       setLr(lr);
       const { loss, gradNorm } = tf.tidy(() => {
-        const batch = data.next(config.batchSize, dataRng, config.conditional, step);
+        const drawn = data.next(config.batchSize, dataRng, config.conditional, step);
+        // Label dropout draws from a generator of its own per step (a hash of seed and step), so a resumed run drops
+        // the same labels without a third saved RNG state, and runs without it keep their noise stream.
+        const batch =
+          drawn.labels != null && (config.labelDropout ?? 0) > 0
+            ? { x: drawn.x, labels: dropLabels(drawn.labels, { probability: config.labelDropout!, nullLabel: Number(config.network.numClasses) }, new Rng(sampleSeed(streamSeed(config.seed, LABEL_DROPOUT_STREAM), step))) }
+            : drawn;
         const { value, grads } = tf.variableGrads(() => lossOf(batch), trainable);
         const { grads: applied, norm } = clipByGlobalNorm(grads, config.gradClip);
         // applyGradients takes a name → tensor map at run time; its type says Variable.

@@ -12,6 +12,8 @@ export interface TrainingData {
   readonly pointShape: readonly number[];
   /** Number of classes when the data has labels (0 otherwise). */
   readonly numClasses: number;
+  /** How many points a finite data set holds (images); undefined for the endless 2D streams. */
+  readonly size?: number;
   /** Whether this is 2D data (scatter plots) rather than images (grids). */
   readonly is2d: boolean;
   /**
@@ -59,6 +61,7 @@ export async function openTrainingData(config: DatasetConfig, shuffleSeed: numbe
     pointShape: [h, w, c],
     count,
     numClasses: images.classNames?.length ?? 0,
+    size: count,
     is2d: false,
     description: `${images.source}: ${count} images ${h}×${w}×${c}`,
     next: (n, _rng, withLabels, step) => {

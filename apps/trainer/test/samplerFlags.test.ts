@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadNpy } from '@scorekit/core/node';
 import { SAMPLER_NAMES, samplerOptionSpec } from '@scorekit/samplers';
 import { optionFlag, samplerFromFlags } from '../src/samplerOptions.js';
 import { cli } from './cliHarness.js';
@@ -40,6 +41,19 @@ describe('sampler flags derived from the samplers’ option specs', () => {
     expect(pc.options).toMatchObject({ snr: 0.2, correctorSteps: 2, predictor: 'euler-maruyama', steps: 30 });
     const ld = samplerFromFlags({ sampler: 'annealed-langevin', option: ['steps-per-level=3', 'stepSize=1e-4'] });
     expect(ld.options).toMatchObject({ stepsPerLevel: 3, stepSize: 1e-4 });
+  });
+
+  it('generated flags reach the sampler through the command line (--init, --t, --step-size, --steps)', async () => {
+    const out = nodePath.join(dir, 'langevin.npy');
+    // One Langevin step of size 1e-8 from uniform[5, 6]²: the samples stay in that square (moved by ≲ 1e-4), where
+    // the default start (the prior) would put them around 0.
+    const r = await cli('sample', '--score', `analytic:${mixture}`, '--sampler', 'langevin', '--init', 'uniform:5,6', '--t', '0.01', '--step-size', '1e-8', '--steps', '1', '--n', '20', '--out', out, '--backend', 'cpu');
+    expect(r.code, r.stderr).toBe(0);
+    const x = (await loadNpy(out)).data as Float32Array;
+    for (const v of x) {
+      expect(v).toBeGreaterThan(5 - 1e-3);
+      expect(v).toBeLessThan(6 + 1e-3);
+    }
   });
 
   it('reports every bad flag at once, each with what is allowed, before anything is read or written', async () => {

@@ -41,7 +41,7 @@ describeOnBackends(
       expect((await loadNpy(out)).shape).toEqual([2, 28, 28, 1]);
       const bad = await cli('sample', '--checkpoint', dir, '--label', '10', '--n', '2', '--out', out, '--backend', 'cpu');
       expect(bad.code).toBe(2);
-      expect(bad.stderr).toContain("--label must be 'cycle' or a class 0…9, got '10'");
+      expect(bad.stderr).toContain("--label must be 'cycle' or a class 0…9 (the checkpoint has 10 classes), got '10'");
 
       // likelihood of 8-bit digits: dequantised, so bits/dim = −log p / (784 ln 2) + 7 (score_sde's offset for
       // data in [−1, 1]); without dequantisation the density is continuous and the offset is 0.

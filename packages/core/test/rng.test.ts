@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeOnBackends } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/index.js';
+import { Rng, setNativeKernels } from '../src/index.js';
+import { resetNativeKernels } from '../src/native/nativeKernels.js';
 
 describe('Rng', () => {
   it('is deterministic for a seed and differs across seeds', () => {
@@ -123,5 +124,43 @@ describeOnBackends('Rng tensors', () => {
     expect(vals.every((v) => v === 1 || v === -1)).toBe(true);
     expect(Math.abs(tf.sum(r).dataSync()[0])).toBeLessThan(5 * Math.sqrt(1000));
     tf.dispose([t, r]);
+  });
+});
+
+// Dropout's mask must be the same bits on every path (training stays reproducible and resumable): the JavaScript
+// draws and @scorekit/native's on wasm, both against the mask written out from uniformArray's draws.
+describe('Rng.dropoutMask', () => {
+  const expectedMask = (from: Rng, n: number, rate: number): Float32Array => {
+    const u = from.uniformArray(n);
+    return u.map((v) => (v >= rate ? 1 / (1 - rate) : 0));
+  };
+
+  for (const native of [false, true]) {
+    it(`is uniformArray's draws thresholded, leaving the same state (wasm, native kernels ${native ? 'on' : 'off'})`, async () => {
+      await tf.setBackend('wasm');
+      setNativeKernels(native);
+      try {
+        const rng = new Rng(5);
+        rng.nextUint32(); // an arbitrary position in the stream
+        const reference = Rng.fromState(rng.state());
+        const before = tf.memory().numTensors;
+        const mask = rng.dropoutMask([3, 7, 5, 11], 0.1);
+        expect(Array.from(mask.dataSync())).toEqual(Array.from(expectedMask(reference, 3 * 7 * 5 * 11, 0.1)));
+        expect(mask.shape).toEqual([3, 7, 5, 11]);
+        expect(rng.state()).toEqual(reference.state());
+        mask.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+      } finally {
+        resetNativeKernels();
+      }
+    });
+  }
+
+  it('rejects a rate outside [0, 1) before drawing', () => {
+    const rng = new Rng(1);
+    const state = rng.state();
+    expect(() => rng.dropoutMask([4], 1)).toThrow(/rate must be a number in \[0, 1\), got 1/);
+    expect(() => rng.dropoutMask([4], -0.5)).toThrow(/rate must be a number in \[0, 1\)/);
+    expect(rng.state()).toEqual(state);
   });
 });

@@ -178,6 +178,26 @@ for (const code of ['WebAssembly', 'native'] as const) {
       });
     }
 
+    for (const [label, xs, fs, s] of [
+      ['3×3 same, 32 → 19 channels, stride 1', [2, 9, 7, 32], [3, 3, 32, 19], 1],
+      ['3×3 same, stride 2, one output channel', [2, 8, 8, 5], [3, 3, 5, 1], 2],
+    ] as const) {
+      it(`fused conv2d with a bias (${label}): the same bits as conv2d then add on wasm, and cpu's values and gradients`, async () => {
+        const x = rand([...xs]);
+        const w = rand([...fs], 1 / Math.sqrt(fs[0] * fs[1] * fs[2]));
+        const b = rand([fs[3]]);
+        const fused = (a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) =>
+          tf.fused.conv2d({ x: a as tf.Tensor4D, filter: f as tf.Tensor4D, strides: s, pad: 'same', bias: c });
+        const plain = (a: tf.Tensor, f: tf.Tensor, c: tf.Tensor) => tf.add(tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, s, 'same'), c);
+        const [one] = await runOn('wasm', [x, w, b], fused);
+        const [two] = await runOn('wasm', [x, w, b], plain);
+        expect(Array.from(one.values)).toEqual(Array.from(two.values));
+        // as the plain convolution above: sums of ≤ 9·32 terms of size ≲ 1, gradients over ≤ 128 pixels more
+        await expectSameOnWasmAndCpu([x, w, b], fused, 1e-5);
+        await expectSameOnWasmAndCpu([x, w, b], gradsOf(fused), 2e-4);
+      });
+    }
+
     it('conv2dTranspose (Conv2DBackpropInput used forward)', async () => {
       const dy = rand([2, 5, 6, 7]);
       const w = rand([3, 3, 4, 7]);

@@ -12,6 +12,7 @@
 #include "conv.h"
 #include "gemm.h"
 #include "groupNorm.h"
+#include "random.h"
 
 namespace {
 
@@ -53,10 +54,21 @@ bool readCall(napi_env env, napi_callback_info info, const char* fn, const std::
   return true;
 }
 
-// n integer arguments (see `integer`) named by `names`.
-bool integers(napi_env env, const napi_value* args, const char* fn, const char* const* names, int n, int64_t* out) {
-  for (int i = 0; i < n; i++)
-    if (!integer(env, args[i], fn, names[i], out[i])) return false;
+// n integer arguments (see `integer`) named by `names`; those at `signedFrom` ≤ i < `signedTo` may be negative
+// (above −2^40: implicit paddings, where a negative one crops).
+bool integers(napi_env env, const napi_value* args, const char* fn, const char* const* names, int n, int64_t* out,
+              int signedFrom = -1, int signedTo = -1) {
+  for (int i = 0; i < n; i++) {
+    if (i >= signedFrom && i < signedTo) {
+      double x;
+      if (napi_get_value_double(env, args[i], &x) != napi_ok || !std::isfinite(x) || x != std::floor(x) ||
+          std::fabs(x) >= 1099511627776.0)
+        return throwError(env, std::string(fn) + ": " + names[i] + " must be an integer");
+      out[i] = static_cast<int64_t>(x);
+    } else if (!integer(env, args[i], fn, names[i], out[i])) {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -137,18 +149,48 @@ bool belowLimit(napi_env env, const char* fn, const char* const* names, const in
   return true;
 }
 
-// Strides and dilations of at least 1, and (for a non-empty output) taps that stay inside the padded input.
-bool validConvGeometry(napi_env env, const char* fn, const scorekit::ConvShape& s, bool nonEmpty) {
+// Strides and dilations of at least 1, and (when `inside`, for a non-empty output) taps that stay inside the input:
+// the older entry points take an already padded input and read no zeros of their own.
+bool validConvGeometry(napi_env env, const char* fn, const scorekit::ConvShape& s, bool nonEmpty, bool inside) {
   if (s.sH < 1 || s.sW < 1 || s.dH < 1 || s.dW < 1)
     return throwError(env, std::string(fn) + ": strides and dilations must be at least 1", true);
-  if (nonEmpty && (s.kH < 1 || s.kW < 1 || (s.outH - 1) * s.sH + (s.kH - 1) * s.dH >= s.paddedH ||
-                   (s.outW - 1) * s.sW + (s.kW - 1) * s.dW >= s.paddedW))
+  if (nonEmpty && (s.kH < 1 || s.kW < 1))
+    return throwError(env, std::string(fn) + ": the filter must have at least one tap", true);
+  if (nonEmpty && inside &&
+      ((s.outH - 1) * s.sH + (s.kH - 1) * s.dH >= s.inH || (s.outW - 1) * s.sW + (s.kW - 1) * s.dW >= s.inW))
     return throwError(env, std::string(fn) + ": the output and taps reach past the padded input", true);
   return true;
 }
 
+// The convolution's operands inside the heap (x, the packed filter and the strided output), else a RangeError.
+bool convRanges(napi_env env, const char* fn, const scorekit::ConvShape& s, int64_t x, int64_t w, int64_t out,
+                int64_t len) {
+  if (x % 4 != 0 || w % 4 != 0 || out % 4 != 0)
+    return throwError(env, std::string(fn) + ": x, w and out must be multiples of 4 bytes", true);
+  if (s.batch * s.outH * s.outW * s.outC == 0) return true;
+  if (s.inC < 1) return throwError(env, std::string(fn) + ": the input has no channels", true);
+  const int64_t panels = (s.outC + 15) / 16;
+  const int64_t outEnd =
+      out + ((s.batch - 1) * s.outImageStride + (s.outH - 1) * s.outRowStride + (s.outW - 1) * s.outPixelStride + s.outC) * 4;
+  if (x + s.batch * s.inH * s.inW * s.inC * 4 > len || w + panels * s.kH * s.kW * s.inC * 16 * 4 > len || outEnd > len)
+    return throwError(env, std::string(fn) + ": an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
+  return true;
+}
+
+// The filter gradient's operands inside the heap, else a RangeError.
+bool filterGradRanges(napi_env env, const char* fn, const scorekit::ConvShape& s, int64_t x, int64_t dy, int64_t dw,
+                      int64_t len) {
+  if (x % 4 != 0 || dy % 4 != 0 || dw % 4 != 0)
+    return throwError(env, std::string(fn) + ": x, dy and dw must be multiples of 4 bytes", true);
+  const int64_t pixels = s.batch * s.outH * s.outW;
+  if ((pixels > 0 && x + s.batch * s.inH * s.inW * s.inC * 4 > len) || dy + pixels * s.outC * 4 > len ||
+      dw + s.kH * s.kW * s.inC * s.outC * 4 > len)
+    return throwError(env, std::string(fn) + ": an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
+  return true;
+}
+
 // conv(heap, x, batch, paddedH, paddedW, inC, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, outPixelStride,
-// outRowStride, outImageStride, threads): see conv.h; offsets in bytes, output strides in floats.
+// outRowStride, outImageStride, threads): an already zero-padded input (the first API; conv2d pads implicitly).
 napi_value Conv(napi_env env, napi_callback_info info) {
   napi_value argv[21];
   uint8_t* heap = nullptr;
@@ -163,38 +205,52 @@ napi_value Conv(napi_env env, napi_callback_info info) {
                                 "outC", "out", "outPixelStride", "outRowStride", "outImageStride", "threads"};
   int64_t v[20];
   if (!integers(env, argv + 1, "conv", names, 20, v)) return nullptr;
-  const int64_t x = v[0], w = v[5], out = v[15];
-  scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
-                        v[16], v[17], v[18]};
-  const int64_t threads = v[19];
   if (!belowLimit(env, "conv", names, v, 19)) return nullptr;
-  if (x % 4 != 0 || w % 4 != 0 || out % 4 != 0) {
-    throwError(env, "conv: x, w and out must be multiples of 4 bytes", true);
+  const int64_t x = v[0], w = v[5], out = v[15];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], 0, 0, v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14],
+                              v[16], v[17], v[18]};
+  const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
+  if (!validConvGeometry(env, "conv", s, !empty, true) || !convRanges(env, "conv", s, x, w, out, len)) return nullptr;
+  scorekit::conv(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + w),
+                 reinterpret_cast<float*>(heap + out), threadCount(v[19]));
+  return nullptr;
+}
+
+// conv2d(heap, x, batch, inH, inW, inC, padTop, padLeft, w, bias, kH, kW, dH, dW, sH, sW, outH, outW, outC, out,
+// outPixelStride, outRowStride, outImageStride, threads): see conv.h; x unpadded (zeros outside it are implicit);
+// bias the byte offset of outC floats, or 0 for none.
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  napi_value argv[24];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "conv2d",
+                "conv2d(heap, x, batch, inH, inW, inC, padTop, padLeft, w, bias, kH, kW, dH, dW, sH, sW, outH, outW, "
+                "outC, out, outPixelStride, outRowStride, outImageStride, threads)",
+                24, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"x",  "batch", "inH", "inW", "inC", "padTop", "padLeft", "w", "bias", "kH", "kW",
+                                "dH", "dW", "sH", "sW", "outH", "outW", "outC", "out", "outPixelStride",
+                                "outRowStride", "outImageStride", "threads"};
+  int64_t v[23];
+  if (!integers(env, argv + 1, "conv2d", names, 23, v, 5, 7)) return nullptr;
+  if (!belowLimit(env, "conv2d", names, v, 22)) return nullptr;
+  const int64_t x = v[0], w = v[7], bias = v[8], out = v[18];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[5], v[6], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16],
+                              v[17], v[19], v[20], v[21]};
+  const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
+  if (!validConvGeometry(env, "conv2d", s, !empty, false) || !convRanges(env, "conv2d", s, x, w, out, len)) return nullptr;
+  if (bias % 4 != 0 || bias + 4 * s.outC > len) {
+    throwError(env, "conv2d: bias must be a multiple of 4 bytes with its outC floats inside the heap", true);
     return nullptr;
   }
-  const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
-  if (!validConvGeometry(env, "conv", s, !empty)) return nullptr;
-  if (!empty) {
-    if (s.inC < 1) {
-      throwError(env, "conv: the output and taps reach past the padded input", true);
-      return nullptr;
-    }
-    const int64_t panels = (s.outC + 15) / 16;
-    const int64_t outEnd =
-        out + ((s.batch - 1) * s.outImageStride + (s.outH - 1) * s.outRowStride + (s.outW - 1) * s.outPixelStride + s.outC) * 4;
-    if (x + s.batch * s.paddedH * s.paddedW * s.inC * 4 > len || w + panels * s.kH * s.kW * s.inC * 16 * 4 > len ||
-        outEnd > len) {
-      throwError(env, "conv: an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
-      return nullptr;
-    }
-  }
   scorekit::conv(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + w),
-                 reinterpret_cast<float*>(heap + out), threadCount(threads));
+                 reinterpret_cast<float*>(heap + out), threadCount(v[22]),
+                 bias != 0 ? reinterpret_cast<const float*>(heap + bias) : nullptr);
   return nullptr;
 }
 
 // convFilterGrad(heap, x, batch, paddedH, paddedW, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw, threads):
-// see conv.h; offsets in bytes; x needs 8 readable floats past its end.
+// an already zero-padded input (the first API; conv2dFilterGrad pads implicitly).
 napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
   napi_value argv[18];
   uint8_t* heap = nullptr;
@@ -209,23 +265,41 @@ napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
   int64_t v[17];
   if (!integers(env, argv + 1, "convFilterGrad", names, 17, v)) return nullptr;
   if (!belowLimit(env, "convFilterGrad", names, v, 16)) return nullptr;
-  const int64_t x = v[0], dy = v[5], dw = v[15], threads = v[16];
-  scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], 0, 0, 0};
-  if (x % 4 != 0 || dy % 4 != 0 || dw % 4 != 0) {
-    throwError(env, "convFilterGrad: x, dy and dw must be multiples of 4 bytes", true);
-    return nullptr;
-  }
+  const int64_t x = v[0], dy = v[5], dw = v[15];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], 0, 0, v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], 0, 0, 0};
   const int64_t pixels = s.batch * s.outH * s.outW;
-  if (!validConvGeometry(env, "convFilterGrad", s, pixels > 0)) return nullptr;
-  if ((pixels > 0 && x + (s.batch * s.paddedH * s.paddedW * s.inC + 8) * 4 > len) || dy + pixels * s.outC * 4 > len ||
-      dw + s.kH * s.kW * s.inC * s.outC * 4 > len) {
-    throwError(env, "convFilterGrad: an operand reaches past the end of the heap (" + std::to_string(len) + " bytes)",
-               true);
+  if (!validConvGeometry(env, "convFilterGrad", s, pixels > 0, true) ||
+      !filterGradRanges(env, "convFilterGrad", s, x, dy, dw, len))
     return nullptr;
-  }
   scorekit::convFilterGrad(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + dy),
-                           reinterpret_cast<float*>(heap + dw),
-                           threadCount(threads));
+                           reinterpret_cast<float*>(heap + dw), threadCount(v[16]));
+  return nullptr;
+}
+
+// conv2dFilterGrad(heap, x, batch, inH, inW, inC, padTop, padLeft, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw,
+// threads): see conv.h; x unpadded.
+napi_value Conv2dFilterGrad(napi_env env, napi_callback_info info) {
+  napi_value argv[20];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "conv2dFilterGrad",
+                "conv2dFilterGrad(heap, x, batch, inH, inW, inC, padTop, padLeft, dy, kH, kW, dH, dW, sH, sW, outH, "
+                "outW, outC, dw, threads)",
+                20, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"x", "batch", "inH", "inW", "inC", "padTop", "padLeft", "dy", "kH", "kW", "dH",
+                                "dW", "sH", "sW", "outH", "outW", "outC", "dw", "threads"};
+  int64_t v[19];
+  if (!integers(env, argv + 1, "conv2dFilterGrad", names, 19, v, 5, 7)) return nullptr;
+  if (!belowLimit(env, "conv2dFilterGrad", names, v, 18)) return nullptr;
+  const int64_t x = v[0], dy = v[7], dw = v[17];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[5], v[6], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], 0, 0, 0};
+  const int64_t pixels = s.batch * s.outH * s.outW;
+  if (!validConvGeometry(env, "conv2dFilterGrad", s, pixels > 0, false) ||
+      !filterGradRanges(env, "conv2dFilterGrad", s, x, dy, dw, len))
+    return nullptr;
+  scorekit::convFilterGrad(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + dy),
+                           reinterpret_cast<float*>(heap + dw), threadCount(v[18]));
   return nullptr;
 }
 
@@ -348,6 +422,43 @@ napi_value GroupNormGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// dropoutMask(heap, out, count, rate, scale, state): count floats at byte offset `out`; `state` an Int32Array or
+// Uint32Array of the generator's four words, advanced in place.
+napi_value DropoutMask(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "dropoutMask", "dropoutMask(heap, out, count, rate, scale, state)", 6, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"out", "count"};
+  int64_t v[2];
+  if (!integers(env, argv + 1, "dropoutMask", names, 2, v)) return nullptr;
+  double rate, scale;
+  if (napi_get_value_double(env, argv[3], &rate) != napi_ok || !(rate >= 0 && rate < 1) ||
+      napi_get_value_double(env, argv[4], &scale) != napi_ok || !std::isfinite(scale)) {
+    throwError(env, "dropoutMask: rate must be a number in [0, 1) and scale a finite number");
+    return nullptr;
+  }
+  bool isTyped = false;
+  napi_is_typedarray(env, argv[5], &isTyped);
+  napi_typedarray_type type;
+  size_t words = 0;
+  void* data = nullptr;
+  if (!isTyped || napi_get_typedarray_info(env, argv[5], &type, &words, &data, nullptr, nullptr) != napi_ok ||
+      (type != napi_int32_array && type != napi_uint32_array) || words != 4) {
+    throwError(env, "dropoutMask: state must be an Int32Array or Uint32Array of 4 words");
+    return nullptr;
+  }
+  const int64_t out = v[0], count = v[1];
+  if (out % 4 != 0 || count >= (int64_t{1} << 40) || out + 4 * count > len) {
+    throwError(env, "dropoutMask: out must be a multiple of 4 bytes and the mask inside the heap (" + std::to_string(len) + " bytes)", true);
+    return nullptr;
+  }
+  scorekit::dropoutMask(static_cast<uint32_t*>(data), reinterpret_cast<float*>(heap + out), count, rate,
+                        static_cast<float>(scale));
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -370,11 +481,19 @@ NAPI_MODULE_INIT() {
   napi_value filterGrad;
   napi_create_function(env, "convFilterGrad", NAPI_AUTO_LENGTH, ConvFilterGrad, nullptr, &filterGrad);
   napi_set_named_property(env, exports, "convFilterGrad", filterGrad);
+  napi_value conv2d, conv2dFilterGrad;
+  napi_create_function(env, "conv2d", NAPI_AUTO_LENGTH, Conv2d, nullptr, &conv2d);
+  napi_create_function(env, "conv2dFilterGrad", NAPI_AUTO_LENGTH, Conv2dFilterGrad, nullptr, &conv2dFilterGrad);
+  napi_set_named_property(env, exports, "conv2d", conv2d);
+  napi_set_named_property(env, exports, "conv2dFilterGrad", conv2dFilterGrad);
   napi_set_named_property(env, exports, "siluDerivative", siluDerivative);
   napi_value groupNorm, groupNormGrad;
   napi_create_function(env, "groupNorm", NAPI_AUTO_LENGTH, GroupNorm, nullptr, &groupNorm);
   napi_create_function(env, "groupNormGrad", NAPI_AUTO_LENGTH, GroupNormGrad, nullptr, &groupNormGrad);
   napi_set_named_property(env, exports, "groupNorm", groupNorm);
   napi_set_named_property(env, exports, "groupNormGrad", groupNormGrad);
+  napi_value dropoutMask;
+  napi_create_function(env, "dropoutMask", NAPI_AUTO_LENGTH, DropoutMask, nullptr, &dropoutMask);
+  napi_set_named_property(env, exports, "dropoutMask", dropoutMask);
   return exports;
 }

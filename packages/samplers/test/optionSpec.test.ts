@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLER_NAMES, createSampler, registerPredictor, samplerOptionSpec } from '../src/index.js';
+import { noneStep } from '../src/internal/sdeSteps.js';
 
 // A valid value of each kind, to check that what the spec allows is what createSampler accepts.
 const validValue = (kind: string, values?: readonly string[]): unknown =>
@@ -35,7 +36,7 @@ describe('samplerOptionSpec', () => {
   });
 
   it("follows the PC sampler's registered predictors", () => {
-    registerPredictor('spec-test-predictor', () => ({ evaluations: 0, step: (x: unknown) => ({ x, mean: x }) }) as never);
+    registerPredictor('spec-test-predictor', () => noneStep);
     const predictor = samplerOptionSpec('pc').find((o) => o.name === 'predictor')!;
     expect(predictor.values).toContain('spec-test-predictor');
     expect(predictor.allowed).toContain("'spec-test-predictor'");

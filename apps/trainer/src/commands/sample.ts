@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as nodePath from 'node:path';
 import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import { useBackend } from '../backend.js';
@@ -18,13 +18,18 @@ import { shardFromFlags, shardRange } from '../shard.js';
 import { sampleByIndex } from './sampleShard.js';
 import { energyRunOf, runEnergySample } from './sampleEnergy.js';
 import * as fs from 'node:fs/promises';
+import { Rng } from '@scorekit/core';
+import type { Denoiser } from '@scorekit/sde';
+import { openConditioning, parseConditioningFlags } from '../conditioning.js';
+import type { ConditioningFlags } from '../conditioning.js';
+import { sampleSeed } from '../shard.js';
+import { streamSeed } from '../seeds.js';
 
-interface SampleFlags extends ScoreSourceFlags {
+interface SampleFlags extends ScoreSourceFlags, ConditioningFlags {
   readonly n: string;
   readonly seed: string;
   readonly out?: string[] | string;
   readonly trajectory?: string;
-  readonly label?: string;
   readonly backend?: string;
   readonly shard?: string;
   readonly shards?: string;
@@ -52,7 +57,13 @@ export function registerSampleCommand(program: Command): void {
     .option('--n <n>', 'number of samples', '64')
     .option('--seed <n>', 'seed', '0')
     .option('--out <files...>', 'output: .npy (samples), .png (grid / scatter), or one of each (the same draw)')
-    .option('--label <k|cycle>', 'class-conditional checkpoints: every sample of class k, or classes 0, 1, … in turn')
+    .option('--class <k|cycle>', 'class of every sample (k), or classes 0, 1, … in turn (cycle): for --classifier, --cfg-scale, or alone on a class-conditional model')
+    .option('--label <k|cycle>', 'older name of --class')
+    .option('--classifier <dir|analytic>', "classifier guidance: a folder of 'train-classifier --noisy', or analytic (the exact component classifier of --score analytic:)")
+    .option('--guidance-scale <w>', 'classifier guidance scale w ≥ 0: score + w·∇ log p(y | x) (default 1, score_sde’s)')
+    .option('--cfg-scale <w>', 'classifier-free guidance scale w ≥ 0: (1 + w)·s(x, y) − w·s(x) (diffusers’ guidance_scale = 1 + w)')
+    .option('--inpaint <values.npy|png>', 'inpainting: the known values (one sample, or n of them); needs --mask')
+    .option('--mask <mask.npy|png>', 'inpainting mask: 1 (white) = known, 0 (black) = fill in; one sample’s shape or n of them')
     .option('--x0-threshold <none|clip|dynamic>', 'x̂₀ clipping to [−1, 1] (diffusers clip_sample) or dynamic thresholding (Imagen); default none (measured: clipping made the mnist preset samples worse)')
     .option('--trajectory <every=k>', 'also save the trajectory every k steps (<out>.trajectory.npy + index)')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
@@ -111,11 +122,13 @@ async function runSample(flags: SampleFlags): Promise<void> {
   if (threshold != null && !['none', 'clip', 'dynamic'].includes(threshold)) {
     throw new CliError(`--x0-threshold must be none, clip or dynamic, got '${threshold}'`);
   }
+  const plan = parseConditioningFlags(flags);
   // Named samplers are checked before anything is loaded; without --sampler a checkpoint's own run sampler is used.
   if (flags.sampler != null || flags.checkpoint == null) samplerFromFlags(flags);
   for (const file of [outputs.npy, outputs.png]) if (file != null) await checkOutputFile(file, '--out');
   await useBackend(flags.backend);
   const source = await openScoreSource(flags);
+  let disposeConditioning = (): void => undefined;
   try {
     checkSampleSize(n, source.pointShape, flags.steps);
     const sampler = samplerFromFlags(flags, source.runSampler);
@@ -123,37 +136,43 @@ async function runSample(flags: SampleFlags): Promise<void> {
     if (outputs.png != null && !is2d && !source.images) {
       throw new CliError(`--out ${outputs.png}: PNG output needs 2D points or images; these are ${source.pointShape.join('×')} — use .npy`);
     }
-    const labels = labelTensor(flags.label, n, source.numClasses);
+    // Classes, classifiers and inpainting files are loaded and checked against the model before any sampling.
+    const conditioning = await openConditioning(plan, source, n);
+    disposeConditioning = () => conditioning.dispose();
+    const conditioned = conditioning.summary != null ? { conditioning: conditioning.summary } : {};
+    // The inpainting noise has a stream of its own, so the sampler's draws are those of the same seed without it.
+    const inpaintRng = (sampleSeedValue: number) => new Rng(streamSeed(sampleSeedValue, 1));
     if (shard !== undefined) {
       const out = outputs.npy!;
       const [start, end] = shardRange(n, shard);
-      const labelValues = labels !== undefined ? Int32Array.from(labels.dataSync()) : undefined;
-      labels?.dispose();
       const request = x0ThresholdFor(threshold ?? 'none');
-      const drawn = await sampleByIndex({ sampler, source, seed, start, end, request, ...(labelValues !== undefined ? { labels: labelValues } : {}) });
+      const drawn = await sampleByIndex({ sampler, source, seed, start, end, request, requestFor: (j) => conditioning.requestFor([j], inpaintRng(sampleSeed(seed, j))) });
       try {
         await ensureDir(nodePath.dirname(nodePath.resolve(out)));
         await saveNpy(out, drawn.samples);
-        process.stdout.write(`${JSON.stringify({ out, n: end - start, shard: `${shard.index}/${shard.count}`, indices: [start, end], sampler: sampler.name, nfe: drawn.nfe, source: source.description })}\n`);
+        process.stdout.write(`${JSON.stringify({ out, n: end - start, shard: `${shard.index}/${shard.count}`, indices: [start, end], sampler: sampler.name, nfe: drawn.nfe, source: source.description, ...conditioned })}\n`);
       } finally {
         drawn.samples.dispose();
       }
       return;
     }
-    const score = labels != null ? source.scoreFor(labels) : source.score;
-    // Counting the score calls gives the NFE so far, for adaptive solvers too (they report progress as thousandths
-    // of the time span, not as steps).
+    const { denoiser, onStep } = conditioning.requestFor(Array.from({ length: n }, (_, i) => i), inpaintRng(seed));
+    // Counting the denoiser calls gives the NFE so far, for adaptive solvers too (they report progress as
+    // thousandths of the time span, not as steps).
     let nfe = 0;
-    const counted: typeof score = (x, t) => {
-      nfe++;
-      return score(x, t);
+    const counted: Denoiser = {
+      sde: denoiser.sde,
+      predict: (x, t, options) => {
+        nfe++;
+        return denoiser.predict(x, t, options);
+      },
     };
     const progress = createTaskProgress(`sample (${sampler.name})`, { unit: 'steps' });
     let result;
     try {
       result = await sampler.run({
-        score: counted,
-        sde: source.sde,
+        denoiser: counted,
+        ...(onStep != null ? { onStep } : {}),
         shape: [n, ...source.pointShape],
         seed,
         // No x̂₀ thresholding unless asked: on the mnist preset's checkpoint clipping made every sampler's digits
@@ -164,7 +183,6 @@ async function runSample(flags: SampleFlags): Promise<void> {
       });
     } finally {
       progress.stop();
-      labels?.dispose();
     }
     try {
       await refuseNonFinite(result.samples, sampler.name);
@@ -184,11 +202,12 @@ async function runSample(flags: SampleFlags): Promise<void> {
         await saveTrajectory(runFolder(dir), 0, sampler.name, result.trajectory);
       }
       const out = outputs.npy != null && outputs.png != null ? [outputs.npy, outputs.png] : base;
-      process.stdout.write(`${JSON.stringify({ out, n, sampler: sampler.name, nfe: result.nfe, source: source.description })}\n`);
+      process.stdout.write(`${JSON.stringify({ out, n, sampler: sampler.name, nfe: result.nfe, source: source.description, ...conditioned })}\n`);
     } finally {
       result.samples.dispose();
     }
   } finally {
+    disposeConditioning();
     source.dispose();
   }
 }
@@ -199,16 +218,6 @@ function x0ThresholdFor(name: string): { x0Threshold?: { kind: 'clip' } | { kind
   return {};
 }
 
-function labelTensor(flag: string | undefined, n: number, numClasses: number): tf.Tensor | undefined {
-  if (flag == null) return undefined;
-  if (numClasses < 1) throw new CliError('--label needs a class-conditional checkpoint (trained with "conditional": true)');
-  if (flag === 'cycle') return tf.tensor1d(Array.from({ length: n }, (_, i) => i % numClasses), 'int32');
-  const k = Number(flag);
-  if (!Number.isInteger(k) || k < 0 || k >= numClasses) {
-    throw new CliError(`--label must be 'cycle' or a class 0…${numClasses - 1}, got '${flag}'`);
-  }
-  return tf.fill([n], k, 'int32');
-}
 
 // A sampler's state is a few copies of the samples (x, the score, noise, the previous step): refuse sizes that
 // cannot fit before allocating, and a step count whose time grid alone cannot.

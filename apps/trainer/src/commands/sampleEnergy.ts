@@ -30,6 +30,7 @@ export const ENERGY_SAMPLING: Record<EnergyTrainConfig['kind'], { readonly sampl
 function scoreOnlyFlags(): Record<string, string> {
   const flags: Record<string, string> = {
     option: '--option', x0Threshold: '--x0-threshold', label: '--label', trajectory: '--trajectory', shard: '--shard', shards: '--shards', score: '--score', sde: '--sde',
+    classifier: '--classifier', class: '--class', guidanceScale: '--guidance-scale', cfgScale: '--cfg-scale', inpaint: '--inpaint', mask: '--mask',
   };
   for (const sampler of SAMPLER_NAMES) {
     for (const o of samplerOptionSpec(sampler)) if (o.kind !== 'function' && o.name !== 'steps' && o.name !== 'stepSize') flags[o.name] = optionFlag(o.name);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SampleRequest, Sampler } from '@scorekit/samplers';
+import type { ConditionedRequest } from '../conditioning.js';
 import { CliError } from '../errors.js';
 import type { ScoreSource } from '../scoreSource.js';
 import { sampleSeed } from '../shard.js';
@@ -11,10 +12,10 @@ export interface SampleByIndexRequest {
   readonly seed: number;
   readonly start: number;
   readonly end: number;
-  /** Class of every sample index of the whole run (class-conditional sources), or undefined. */
-  readonly labels?: Int32Array;
+  /** The denoiser (and step callback) of sample index j: its class, its inpainting row. Default: the source's. */
+  readonly requestFor?: (j: number) => ConditionedRequest;
   /** Further request settings every sample gets the same (e.g. `x0Threshold`). */
-  readonly request?: Partial<Omit<SampleRequest, 'score' | 'sde' | 'shape' | 'seed' | 'rng'>>;
+  readonly request?: Partial<Omit<SampleRequest, 'score' | 'sde' | 'denoiser' | 'onStep' | 'shape' | 'seed' | 'rng'>>;
 }
 
 /**
@@ -33,21 +34,16 @@ export async function sampleByIndex(r: SampleByIndexRequest): Promise<{ samples:
   const out = new Float32Array(count * size);
   let nfe = 0;
   for (let j = r.start; j < r.end; j++) {
-    const label = r.labels !== undefined ? tf.tensor1d([r.labels[j]!], 'int32') : undefined;
-    try {
-      const result = await r.sampler.run({
-        ...r.request,
-        score: label !== undefined ? r.source.scoreFor(label) : r.source.score,
-        sde: r.source.sde,
-        shape: [1, ...r.source.pointShape],
-        seed: sampleSeed(r.seed, j),
-      });
-      out.set((await result.samples.data()) as Float32Array, (j - r.start) * size);
-      result.samples.dispose();
-      nfe += result.nfe;
-    } finally {
-      label?.dispose();
-    }
+    const conditioned = r.requestFor?.(j) ?? { denoiser: r.source.denoiser };
+    const result = await r.sampler.run({
+      ...r.request,
+      ...conditioned,
+      shape: [1, ...r.source.pointShape],
+      seed: sampleSeed(r.seed, j),
+    });
+    out.set((await result.samples.data()) as Float32Array, (j - r.start) * size);
+    result.samples.dispose();
+    nfe += result.nfe;
   }
   return { samples: tf.tensor(out, [count, ...r.source.pointShape], 'float32'), nfe };
 }

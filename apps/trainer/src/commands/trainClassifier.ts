@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadFashionMnist, loadMnist } from '@scorekit/data/node';
@@ -9,11 +8,13 @@ import { classifierExtractor, trainClassifier, trainDualEncoder, zeroShotClassif
 import { saveClassifier, saveDualEncoder } from '@scorekit/metrics/node';
 import { useBackend } from '../backend.js';
 import { CliError, problem } from '../errors.js';
-import { checkOutputFolder } from '../outputPath.js';
+import { refuseToOverwriteClassifier } from '../classifierFolder.js';
 import { seedProblem } from '../seeds.js';
 import type { ConfigProblem } from '../errors.js';
 import { runTask, writeFileTask } from '../io.js';
 import { createProgress } from '../progress.js';
+import { runTrainNoisyClassifier } from './trainNoisyClassifier.js';
+import type { TrainNoisyClassifierCommandOptions } from './trainNoisyClassifier.js';
 
 /** Data sets `train-classifier --dataset` accepts. */
 export const CLASSIFIER_DATASETS = ['mnist', 'fashion-mnist'] as const;
@@ -215,7 +216,18 @@ export function registerTrainClassifierCommand(program: Command): void {
     .option('--seed <seed>', 'seed of the weights and batch order (default 0)')
     .option('--count <n>', 'train on the first n images only')
     .option('--backend <name>', 'TensorFlow.js backend (default: fastest available)')
-    .action(async (options: TrainClassifierCommandOptions) => {
+    .option('--noisy', "train a noise-conditional classifier p(y | x_t, t) for guidance ('sample --classifier <dir>'), for a run's SDE and data (--run) or --sde with --dataset; --kind mlp|conv")
+    .option('--run <dir>', '--noisy: the run folder whose SDE and data set the classifier is trained for')
+    .option('--sde <name>', '--noisy: the SDE (instead of --run)')
+    .action(async (options: TrainClassifierCommandOptions & TrainNoisyClassifierCommandOptions & { noisy?: boolean }) => {
+      if (options.noisy === true) {
+        const summary = await runTrainNoisyClassifier(options, undefined, async () => {
+          await useBackend(options.backend);
+        });
+        process.stdout.write(`${JSON.stringify({ out: options.out, ...summary })}\n`);
+        return;
+      }
+      if (options.run != null || options.sde != null) throw new CliError('--run and --sde are for a noisy classifier: add --noisy');
       const parsed = parseTrainClassifierOptions(options);
       if (E.isLeft(parsed)) throw CliError.fromProblems('Invalid train-classifier options', parsed.left);
       await useBackend(options.backend);
@@ -227,13 +239,3 @@ export function registerTrainClassifierCommand(program: Command): void {
     });
 }
 
-// The files a classifier or dual-encoder folder holds: an earlier one is never overwritten.
-const CLASSIFIER_FILES = ['config.json', 'weights.safetensors', 'training.json'];
-
-async function refuseToOverwriteClassifier(out: string): Promise<void> {
-  await checkOutputFolder(out, '--out');
-  const present = (await fs.readdir(out).catch(() => [] as string[])).filter((f) => CLASSIFIER_FILES.includes(f));
-  if (present.length > 0) {
-    throw new CliError(`--out ${out} already holds a trained model (${present.join(', ')}); choose another --out, or delete the folder to train it again.`);
-  }
-}

@@ -83,6 +83,55 @@ export interface NativeKernels {
     threads: number,
   ): void;
   siluDerivative(heap: ArrayBuffer, src: number, dst: number, count: number, threads: number): void;
+  // optional: an addon built before they existed lacks them, and the convolutions then pad a copy of the input
+  conv2d?(
+    heap: ArrayBuffer,
+    x: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    inC: number,
+    padTop: number,
+    padLeft: number,
+    w: number,
+    bias: number,
+    kH: number,
+    kW: number,
+    dH: number,
+    dW: number,
+    sH: number,
+    sW: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    out: number,
+    outPixelStride: number,
+    outRowStride: number,
+    outImageStride: number,
+    threads: number,
+  ): void;
+  conv2dFilterGrad?(
+    heap: ArrayBuffer,
+    x: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    inC: number,
+    padTop: number,
+    padLeft: number,
+    dy: number,
+    kH: number,
+    kW: number,
+    dH: number,
+    dW: number,
+    sH: number,
+    sW: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    dw: number,
+    threads: number,
+  ): void;
   // optional: an addon built before they existed lacks them, and the kernels then run their WebAssembly-heap JS code
   groupNorm?(
     heap: ArrayBuffer,
@@ -100,6 +149,7 @@ export interface NativeKernels {
     silu: number,
     threads: number,
   ): void;
+  dropoutMask?(heap: ArrayBuffer, out: number, count: number, rate: number, scale: number, state: Int32Array): void;
   groupNormGrad?(
     heap: ArrayBuffer,
     dy: number,

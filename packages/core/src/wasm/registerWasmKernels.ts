@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { conv2DConfig } from './kernels/Conv2D.js';
 import { fusedMatMulConfig } from './kernels/FusedMatMul.js';
+import { fusedConv2DConfig } from './kernels/FusedConv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { castConfig } from './kernels/Cast.js';
@@ -25,6 +26,7 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   batchMatMulConfig,
   fusedMatMulConfig,
   conv2DConfig,
+  fusedConv2DConfig,
   conv2DBackpropInputConfig,
   conv2DBackpropFilterConfig,
   identityConfig,

@@ -24,7 +24,8 @@ export function nin(p: DenseParams, x: tf.Tensor): tf.Tensor {
 
 /** A k×k convolution with 'same' padding (stride 2: TF's asymmetric padding, as score_sde's Downsample). */
 export function conv2d(p: DenseParams, x: tf.Tensor, stride: 1 | 2 = 1): tf.Tensor {
-  return tf.add(tf.conv2d(x as tf.Tensor4D, p.kernel as tf.Tensor4D, stride, 'same'), p.bias);
+  // one fused op: on wasm the bias is added in the convolution's last step (the same bits as conv2d then add)
+  return tf.fused.conv2d({ x: x as tf.Tensor4D, filter: p.kernel as tf.Tensor4D, strides: stride, pad: 'same', bias: p.bias });
 }
 
 /**
@@ -51,11 +52,7 @@ export function softmax(x: tf.Tensor): tf.Tensor {
 /** Inverted dropout with a mask drawn from `rng` (backend-independent, so runs are reproducible everywhere). */
 export function dropout(x: tf.Tensor, rate: number, rng: Rng): tf.Tensor {
   if (rate <= 0) return x;
-  const u = rng.uniformArray(x.size);
-  const keep = new Float32Array(x.size);
-  const scale = 1 / (1 - rate);
-  for (let i = 0; i < u.length; i++) keep[i] = u[i] >= rate ? scale : 0;
-  return tf.mul(x, tf.tensor(keep, x.shape, 'float32'));
+  return tf.mul(x, rng.dropoutMask(x.shape, rate));
 }
 
 /** Nearest-neighbour ×2 upsampling by broadcasting (its gradient is a plain sum, available on every backend). */

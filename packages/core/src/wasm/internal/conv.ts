@@ -128,13 +128,62 @@ export interface DirectConvJob {
   readonly sW: number;
   readonly dH: number;
   readonly dW: number;
-  /** The filter value for (tap, input channel, output channel), read from the current heap view `f`. */
-  readonly weight: (f: Float32Array, tap: number, ci: number, co: number) => number;
+  /** Where the filter values for (tap, input channel, output channel) lie in the heap. */
+  readonly filter: FilterSource;
+  /** Byte offset of outC floats added to every output pixel (a fused conv bias), or undefined for none. */
+  readonly bias?: number;
   /** Output base (bytes) and its strides in floats: between pixels of a row, rows, images (strided for phases). */
   readonly output: number;
   readonly outPixelStride: number;
   readonly outRowStride: number;
   readonly outImageStride: number;
+}
+
+/**
+ * A tfjs filter [fH, fW, fIn, fOut] at float index `offset` of the heap, as a job reads it: job tap t is filter tap
+ * `taps[t]` (kh·fW + kw); with `swap` the job's input channel is the filter's output channel and the other way
+ * round (an input gradient's flipped, transposed filter).
+ */
+export interface FilterSource {
+  readonly offset: number;
+  readonly fIn: number;
+  readonly fOut: number;
+  readonly taps: readonly number[];
+  readonly swap: boolean;
+}
+
+/** The filter of a forward convolution at float index `offset`: taps in order, channels as they are. */
+export function forwardFilter(offset: number, taps: number, fIn: number, fOut: number): FilterSource {
+  return { offset, fIn, fOut, taps: Array.from({ length: taps }, (_, t) => t), swap: false };
+}
+
+/**
+ * Writes the job's filter at float index `dst` as [⌈outC/lanes⌉][tap][ci][lanes], zero past outC: the layout both
+ * the WebAssembly (8 lanes) and the native (16 lanes) kernels read. Plain loops over the heap view, no call per value.
+ */
+function packFilter(f: Float32Array, job: DirectConvJob, C: number, dst: number, lanes: number): void {
+  const { offset, fIn, fOut, taps, swap } = job.filter;
+  const outC = job.outC;
+  let i = dst;
+  for (let b = 0; b < Math.ceil(outC / lanes); b++) {
+    const co0 = b * lanes;
+    const n = Math.min(lanes, outC - co0);
+    for (const tap of taps) {
+      const t0 = offset + tap * fIn * fOut;
+      for (let ci = 0; ci < C; ci++) {
+        if (swap) {
+          // value (ci, co) = filter[tap][co][ci]
+          let s = t0 + co0 * fOut + ci;
+          for (let l = 0; l < n; l++, s += fOut) f[i + l] = f[s];
+        } else {
+          const s = t0 + ci * fOut + co0;
+          for (let l = 0; l < n; l++) f[i + l] = f[s + l];
+        }
+        for (let l = n; l < lanes; l++) f[i + l] = 0;
+        i += lanes;
+      }
+    }
+  }
 }
 
 /** A job writing a dense NHWC output [N, outH, outW, outC] at `output`. */
@@ -154,7 +203,8 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
   const native = rt.native();
   if (native !== null) {
-    nativeDirectConv(rt, native, job, Hp, Wp);
+    if (nativeDirectConv(rt, native, job, Hp, Wp)) return;
+    addBias(rt.f32, job);
     return;
   }
   const coutPadded = ceilTo(outC, 8);
@@ -174,17 +224,7 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const [xp, wpk, tmp] = rt.scratch([nM * imageXp * 4, coutPadded * C * T * 4, direct ? 0 : nM * imageOut * 4]);
   const f = rt.f32;
   // packed filter [co block][tap][ci][8]
-  let i = wpk >>> 2;
-  for (let jb = 0; jb < coutPadded / 8; jb++) {
-    for (let t = 0; t < T; t++) {
-      for (let ci = 0; ci < C; ci++) {
-        for (let l = 0; l < 8; l++) {
-          const co = jb * 8 + l;
-          f[i++] = co < outC ? job.weight(f, t, ci, co) : 0;
-        }
-      }
-    }
-  }
+  packFilter(f, job, C, wpk >>> 2, 8);
   const taps: number[] = [];
   for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) taps.push((kh * dH * Wp + kw * dW) * C * 4);
   const plan: ConvRowPlan = {
@@ -239,6 +279,7 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
     if (direct && dense) g.set(pool.f32.subarray(sOut >>> 2, (sOut >>> 2) + nW * imageOut), job.output >>> 2);
     else scatterImages(pool.f32, g, sOut >>> 2, job, 0, nW, coutPadded);
   }
+  addBias(rt.f32, job);
 }
 
 /**
@@ -246,24 +287,36 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
  * [panel][tap][ci][16], then 6-pixel × 16-channel register tiles natively, rows of the output handed to whichever
  * thread is free.
  */
-function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectConvJob, Hp: number, Wp: number): void {
+/** Adds the job's bias (if any) to its output, for the kernels that cannot add it in their last step. */
+function addBias(f: Float32Array, job: DirectConvJob): void {
+  if (job.bias === undefined) return;
+  const [N] = job.inputShape;
+  const b = job.bias >>> 2;
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < job.outH; i++)
+      for (let j = 0; j < job.outW; j++) {
+        const o = (job.output >>> 2) + n * job.outImageStride + i * job.outRowStride + j * job.outPixelStride;
+        for (let c = 0; c < job.outC; c++) f[o + c] += f[b + c];
+      }
+}
+
+/** The job natively; true when the bias was added too (conv2d), false when the caller still has to add it. */
+function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectConvJob, Hp: number, Wp: number): boolean {
   const [N, H, W, C] = job.inputShape;
   const { outH, outW, outC, kH, kW, sH, sW, dH, dW } = job;
   const T = kH * kW;
   const panels = Math.ceil(outC / 16);
+  if (native.conv2d !== undefined && job.placeH === 1 && job.placeW === 1) {
+    // zeros outside the input are implicit: no padded copy
+    const [wpk] = rt.scratch([panels * T * C * 16 * 4]);
+    packFilter(rt.f32, job, C, wpk >>> 2, 16);
+    native.conv2d(rt.memory.buffer, job.input, N, H, W, C, job.top, job.left, wpk, job.bias ?? 0, kH, kW, dH, dW, sH, sW, outH, outW,
+      outC, job.output, job.outPixelStride, job.outRowStride, job.outImageStride, blockJobThreads());
+    return true;
+  }
   const [xp, wpk] = rt.scratch([N * Hp * Wp * C * 4, panels * T * C * 16 * 4]);
   const f = rt.f32;
-  let i = wpk >>> 2;
-  for (let q = 0; q < panels; q++) {
-    for (let t = 0; t < T; t++) {
-      for (let ci = 0; ci < C; ci++) {
-        for (let l = 0; l < 16; l++) {
-          const co = q * 16 + l;
-          f[i++] = co < outC ? job.weight(f, t, ci, co) : 0;
-        }
-      }
-    }
-  }
+  packFilter(f, job, C, wpk >>> 2, 16);
   copyPadded(f, job.input, xp, [N, H, W, C], [Hp, Wp, C], job.top, job.left, job.placeH, job.placeW);
   native.conv(
     rt.memory.buffer,
@@ -288,6 +341,7 @@ function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectCon
     job.outImageStride,
     blockJobThreads(),
   );
+  return false;
 }
 
 /** Copies `count` dense images [outH, outW, coutPadded] (from `src` at float `s`) to images first… of the job's output. */
@@ -321,6 +375,12 @@ export function convFilterGrad(rt: WasmRuntime, g: ConvGeometry, x: number, dy: 
   const Hp = (outH - 1) * sH + (kH - 1) * dH + 1;
   const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
   const native = rt.native();
+  if (native?.conv2dFilterGrad !== undefined) {
+    // zeros outside the input are implicit: no padded copy
+    native.conv2dFilterGrad(rt.memory.buffer, x, N, inH, inW, inC, g.padTop, g.padLeft, dy, kH, kW, dH, dW, sH, sW, outH,
+      outW, outC, dw, blockJobThreads());
+    return;
+  }
   if (native !== null) {
     // the padded input, with 8 floats of slack the native kernel may read (and drop) past the last channel
     const [xpad] = rt.scratch([(N * Hp * Wp * inC + 8) * 4]);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convGeometry, denseOutput, directConv } from '../internal/conv.js';
+import { convGeometry, denseOutput, directConv, forwardFilter } from '../internal/conv.js';
 import { requireFloat, requireNhwc, requireRank4 } from '../internal/convAttrs.js';
 import { runtimeFor } from '../internal/WasmRuntime.js';
 
@@ -56,7 +56,7 @@ export const conv2DConfig: tf.KernelConfig = {
       sW: g.sW,
       dH: g.dH,
       dW: g.dW,
-      weight: (f, t, ci, co) => f[w + (t * inC + ci) * outC + co],
+      filter: forwardFilter(w, g.kH * kW, inC, outC),
       ...denseOutput(rt.offset(out), g.outH, g.outW, outC),
     });
     return out;

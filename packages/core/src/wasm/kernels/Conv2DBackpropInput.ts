@@ -107,10 +107,16 @@ export const conv2DBackpropInputConfig: tf.KernelConfig = {
           dH: 1,
           dW: 1,
           // tap (m', n') of the phase reads dy[i + shift − (taps − 1) + m'] with filter row first + s·(taps − 1 − m')
-          weight: (f, t, co, ci) => {
-            const kh = ph.first + sH * (ph.taps - 1 - Math.floor(t / pw.taps));
-            const kw = pw.first + sW * (pw.taps - 1 - (t % pw.taps));
-            return f[w + ((kh * kW + kw) * inC + ci) * outC + co];
+          filter: {
+            offset: w,
+            fIn: inC,
+            fOut: outC,
+            taps: Array.from({ length: ph.taps * pw.taps }, (_, t) => {
+              const kh = ph.first + sH * (ph.taps - 1 - Math.floor(t / pw.taps));
+              const kw = pw.first + sW * (pw.taps - 1 - (t % pw.taps));
+              return kh * kW + kw;
+            }),
+            swap: true,
           },
           output: base,
           ...strides,
