@@ -112,3 +112,39 @@ describe('GaussianMixture validation', () => {
     }
   });
 });
+
+describeOnBackends('GaussianMixture.denoiser', () => {
+  it('predictAtNoise gives the posterior mean of x̄ = x₀ + σ̄ε: closed form for one Gaussian, Tweedie for a mixture', () => {
+    // One component N(μ, Σ): E[x₀ | x̄] = μ + Σ(Σ + σ̄²I)⁻¹(x̄ − μ), written out with the explicit 2 × 2 inverse.
+    const single = new GaussianMixture({ weights: [1], means: [[1, -1]], covariances: [[[1.0, 0.6], [0.6, 0.8]]] });
+    const xbar = [[0.3, 2.0], [-1.5, 0.1], [4, -3]];
+    for (const s of [0.05, 1, 20]) {
+      const c = [[1 + s * s, 0.6], [0.6, 0.8 + s * s]];
+      const det = c[0]![0]! * c[1]![1]! - 0.36;
+      const inv = [[c[1]![1]! / det, -0.6 / det], [-0.6 / det, c[0]![0]! / det]];
+      const want = xbar.map(([a, b]) => {
+        const r = [a! - 1, b! + 1];
+        const w = [inv[0]![0]! * r[0]! + inv[0]![1]! * r[1]!, inv[1]![0]! * r[0]! + inv[1]![1]! * r[1]!];
+        return [1 + 1.0 * w[0]! + 0.6 * w[1]!, -1 + 0.6 * w[0]! + 0.8 * w[1]!];
+      });
+      const x = tf.tensor2d(xbar);
+      const got = tf.tidy(() => single.denoiser(new VeSde()).predictAtNoise!(x, s).x0);
+      // float32 arithmetic on O(1) numbers: 1e-5 relative.
+      expectAllClose(got, tf.tensor2d(want), 1e-5, 1e-5);
+      tf.dispose([x, got]);
+    }
+    // A mixture: the σ̄ path equals Tweedie's x̂₀ = (x + σ²s)/α from the exact score in t, with x = α·x̄ at t(σ̄).
+    const gm = new GaussianMixture(config);
+    const sde = new VpSde();
+    const d = gm.denoiser(sde);
+    for (const s of [0.1, 1, 5]) {
+      const t = sde.timeForNoiseRatio(s);
+      const x = tf.tensor2d(xbar);
+      const [viaNoise, viaTime] = tf.tidy(() => [d.predictAtNoise!(x, s).x0, d.predict(tf.mul(x, sde.alpha(t)), t).x0]);
+      // Tweedie's x + σ²s cancels digits as σ̄ grows (σ̄ = 5 against component variances ≥ 0.1): 1e-4.
+      expectAllClose(viaNoise!, viaTime!, 1e-4, 1e-4);
+      tf.dispose([x, viaNoise!, viaTime!]);
+    }
+    expect(() => d.predictAtNoise!(tf.zeros([1, 2]), 0)).toThrow(/sigmaBar must be a finite number > 0/);
+  });
+});

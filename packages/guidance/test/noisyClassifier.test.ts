@@ -107,7 +107,7 @@ describeOnBackends('noisy classifiers', () => {
       /kind must be one of mlp, conv; got "cnn"\n- numClasses must be an integer ≥ 2; got 1/,
     );
     expect(() => createNoisyClassifier({ kind: 'conv', sde: { name: 'vq' } as never, numClasses: 2, dataShape: [4] })).toThrow(
-      /a 'conv' classifier takes images: dataShape \[h, w, c\]; got \[4\]\n- Unknown SDE 'vq'/,
+      /a 'conv' classifier takes images: dataShape \[h, w, c\]; got \[4\]\n- Invalid SDE config:\n {2}- name 'vq' is not a known SDE/,
     );
     const sde = new VpSde();
     const classifier = createNoisyClassifier({ kind: 'mlp', sde, numClasses: 3, dataShape: [2], width: 8, depth: 1 });

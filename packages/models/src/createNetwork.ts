@@ -1,6 +1,6 @@
 import type { Rng } from '@scorekit/core';
 import type { Network } from './Network.js';
-import { ConfigError } from './ConfigError.js';
+import { ConfigError } from '@scorekit/core';
 import { Problems, show } from './internal/validate.js';
 import { createEnergyNetwork, resolveEnergyConfig, type EnergyConfig } from './networks/EnergyNetwork.js';
 import { createMlp, resolveMlpConfig, type MlpConfig } from './networks/MlpNetwork.js';

@@ -1,6 +1,8 @@
 export type { Network, ApplyOptions, CheckpointedModule } from './Network.js';
 export type { NamedVariable } from './NamedVariable.js';
-export { ConfigError } from './ConfigError.js';
+// One error family for bad configs across the libraries: core's (re-exported so existing imports keep working).
+export { ConfigError } from '@scorekit/core';
+export type { ConfigIssue } from '@scorekit/core';
 export { createNetwork, registerNetwork, networkKinds, resolveNetworkConfig } from './createNetwork.js';
 export type { NetworkConfig, CreateNetworkOptions } from './createNetwork.js';
 export { createMlp, resolveMlpConfig } from './networks/MlpNetwork.js';

@@ -1,3 +1,4 @@
+import { ConfigError as CoreConfigError } from '@scorekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createNetwork, resolveNetworkConfig } from '../src/index.js';
@@ -37,5 +38,22 @@ describe('resolveNetworkConfig', () => {
       expect.stringMatching(/width must be an integer in \[1, ∞\], got -1/),
       expect.stringMatching(/depth must be an integer in \[1, ∞\], got 0/),
     ]);
+  });
+});
+
+describe('network config errors are core ConfigErrors with paths and allowed values', () => {
+  it('lists every problem with its path', () => {
+    let error: unknown;
+    try {
+      resolveNetworkConfig({ kind: 'mlp', dim: 0, width: -1, depth: 2, sizeFactor: 3 } as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(ConfigError).toBe(CoreConfigError); // one class, not a copy
+    expect(error).toBeInstanceOf(CoreConfigError);
+    const issues = (error as CoreConfigError).issues;
+    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['mlp.dim', 'mlp.width', 'mlp.sizeFactor']));
+    expect(issues.find((i) => i.path === 'mlp.width')?.allowed).toMatch(/integer/);
+    expect(issues.find((i) => i.path === 'mlp.sizeFactor')?.problem).toMatch(/is not a known option \(allowed: /);
   });
 });

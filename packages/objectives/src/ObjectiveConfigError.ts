@@ -1,6 +1,8 @@
+import { ConfigError, type ConfigIssue } from '@scorekit/core';
+
 /**
- * Thrown when an objective's name or options are invalid. `problems` lists every problem found, each naming the
- * option and what is allowed; the message joins them. A config edge (the trainer's config parser) can turn it into
+ * Thrown when an objective's name or options are invalid: core's `ConfigError` (one error family across the
+ * libraries) with every problem in `issues` (path, problem, allowed) and `problems` (lines); the message joins them. A config edge (the trainer's config parser) can turn it into
  * a typed error with fp-ts `Either.tryCatch`.
  *
  * @example
@@ -11,12 +13,9 @@
  *   // ["continuous-dsm.weighting must be one of 'sigma2', 'likelihood', 'none', got 'g2'", "continuous-dsm.eps …"]
  * }
  */
-export class ObjectiveConfigError extends Error {
-  override readonly name = 'ObjectiveConfigError';
-  constructor(
-    readonly where: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`Invalid ${where} objective options:\n  - ${problems.join('\n  - ')}`);
+export class ObjectiveConfigError extends ConfigError {
+  override readonly name: string = 'ObjectiveConfigError';
+  constructor(where: string, issues: readonly (ConfigIssue | string)[]) {
+    super(where, issues, `Invalid ${where} objective options`);
   }
 }

@@ -160,5 +160,6 @@ export function createObjective(config: ObjectiveConfig | { readonly name: strin
 }
 
 function unknownName(name: unknown): ObjectiveConfigError {
-  return new ObjectiveConfigError('objective', [`name must be one of ${OBJECTIVE_NAMES.map((k) => `'${k}'`).join(', ')}, got ${show(name)}`]);
+  const allowed = `one of ${OBJECTIVE_NAMES.map((k) => `'${k}'`).join(', ')}`;
+  return new ObjectiveConfigError('objective', [{ path: 'name', problem: `must be ${allowed}, got ${show(name)}`, allowed }]);
 }

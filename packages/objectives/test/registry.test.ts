@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@scorekit/core';
+import { ConfigError, Rng } from '@scorekit/core';
 import { DdpmSde, VeSde, VpSde, type Prediction } from '@scorekit/sde';
 import { describeOnBackends, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,11 @@ describe('objective registry', () => {
       expect(problems).toHaveLength(5);
       expect(problems[0]).toMatch(/continuous-dsm.training is not an option of this objective \(allowed: weighting, eps, importanceSampling, reduce\)/);
       expect(problems.join('\n')).toMatch(/weighting must be one of 'sigma2', 'likelihood', 'none', got 'g2'/);
+      // The same problems as core ConfigError issues: one error family across the libraries, paths and allowed values.
+      expect(e).toBeInstanceOf(ConfigError);
+      const issues = (e as ConfigError).issues;
+      expect(issues.map((i) => i.path).sort()).toEqual(['continuous-dsm.eps', 'continuous-dsm.importanceSampling', 'continuous-dsm.reduce', 'continuous-dsm.training', 'continuous-dsm.weighting']);
+      expect(issues.find((i) => i.path === 'continuous-dsm.weighting')?.allowed).toBe("one of 'sigma2', 'likelihood', 'none'");
     }
   });
 });

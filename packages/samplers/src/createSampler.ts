@@ -1,3 +1,4 @@
+import { defineRegistry, type Registry } from '@scorekit/core';
 import type { Sampler } from './Sampler.js';
 import type { OptionSpecEntry } from './internal/options.js';
 import { ANCESTRAL_OPTION_SPEC, ancestralSampler } from './samplers/ancestral.js';
@@ -37,21 +38,34 @@ export type SamplerName = keyof SamplerOptionsByName;
 export const SAMPLER_NAMES = Object.keys(registry) as SamplerName[];
 
 /**
- * Builds a sampler by its registered name (what configs and the CLI hold). Unknown names throw an error listing
- * the allowed ones; unknown or invalid options throw one error naming every bad field and what it allows.
+ * The samplers as a registry of `@scorekit/core`'s one shape: `names()`, each sampler's option spec
+ * (`entry(name).spec`: check, allowed words, kind and help of every option — {@link samplerOptionSpec} adds the
+ * defaults), `resolve({ name, ...options })` returning every problem with its field path without building
+ * anything, and `create({ name, ...options })`.
+ *
+ * @example
+ * samplerRegistry.resolve({ name: 'ddim', steps: 0, eta: -1 }); // { ok: false, issues: [{ path: 'steps', … }, { path: 'eta', … }] }
+ * const s = samplerRegistry.create({ name: 'edm-heun', steps: 18 });
+ */
+export const samplerRegistry: Registry<Sampler> = defineRegistry<Sampler>(
+  'sampler',
+  SAMPLER_NAMES.map((name) => ({ name, spec: registry[name].spec as object, create: (o: object) => (registry[name].create as (o?: object) => Sampler)(o) })),
+);
+
+/**
+ * Builds a sampler by its registered name (what configs and the CLI hold). Unknown names and unknown or invalid
+ * options throw one `ConfigError` (`@scorekit/core`) naming every problem and what is allowed.
  *
  * @example
  * const sampler = createSampler('dpm-solver++', { steps: 20, spacing: 'logSNR' });
- * createSampler('dpm-solver');  // Error: Unknown sampler 'dpm-solver'. Allowed: langevin, mala, …
+ * createSampler('dpm-solver');  // ConfigError: name 'dpm-solver' is not a known sampler (allowed: langevin, mala, …)
  */
 export function createSampler<K extends SamplerName>(name: K, options?: SamplerOptionsByName[K]): Sampler;
 export function createSampler(name: string, options?: object): Sampler;
 export function createSampler(name: string, options: object = {}): Sampler {
-  const make = (registry as Record<string, { create: (o?: object) => Sampler } | undefined>)[name]?.create;
-  if (typeof name !== 'string' || !Object.hasOwn(registry, name) || !make) {
-    throw new Error(`Unknown sampler '${String(name)}'. Allowed: ${SAMPLER_NAMES.join(', ')}`);
-  }
-  return make(options);
+  if (typeof name !== 'string' || !Object.hasOwn(registry, name)) return samplerRegistry.create({ name });
+  // The sampler's own factory checks its options (every problem at once), so direct factory calls are checked too.
+  return (registry as Record<string, { create: (o?: object) => Sampler }>)[name]!.create(options);
 }
 
 /** One option of a registered sampler, as configs and the command line see it. */
@@ -73,9 +87,7 @@ export interface SamplerOptionInfo extends OptionSpecEntry {
  */
 export function samplerOptionSpec(name: string): readonly SamplerOptionInfo[] {
   const entry = (registry as Record<string, { create: (o?: object) => Sampler; spec: Record<string, OptionSpecEntry> } | undefined>)[name];
-  if (typeof name !== 'string' || !Object.hasOwn(registry, name) || !entry) {
-    throw new Error(`Unknown sampler '${String(name)}'. Allowed: ${SAMPLER_NAMES.join(', ')}`);
-  }
+  if (typeof name !== 'string' || !Object.hasOwn(registry, name) || !entry) return samplerRegistry.create({ name }) as never;
   const defaults = entry.create().options;
   return Object.entries(entry.spec).map(([key, check]) => {
     const d = defaults[key];

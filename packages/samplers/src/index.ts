@@ -1,5 +1,5 @@
 // Registry and one-call API
-export { createSampler, SAMPLER_NAMES, samplerOptionSpec } from './createSampler.js';
+export { createSampler, SAMPLER_NAMES, samplerOptionSpec, samplerRegistry } from './createSampler.js';
 export type { SamplerName, SamplerOptionsByName, SamplerOptionInfo } from './createSampler.js';
 export { sample } from './sample.js';
 export type { SampleConfig } from './sample.js';

@@ -11,7 +11,7 @@ describe('samplerOptionSpec', () => {
     for (const name of SAMPLER_NAMES) {
       const spec = samplerOptionSpec(name);
       // createSampler lists the options it takes when given an unknown one: they must be the spec's, in order.
-      expect(() => createSampler(name, { notAnOption: 1 } as object)).toThrow(`unknown option 'notAnOption' (allowed: ${spec.map((o) => o.name).join(', ')})`);
+      expect(() => createSampler(name, { notAnOption: 1 } as object)).toThrow(`notAnOption is not an option (allowed: ${spec.map((o) => o.name).join(', ')})`);
       for (const option of spec) {
         expect(option.help.length, `${name}.${option.name} help`).toBeGreaterThan(5);
         const value = validValue(option.kind, option.values);
@@ -43,6 +43,6 @@ describe('samplerOptionSpec', () => {
   });
 
   it('rejects an unknown sampler with the allowed names', () => {
-    expect(() => samplerOptionSpec('dpm')).toThrow(`Unknown sampler 'dpm'. Allowed: ${SAMPLER_NAMES.join(', ')}`);
+    expect(() => samplerOptionSpec('dpm')).toThrow(`name 'dpm' is not a known sampler (allowed: ${SAMPLER_NAMES.join(', ')})`);
   });
 });

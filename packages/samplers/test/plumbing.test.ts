@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@scorekit/core';
+import { ConfigError, Rng, type ConfigIssue } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
 import { DdpmSde, VpSde } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectClose, expectNoTensorLeak } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { SAMPLER_NAMES, SamplingAbortedError, createSampler, sample, type SamplerName } from '../src/index.js';
+import { SAMPLER_NAMES, SamplingAbortedError, createSampler, sample, samplerRegistry, type SamplerName } from '../src/index.js';
 import { target } from './fixtures.js';
 
 const sde = new VpSde();
@@ -28,22 +28,34 @@ const quick: Record<SamplerName, object> = {
 describe('registry and validation', () => {
   it('lists every sampler and rejects unknown names with the allowed ones', () => {
     expect([...SAMPLER_NAMES].sort()).toEqual(Object.keys(quick).sort());
-    expect(() => createSampler('dpm-solver' as SamplerName)).toThrow(/Unknown sampler 'dpm-solver'. Allowed: langevin, mala, .*edm-heun/);
-    expect(() => createSampler('toString' as SamplerName)).toThrow(/Unknown sampler/);
+    expect(() => createSampler('dpm-solver' as SamplerName)).toThrow(/name 'dpm-solver' is not a known sampler \(allowed: langevin, mala, .*edm-heun\)/);
+    expect(() => createSampler('toString' as SamplerName)).toThrow(ConfigError);
+    expect(() => createSampler('toString' as SamplerName)).toThrow(/is not a known sampler/);
   });
 
   it('reports every invalid or unknown option at once, naming what is allowed', () => {
     let message = '';
+    let issues: readonly ConfigIssue[] = [];
     try {
       createSampler('ddim', { steps: 0, eta: -1, stride: 2 } as object);
     } catch (e) {
       message = (e as Error).message;
+      issues = (e as ConfigError).issues;
     }
+    // One ConfigError (core's), with each problem's path and allowed values; the registry resolves the same.
+    expect(issues.map((i) => [i.path, i.allowed])).toEqual([
+      ['steps', 'an integer ≥ 1'],
+      ['eta', 'a number ≥ 0'],
+      ['stride', 'steps, eta, spacing, eps, timestepSpacing'],
+    ]);
+    expect(samplerRegistry.resolve({ name: 'ddim', steps: 0, eta: -1, stride: 2 })).toEqual({ ok: false, issues });
+    expect(samplerRegistry.entry('edm-heun')!.spec).toHaveProperty('sigmaMax.allowed', 'a number > 0');
+    expect(samplerRegistry.entry('pc')!.spec).toHaveProperty('predictor.allowed', expect.stringContaining("'reverse-diffusion'"));
     expect(message).toMatch(/steps must be an integer ≥ 1; got 0/);
     expect(message).toMatch(/eta must be a number ≥ 0; got -1/);
-    expect(message).toMatch(/unknown option 'stride' \(allowed: steps, eta, spacing, eps, timestepSpacing\)/);
+    expect(message).toMatch(/stride is not an option \(allowed: steps, eta, spacing, eps, timestepSpacing\)/);
     expect(() => createSampler('ode', { method: 'rk23' } as object)).toThrow(/method must be one of 'euler', 'heun', 'rk4', 'rk45'/);
-    expect(() => createSampler('pc', { predictor: 'none', corrector: 'none' })).toThrow(/cannot both be 'none'/);
+    expect(() => createSampler('pc', { predictor: 'none', corrector: 'none' })).toThrow(/corrector cannot be 'none' when predictor is 'none' too/);
   });
 
   it('rejects bad requests with a clear message', async () => {

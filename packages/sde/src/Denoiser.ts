@@ -28,6 +28,14 @@ export interface Denoiser {
   /** The forward SDE: x_t = α(t)·x₀ + σ(t)·ε. */
   readonly sde: Sde;
   predict(x: tf.Tensor, t: tf.Tensor | number, options?: DenoiserCallOptions): Prediction;
+  /**
+   * Optional: the same model read in the scaled variable x̄ = x/α at the noise level σ̄ = σ/α — k-diffusion's
+   * D(x̄; σ̄) — without mapping σ̄ to a time and back. The returned prediction is of x̄ (its α is 1, its σ is σ̄);
+   * its x̂₀ is the same clean-data estimate `predict(α·x̄, t(σ̄)).x0` gives. EDM Heun uses it where it exists (a
+   * denoiser that is native in σ, such as an exact mixture's or an EDM-preconditioned network, keeps float32
+   * round-off at k-diffusion's level); a transform that changes `predict` must change or drop this too.
+   */
+  readonly predictAtNoise?: (xbar: tf.Tensor, sigmaBar: number, options?: DenoiserCallOptions) => Prediction;
 }
 
 /**

@@ -9,7 +9,7 @@ export type { VeSdeConfig } from './sdes/VeSde.js';
 export { DdpmSde } from './sdes/DdpmSde.js';
 export type { DdpmSdeConfig } from './sdes/DdpmSde.js';
 export { reverseSde } from './reverseSde.js';
-export { createSde, SDE_NAMES } from './createSde.js';
+export { createSde, SDE_NAMES, sdeRegistry } from './createSde.js';
 export type { SdeConfig } from './createSde.js';
 export { ddpmBetas } from './schedules/ddpmBetas.js';
 export type { DdpmBetaSchedule, DdpmBetasConfig } from './schedules/ddpmBetas.js';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '@scorekit/core';
+import { ConfigError, Rng } from '@scorekit/core';
 import { describeOnBackends, expectAllClose, expectClose } from '@scorekit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { DdpmSde, SubVpSde, VeSde, VpSde, createSde, type Sde } from '../src/index.js';
+import { DdpmSde, SDE_NAMES, SubVpSde, VeSde, VpSde, createSde, sdeRegistry, type Sde } from '../src/index.js';
 
 const sdes: Record<string, () => Sde> = {
   vp: () => new VpSde(),
@@ -88,9 +88,34 @@ describe('schedule and registry errors', () => {
     expect(() => new VpSde({ betaMax: 0.05 })).toThrow(/betaMax must be a number > betaMin/);
     expect(() => new VeSde({ sigmaMin: -1 })).toThrow(/sigmaMin must be a number > 0/);
     expect(() => new VpSde({ N: 1.5 })).toThrow(/N must be an integer/);
-    expect(() => createSde({ name: 'vpp' })).toThrow(/Unknown SDE 'vpp'. Allowed: vp, subvp, ve, ddpm/);
-    expect(() => createSde({ name: 've', betaMin: 1 } as never)).toThrow(/unknown option\(s\) betaMin. Allowed: sigmaMin/);
-    expect(() => new DdpmSde({ schedule: 'quadratic' as never })).toThrow(/Allowed: linear, cosine/);
+    expect(() => createSde({ name: 'vpp' })).toThrow(/name 'vpp' is not a known SDE \(allowed: vp, subvp, ve, ddpm\)/);
+    expect(() => createSde({ name: 've', betaMin: 1 } as never)).toThrow(/betaMin is not an option \(allowed: sigmaMin/);
+    expect(() => new DdpmSde({ schedule: 'quadratic' as never })).toThrow(/schedule must be one of 'linear', 'cosine'; got "quadratic"/);
+  });
+
+  it('reports every problem of an SDE config at once (constructors and the registry), with paths and allowed values', () => {
+    const issuesOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as ConfigError).issues.map((i) => i.path);
+      }
+      return [];
+    };
+    // The constructors used to stop at the first bad field.
+    expect(issuesOf(() => new VpSde({ betaMin: -1, N: 1.5, samplingEps: 2 }))).toEqual(['betaMin', 'N', 'samplingEps']);
+    expect(issuesOf(() => new VeSde({ sigmaMin: 0, sigmaMax: -3 }))).toEqual(['sigmaMin', 'sigmaMax']);
+    expect(issuesOf(() => new DdpmSde({ schedule: 'quadratic' as never, N: 0, cosineS: -1 }))).toEqual(['schedule', 'N', 'cosineS']);
+    expect(issuesOf(() => createSde({ name: 've', betaMin: 1, N: 0 } as never))).toEqual(['betaMin', 'N']);
+    // resolve() sees what create() would refuse, cross-field checks included, without building anything.
+    expect(sdeRegistry.resolve({ name: 'vp', betaMin: 5, betaMax: 1 })).toEqual({
+      ok: false,
+      issues: [{ path: 'betaMax', problem: 'must be a number > betaMin (5); got 1', allowed: 'a number > betaMin (5)' }],
+    });
+    expect(sdeRegistry.resolve({ name: 'ddpm', betaStart: 0.01, betaEnd: 0.01 })).toMatchObject({ ok: true });
+    expect(sdeRegistry.entry('ve')!.spec).toHaveProperty('sigmaMax.allowed', 'a number > 0');
+    expect(SDE_NAMES).toEqual(sdeRegistry.names());
     expect(createSde({ name: 've', sigmaMax: 20 }).sigma(1)).toBeCloseTo(20, 10);
   });
 });

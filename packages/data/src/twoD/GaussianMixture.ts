@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
-import type { ScoreFn, Sde } from '@scorekit/sde';
+import { denoiserFromScore, predictionFrom, tidyPrediction, type Denoiser, type ScoreFn, type Sde } from '@scorekit/sde';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 /**
@@ -148,9 +148,38 @@ export class GaussianMixture {
       });
   }
 
+  /**
+   * The exact denoiser of p_t under `sde`: `predict(x, t)` reads the exact score (as {@link scoreFn}), and
+   * `predictAtNoise(x̄, σ̄)` gives the exact posterior mean E[x₀ | x̄] of x̄ = x₀ + σ̄·ε directly, with no time in
+   * between — k-diffusion's D(x̄; σ̄), what EDM Heun calls.
+   *
+   * @example
+   * const denoiser = gm.denoiser(new VpSde());
+   * const x0 = denoiser.predictAtNoise!(xbar, 0.5).x0; // Σ_k r_k (μ_k + Σ_k(Σ_k + σ̄²I)⁻¹(x̄ − μ_k))
+   */
+  denoiser(sde: Sde): Denoiser {
+    const byScore = denoiserFromScore(sde, this.scoreFn(sde));
+    return {
+      sde,
+      predict: byScore.predict,
+      predictAtNoise: (xbar, sigmaBar) => {
+        if (typeof sigmaBar !== 'number' || !(sigmaBar > 0) || !Number.isFinite(sigmaBar)) {
+          throw new Error(`GaussianMixture.denoiser: sigmaBar must be a finite number > 0; got ${sigmaBar}`);
+        }
+        return tidyPrediction(() => {
+          const n = xbar.shape[0];
+          const x0 = this.evaluate(xbar, tf.ones([n]), tf.fill([n], sigmaBar), true).x0!;
+          return predictionFrom('x0', x0, xbar, 1, sigmaBar);
+        });
+      },
+    };
+  }
+
   // For per-sample α, σ ([n]): in component k's eigenbasis y = Uᵀ(x − αμ) the covariance is diagonal with
   // v = α²λ + σ², so log N = −½Σ(y²/v + ln v) − (d/2)ln 2π and the component score is −U(y/v).
-  private evaluate(x: tf.Tensor, alpha: tf.Tensor, sigma: tf.Tensor): { logp: tf.Tensor1D; score: tf.Tensor2D } {
+  // The posterior mean of component k is E[x₀ | x, k] = μ + U(αλ/v ⊙ y) (Gaussian conditioning), so x̂₀ = Σ r_k of it
+  // with no cancellation between x and σ²·score.
+  private evaluate(x: tf.Tensor, alpha: tf.Tensor, sigma: tf.Tensor, withX0 = false): { logp: tf.Tensor1D; score: tf.Tensor2D; x0?: tf.Tensor2D } {
     const d = this.dim;
     if (x.rank !== 2 || x.shape[1] !== d) {
       throw new Error(`GaussianMixture: x must have shape [n, ${d}]; got [${x.shape.join(',')}]`);
@@ -161,6 +190,7 @@ export class GaussianMixture {
       const a2 = tf.square(a);
       const logTerms: tf.Tensor[] = [];
       const scores: tf.Tensor[] = [];
+      const means: tf.Tensor[] = [];
       for (const c of this.components) {
         const U = tf.tensor2d(Float32Array.from(c.eigenvectors), [d, d]);
         const centred = tf.sub(x, tf.mul(a, tf.tensor2d(Float32Array.from(c.mean), [1, d])));
@@ -170,12 +200,18 @@ export class GaussianMixture {
         const logdet = tf.sum(tf.log(v), 1);
         logTerms.push(tf.sub(c.logWeight - 0.5 * d * Math.log(2 * Math.PI), tf.mul(tf.add(quad, logdet), 0.5)));
         scores.push(tf.neg(tf.matMul(tf.div(y, v), U, false, true)));
+        if (withX0) {
+          const lambda = tf.tensor2d(Float32Array.from(c.eigenvalues), [1, d]);
+          const shrunk = tf.div(tf.mul(tf.mul(a, lambda), y), v);
+          means.push(tf.add(tf.tensor2d(Float32Array.from(c.mean), [1, d]), tf.matMul(shrunk, U, false, true)));
+        }
       }
       const stacked = tf.stack(logTerms, 1); // [n, K]
       const logp = tf.logSumExp(stacked, 1);
       const resp = tf.exp(tf.sub(stacked, tf.reshape(logp, [-1, 1]))); // [n, K]
       const score = tf.sum(tf.mul(tf.stack(scores, 1), tf.expandDims(resp, 2)), 1);
-      return { logp: logp as tf.Tensor1D, score: score as tf.Tensor2D };
+      const x0 = withX0 ? (tf.sum(tf.mul(tf.stack(means, 1), tf.expandDims(resp, 2)), 1) as tf.Tensor2D) : undefined;
+      return { logp: logp as tf.Tensor1D, score: score as tf.Tensor2D, ...(x0 ? { x0 } : {}) };
     });
   }
 }

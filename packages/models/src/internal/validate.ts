@@ -1,22 +1,32 @@
-import { ConfigError } from '../ConfigError.js';
+import { ConfigError, IssueList, type ConfigIssue } from '@scorekit/core';
 
 /**
  * Collects configuration problems so that a config reports all of them at once. Each check returns the value
  * (or the default when absent) so resolution and validation happen in one pass.
  */
 export class Problems {
-  private readonly list: string[] = [];
-  constructor(readonly where: string) {}
+  private readonly list: IssueList;
+  constructor(readonly where: string) {
+    this.list = new IssueList(where);
+  }
 
+  /** A problem worded as `<field> <what is wrong>`: the first word is the field's path under `where`. */
   add(message: string): void {
-    this.list.push(`${this.where}.${message}`);
+    const space = message.indexOf(' ');
+    if (space < 0) this.list.add('', message);
+    else this.list.add(message.slice(0, space), message.slice(space + 1));
+  }
+
+  /** A problem of `key` with what it allows (kept as the issue's `allowed`). */
+  private bad(key: string, allowed: string, value: unknown): void {
+    this.list.add(key, `must be ${allowed}, got ${show(value)}`, allowed);
   }
 
   /** An integer in [min, max] (inclusive), or the default when undefined. */
   int(obj: Record<string, unknown>, key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
     const v = obj[key] ?? fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      this.add(`${key} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}], got ${show(v)}`);
+      this.bad(key, `an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? '∞' : max}]`, v);
       return fallback;
     }
     return v;
@@ -26,7 +36,7 @@ export class Problems {
   num(obj: Record<string, unknown>, key: string, fallback: number, ok: (v: number) => boolean, allowed: string): number {
     const v = obj[key] ?? fallback;
     if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
-      this.add(`${key} must be ${allowed}, got ${show(v)}`);
+      this.bad(key, allowed, v);
       return fallback;
     }
     return v;
@@ -35,7 +45,7 @@ export class Problems {
   bool(obj: Record<string, unknown>, key: string, fallback: boolean): boolean {
     const v = obj[key] ?? fallback;
     if (typeof v !== 'boolean') {
-      this.add(`${key} must be true or false, got ${show(v)}`);
+      this.bad(key, 'true or false', v);
       return fallback;
     }
     return v;
@@ -44,7 +54,7 @@ export class Problems {
   oneOf<T extends string>(obj: Record<string, unknown>, key: string, fallback: T, allowed: readonly T[]): T {
     const v = obj[key] ?? fallback;
     if (typeof v !== 'string' || !allowed.includes(v as T)) {
-      this.add(`${key} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(v)}`);
+      this.bad(key, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, v);
       return fallback;
     }
     return v as T;
@@ -53,7 +63,7 @@ export class Problems {
   intArray(obj: Record<string, unknown>, key: string, fallback: readonly number[], min: number, minLength = 1): number[] {
     const v = obj[key] ?? fallback;
     if (!Array.isArray(v) || v.length < minLength || !v.every((e) => Number.isInteger(e) && e >= min)) {
-      this.add(`${key} must be an array of at least ${minLength} integer(s) ≥ ${min}, got ${show(v)}`);
+      this.bad(key, `an array of at least ${minLength} integer(s) ≥ ${min}`, v);
       return [...fallback];
     }
     return [...(v as number[])];
@@ -62,21 +72,26 @@ export class Problems {
   /** Flags keys that the config does not know (typos would otherwise be silently ignored). */
   unknownKeys(obj: Record<string, unknown>, known: readonly string[]): void {
     for (const k of Object.keys(obj)) {
-      if (!known.includes(k)) this.add(`${k} is not a known option (allowed: ${known.join(', ')})`);
+      if (!known.includes(k)) this.list.add(k, `is not a known option (allowed: ${known.join(', ')})`, known.join(', '));
     }
   }
 
   get count(): number {
-    return this.list.length;
+    return this.list.count;
   }
 
-  /** The problems found so far. */
+  /** The problems found so far, as message lines. */
   all(): readonly string[] {
-    return [...this.list];
+    return new ConfigError(this.where, this.list.issues).problems;
+  }
+
+  /** The problems found so far, with paths and allowed values. */
+  get issues(): readonly ConfigIssue[] {
+    return this.list.issues;
   }
 
   throwIfAny(): void {
-    if (this.list.length > 0) throw new ConfigError(this.where, this.list);
+    this.list.throwIfAny(this.where);
   }
 }
 

@@ -1,3 +1,4 @@
+import { IssueList } from '@scorekit/core';
 import { ObjectiveConfigError } from '../ObjectiveConfigError.js';
 
 /** Renders a user-supplied value for an error message. */
@@ -16,17 +17,26 @@ export function show(v: unknown): string {
  * when the option is absent, so resolving and validating happen in one pass.
  */
 export class Problems {
-  private readonly list: string[] = [];
-  constructor(readonly where: string) {}
+  private readonly list: IssueList;
+  constructor(readonly where: string) {
+    this.list = new IssueList(where);
+  }
 
+  /** A problem worded as `<option> <what is wrong>`: the first word is the option's path under `where`. */
   add(message: string): void {
-    this.list.push(`${this.where}.${message}`);
+    const space = message.indexOf(' ');
+    if (space < 0) this.list.add('', message);
+    else this.list.add(message.slice(0, space), message.slice(space + 1));
+  }
+
+  private bad(key: string, allowed: string, value: unknown): void {
+    this.list.add(key, `must be ${allowed}, got ${show(value)}`, allowed);
   }
 
   num(obj: Record<string, unknown>, key: string, fallback: number, ok: (v: number) => boolean, allowed: string): number {
     const v = obj[key] ?? fallback;
     if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) {
-      this.add(`${key} must be ${allowed}, got ${show(v)}`);
+      this.bad(key, allowed, v);
       return fallback;
     }
     return v;
@@ -40,7 +50,7 @@ export class Problems {
   bool(obj: Record<string, unknown>, key: string, fallback: boolean): boolean {
     const v = obj[key] ?? fallback;
     if (typeof v !== 'boolean') {
-      this.add(`${key} must be true or false, got ${show(v)}`);
+      this.bad(key, 'true or false', v);
       return fallback;
     }
     return v;
@@ -49,7 +59,7 @@ export class Problems {
   oneOf<T extends string>(obj: Record<string, unknown>, key: string, fallback: T, allowed: readonly T[]): T {
     const v = obj[key] ?? fallback;
     if (typeof v !== 'string' || !allowed.includes(v as T)) {
-      this.add(`${key} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${show(v)}`);
+      this.bad(key, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, v);
       return fallback;
     }
     return v as T;
@@ -58,12 +68,12 @@ export class Problems {
   /** Flags options the objective does not know: a typo would otherwise be silently ignored. */
   unknownKeys(obj: Record<string, unknown>, known: readonly string[]): void {
     for (const k of Object.keys(obj)) {
-      if (!known.includes(k)) this.add(`${k} is not an option of this objective (allowed: ${known.length > 0 ? known.join(', ') : 'none'})`);
+      if (!known.includes(k)) this.list.add(k, `is not an option of this objective (allowed: ${known.length > 0 ? known.join(', ') : 'none'})`, known.join(', '));
     }
   }
 
   throwIfAny(): void {
-    if (this.list.length > 0) throw new ObjectiveConfigError(this.where, this.list);
+    if (this.list.count > 0) throw new ObjectiveConfigError(this.where, this.list.issues);
   }
 }
 

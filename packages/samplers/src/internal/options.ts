@@ -1,13 +1,16 @@
+import { readOptions as readCoreOptions, type OptionCheck as CoreOptionCheck } from '@scorekit/core';
+
 /**
  * How a sampler option's value is written where only text exists (a command line): a whole number, a number,
  * true/false, one of named `values`, a list of numbers, or something only code can give (a function, an object).
  */
 export type OptionKind = 'integer' | 'number' | 'boolean' | 'choice' | 'numbers' | 'init' | 'function';
 
-/** A validator for one option: a predicate, the words for what is allowed, and how it is written as text. */
-export interface OptionCheck {
-  readonly allowed: string;
-  readonly ok: (value: unknown) => boolean;
+/**
+ * A validator for one option: core's check (a predicate and the words for what is allowed) plus how it is written
+ * as text.
+ */
+export interface OptionCheck extends CoreOptionCheck {
   readonly kind?: OptionKind;
   /** The allowed words of a `'choice'`. */
   readonly values?: readonly string[];
@@ -78,33 +81,10 @@ export const initChoice = {
 } as const satisfies OptionCheck;
 
 /**
- * Checks a sampler's options against its spec: unknown names and invalid values are all reported in one error
- * that names each field and what it allows. Returns the options with undefined entries dropped.
+ * Checks a sampler's options against its spec with `@scorekit/core`'s one convention: unknown names and invalid
+ * values are all reported in one `ConfigError` whose `issues` name each field and what it allows. Returns the
+ * options with undefined entries dropped.
  */
 export function readOptions<T extends object>(sampler: string, options: unknown, spec: { readonly [K in keyof T]-?: OptionCheck }): T {
-  if (options == null) return {} as T;
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new Error(`Sampler '${sampler}': options must be an object; got ${JSON.stringify(options)}`);
-  }
-  const problems: string[] = [];
-  const allowed = Object.keys(spec);
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined) continue;
-    const check = (spec as Record<string, OptionCheck>)[key];
-    if (!check) problems.push(`unknown option '${key}' (allowed: ${allowed.join(', ')})`);
-    else if (!check.ok(value)) problems.push(`${key} must be ${check.allowed}; got ${describe(value)}`);
-    else out[key] = value;
-  }
-  if (problems.length > 0) throw new Error(`Sampler '${sampler}': invalid options:\n- ${problems.join('\n- ')}`);
-  return out as T;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
+  return readCoreOptions(`Sampler '${sampler}'`, options, spec);
 }

@@ -69,6 +69,29 @@ export class SamplingRun {
     return this.request.x0Threshold ? thresholdX0(p, this.request.x0Threshold) : p;
   }
 
+  /**
+   * One evaluation in the scaled variable x̄ = x/α at noise level σ̄ = σ/α (k-diffusion's D(x̄; σ̄)), counted in
+   * `nfe` and thresholded like {@link predict}. Denoisers native in σ (`predictAtNoise`) are called directly; any
+   * other is called at x = α·x̄, t = `sde.timeForNoiseRatio(σ̄)` (float64 host numbers). Only x̂₀ of the result is
+   * the same on both paths (the first reads x̄, the second x).
+   */
+  predictAtNoise(xbar: tf.Tensor, sigmaBar: number): Prediction {
+    const native = this.denoiser?.predictAtNoise;
+    if (!native) {
+      const t = this.sde.timeForNoiseRatio(sigmaBar);
+      return this.predict(tf.mul(xbar, this.sde.alpha(t)), t);
+    }
+    this.nfe++;
+    const labels = this.request.labels;
+    const p = native.call(this.denoiser, xbar, sigmaBar, labels ? { labels } : undefined);
+    const raw = (p as Partial<Prediction> | undefined)?.raw;
+    if (!(raw instanceof tf.Tensor) || raw.shape.join(',') !== xbar.shape.join(',')) {
+      const got = raw instanceof tf.Tensor ? `shape [${raw.shape.join(',')}]` : String(raw);
+      throw new Error(`${this.sampler}: the denoiser's predictAtNoise must give a tensor shaped like x [${xbar.shape.join(',')}]; got ${got}`);
+    }
+    return this.request.x0Threshold ? thresholdX0(p, this.request.x0Threshold) : p;
+  }
+
   /** The score s(x, t) (samplers that need no SDE, such as Langevin, may run on a bare score function). */
   score(x: tf.Tensor, t: number): tf.Tensor {
     if (this.denoiser) return this.predict(x, t).score;
@@ -91,6 +114,11 @@ export class SamplingRun {
   }
 
   iterating = false;
+
+  /** Whether the request gave an initial state. */
+  get hasInit(): boolean {
+    return this.request.init != null;
+  }
 
   /** A copy of `init`, or the tensor `draw` makes (drawn only when no init was given). */
   initial(draw: () => tf.Tensor): tf.Tensor {

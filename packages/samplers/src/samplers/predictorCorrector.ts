@@ -1,3 +1,4 @@
+import { ConfigError } from '@scorekit/core';
 import type { Sampler } from '../Sampler.js';
 import { checkEps, sdeGrid } from '../internal/grids.js';
 import { defineSampler } from '../internal/defineSampler.js';
@@ -53,7 +54,7 @@ export function predictorCorrectorSampler(options: PredictorCorrectorOptions = {
   const o = readOptions<PredictorCorrectorOptions>('pc', options, PREDICTOR_CORRECTOR_OPTION_SPEC);
   const resolved = { predictor: 'reverse-diffusion', corrector: 'langevin', snr: 0.16, correctorSteps: 1, ...o } as const;
   if (resolved.predictor === 'none' && resolved.corrector === 'none') {
-    throw new Error("Sampler 'pc': predictor and corrector cannot both be 'none'");
+    throw new ConfigError("Sampler 'pc'", [{ path: 'corrector', problem: "cannot be 'none' when predictor is 'none' too", allowed: correctorNames().filter((c) => c !== 'none').join(', ') }], "Sampler 'pc': invalid options");
   }
   return defineSampler(
     'pc',

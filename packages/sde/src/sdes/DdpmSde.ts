@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LinearSde } from '../LinearSde.js';
 import { oneMinusExp } from '../internal/oneMinusExp.js';
-import { requireNumber } from '../internal/validate.js';
+import { SdeOptionReader, requireNumber } from '../internal/validate.js';
 import { ddpmBetas, type DdpmBetasConfig } from '../schedules/ddpmBetas.js';
 
 /** Options of {@link DdpmSde}: the β schedule of the discrete chain. */
@@ -35,6 +35,7 @@ export class DdpmSde extends LinearSde {
 
   constructor(config: DdpmSdeConfig = {}) {
     super();
+    checkDdpmConfig(config);
     this.schedule = config.schedule ?? 'linear';
     this.betas = ddpmBetas(config);
     this.N = this.betas.length;
@@ -148,4 +149,16 @@ export class DdpmSde extends LinearSde {
       return { f: tf.mul(tf.sub(tf.reshape(tf.sqrt(tf.sub(1, beta)), shape), 1), x), G: tf.sqrt(beta) };
     });
   }
+}
+
+// Every problem of a DDPM config at once (ddpmBetas, a plain function, stops at its first).
+function checkDdpmConfig(config: DdpmSdeConfig): void {
+  const read = new SdeOptionReader('DdpmSde');
+  const schedule = config.schedule ?? 'linear';
+  if (schedule !== 'linear' && schedule !== 'cosine') read.problem('schedule', `must be one of 'linear', 'cosine'; got ${JSON.stringify(schedule)}`, "one of 'linear', 'cosine'");
+  read.number('N', config.N ?? 1000, 1000, (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2');
+  const start = read.number('betaStart', config.betaStart ?? 1e-4, 1e-4, (v) => v > 0 && v < 1, 'a number in (0, 1)');
+  read.number('betaEnd', config.betaEnd ?? 0.02, Math.max(start, 0.02), (v) => v >= start && v < 1, `a number in [betaStart (${start}), 1)`);
+  read.number('cosineS', config.cosineS ?? 0.008, 0.008, (v) => v >= 0, 'a number ≥ 0');
+  read.done();
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LinearSde } from '../LinearSde.js';
 import { oneMinusExp } from '../internal/oneMinusExp.js';
 import { solveQuadratic } from '../internal/solveQuadratic.js';
-import { requireNumber } from '../internal/validate.js';
+import { SdeOptionReader, requireNumber } from '../internal/validate.js';
 import type { VpSdeConfig } from './VpSde.js';
 
 /** Options of {@link SubVpSde}: the same as the VP SDE's (β 0.1 → 20, N 1000, sampling eps 1e-3). */
@@ -27,10 +27,12 @@ export class SubVpSde extends LinearSde {
 
   constructor(config: SubVpSdeConfig = {}) {
     super();
-    this.betaMin = requireNumber('SubVpSde', 'betaMin', config.betaMin ?? 0.1, (v) => v > 0, 'a number > 0');
-    this.betaMax = requireNumber('SubVpSde', 'betaMax', config.betaMax ?? 20, (v) => v > this.betaMin, `a number > betaMin (${this.betaMin})`);
-    this.N = requireNumber('SubVpSde', 'N', config.N ?? 1000, (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2');
-    this.samplingEps = requireNumber('SubVpSde', 'samplingEps', config.samplingEps ?? 1e-3, (v) => v > 0 && v < 1, 'in (0, 1)');
+    const read = new SdeOptionReader('SubVpSde');
+    this.betaMin = read.number('betaMin', config.betaMin ?? 0.1, 0.1, (v) => v > 0, 'a number > 0');
+    this.betaMax = read.number('betaMax', config.betaMax ?? 20, 20, (v) => v > this.betaMin, `a number > betaMin (${this.betaMin})`);
+    this.N = read.number('N', config.N ?? 1000, 1000, (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2');
+    this.samplingEps = read.number('samplingEps', config.samplingEps ?? 1e-3, 1e-3, (v) => v > 0 && v < 1, 'in (0, 1)');
+    read.done();
   }
 
   /** β(t). */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LinearSde } from '../LinearSde.js';
-import { requireNumber } from '../internal/validate.js';
+import { SdeOptionReader, requireNumber } from '../internal/validate.js';
 
 /** Options of {@link VeSde}; defaults are score_sde's (`sde_lib.py VESDE`). */
 export interface VeSdeConfig {
@@ -32,10 +32,12 @@ export class VeSde extends LinearSde {
 
   constructor(config: VeSdeConfig = {}) {
     super();
-    this.sigmaMin = requireNumber('VeSde', 'sigmaMin', config.sigmaMin ?? 0.01, (v) => v > 0, 'a number > 0');
-    this.sigmaMax = requireNumber('VeSde', 'sigmaMax', config.sigmaMax ?? 50, (v) => v > this.sigmaMin, `a number > sigmaMin (${this.sigmaMin})`);
-    this.N = requireNumber('VeSde', 'N', config.N ?? 1000, (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2');
-    this.samplingEps = requireNumber('VeSde', 'samplingEps', config.samplingEps ?? 1e-5, (v) => v > 0 && v < 1, 'in (0, 1)');
+    const read = new SdeOptionReader('VeSde');
+    this.sigmaMin = read.number('sigmaMin', config.sigmaMin ?? 0.01, 0.01, (v) => v > 0, 'a number > 0');
+    this.sigmaMax = read.number('sigmaMax', config.sigmaMax ?? 50, 50, (v) => v > this.sigmaMin, `a number > sigmaMin (${this.sigmaMin})`);
+    this.N = read.number('N', config.N ?? 1000, 1000, (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2');
+    this.samplingEps = read.number('samplingEps', config.samplingEps ?? 1e-5, 1e-5, (v) => v > 0 && v < 1, 'in (0, 1)');
+    read.done();
   }
 
   get priorStd(): number {

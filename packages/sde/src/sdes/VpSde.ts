@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LinearSde } from '../LinearSde.js';
 import { oneMinusExp } from '../internal/oneMinusExp.js';
 import { solveQuadratic } from '../internal/solveQuadratic.js';
-import { requireNumber } from '../internal/validate.js';
+import { SdeOptionReader, requireNumber } from '../internal/validate.js';
 
 /** Options of {@link VpSde}; defaults are score_sde's (`sde_lib.py VPSDE`). */
 export interface VpSdeConfig {
@@ -34,10 +34,12 @@ export class VpSde extends LinearSde {
 
   constructor(config: VpSdeConfig = {}) {
     super();
-    this.betaMin = requireNumber('VpSde', 'betaMin', config.betaMin ?? 0.1, (v) => v > 0, 'a number > 0');
-    this.betaMax = requireNumber('VpSde', 'betaMax', config.betaMax ?? 20, (v) => v > this.betaMin, `a number > betaMin (${this.betaMin})`);
-    this.N = requireNumber('VpSde', 'N', config.N ?? 1000, (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2');
-    this.samplingEps = requireNumber('VpSde', 'samplingEps', config.samplingEps ?? 1e-3, (v) => v > 0 && v < 1, 'in (0, 1)');
+    const read = new SdeOptionReader('VpSde');
+    this.betaMin = read.number('betaMin', config.betaMin ?? 0.1, 0.1, (v) => v > 0, 'a number > 0');
+    this.betaMax = read.number('betaMax', config.betaMax ?? 20, 20, (v) => v > this.betaMin, `a number > betaMin (${this.betaMin})`);
+    this.N = read.number('N', config.N ?? 1000, 1000, (v) => Number.isInteger(v) && v >= 2, 'an integer ≥ 2');
+    this.samplingEps = read.number('samplingEps', config.samplingEps ?? 1e-3, 1e-3, (v) => v > 0 && v < 1, 'in (0, 1)');
+    read.done();
   }
 
   /** β(t). */

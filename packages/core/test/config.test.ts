@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defineRegistry, optionChecks as c, prefixIssues, readOptions, resolveOptions } from '../src/index.js';
+
+describe('one convention for configs and errors', () => {
+  const spec = { steps: c.integerAtLeast(1), eta: c.nonNegative, method: c.oneOf('a', 'b') };
+
+  it('resolveOptions reports every problem with its path and what is allowed, not just the first', () => {
+    const r = resolveOptions({ steps: 0, eta: -1, method: 'c', tpyo: 2 }, spec);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues).toEqual([
+      { path: 'steps', problem: 'must be an integer ≥ 1; got 0', allowed: 'an integer ≥ 1' },
+      { path: 'eta', problem: 'must be a number ≥ 0; got -1', allowed: 'a number ≥ 0' },
+      { path: 'method', problem: "must be one of 'a', 'b'; got 'c'", allowed: "one of 'a', 'b'" },
+      { path: 'tpyo', problem: 'is not an option (allowed: steps, eta, method)', allowed: 'steps, eta, method' },
+    ]);
+    expect(resolveOptions({ steps: 3, eta: undefined }, spec)).toEqual({ ok: true, value: { steps: 3 } });
+    expect(resolveOptions(7, spec)).toMatchObject({ ok: false, issues: [{ path: '', allowed: 'an object' }] });
+  });
+
+  it('readOptions throws one ConfigError listing them all', () => {
+    let error: unknown;
+    try {
+      readOptions("Sampler 'x'", { steps: 1.5, eta: 'no' }, spec);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const e = error as ConfigError;
+    expect(e.issues.map((i) => i.path)).toEqual(['steps', 'eta']);
+    expect(e.message).toBe("Sampler 'x': invalid options:\n  - steps must be an integer ≥ 1; got 1.5\n  - eta must be a number ≥ 0; got 'no'");
+    expect(e.problems).toEqual(['steps must be an integer ≥ 1; got 1.5', "eta must be a number ≥ 0; got 'no'"]);
+  });
+
+  it('a registry has names, specs, resolve (all problems) and create; the variant key is always name', () => {
+    const made: unknown[] = [];
+    const registry = defineRegistry<string>('widget', [
+      { name: 'round', spec: { radius: c.positive }, create: (o: { radius?: number }) => `round ${o.radius ?? 1}` },
+      {
+        name: 'box',
+        spec: { w: c.positive, h: c.positive },
+        check: (o: { w?: number; h?: number }) => ((o.w ?? 1) < (o.h ?? 1) ? [{ path: 'w', problem: 'must be ≥ h', allowed: `a number ≥ ${o.h}` }] : []),
+        create: (o) => (made.push(o), 'box'),
+      },
+    ]);
+    expect(registry.names()).toEqual(['round', 'box']);
+    expect(registry.create({ name: 'round', radius: 2 })).toBe('round 2');
+    expect(registry.resolve({ name: 'squircle' })).toMatchObject({ ok: false, issues: [{ path: 'name', allowed: 'round, box' }] });
+    expect(registry.resolve({ kind: 'round' })).toMatchObject({ ok: false, issues: [{ path: 'name', problem: 'is missing (allowed: round, box)' }] });
+    expect(registry.resolve({ name: 'box', w: -1, h: 0, d: 1 })).toMatchObject({ ok: false, issues: [{ path: 'w' }, { path: 'h' }, { path: 'd' }] });
+    expect(() => registry.create({ name: 'box', w: 1, h: 2 })).toThrow(/Invalid widget 'box' config:\n {2}- w must be ≥ h/);
+    expect(made).toEqual([]); // nothing built from a bad config
+    registry.register({ name: 'dot', spec: {}, create: () => 'dot' });
+    expect(registry.create({ name: 'dot' })).toBe('dot');
+  });
+
+  it('nested configs report into their parent with prefixed paths', () => {
+    expect(prefixIssues('sampler', [{ path: 'steps', problem: 'x' }, { path: '', problem: 'y' }, { path: '[0]', problem: 'z' }])).toEqual([
+      { path: 'sampler.steps', problem: 'x' },
+      { path: 'sampler', problem: 'y' },
+      { path: 'sampler[0]', problem: 'z' },
+    ]);
+    expect(new ConfigError('unet network', ['nf must be ≥ 1']).issues).toEqual([{ path: '', problem: 'nf must be ≥ 1' }]);
+  });
+});
