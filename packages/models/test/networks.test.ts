@@ -98,6 +98,18 @@ describe('network configs', () => {
     expect(() => createNetwork({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 3 } })).toThrow(
       /quadratic' needs an inner network shaped like its input/,
     );
+    // The inner network's own checks reach the energy config's error (with the path through it), all of them.
+    let inner: unknown;
+    try {
+      createNetwork({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 1, activation: 'foo', width: 0, colour: 1 } } as never);
+    } catch (e) {
+      inner = e;
+    }
+    expect(inner).toBeInstanceOf(ConfigError);
+    const innerProblems = (inner as ConfigError).problems.join('\n');
+    expect(innerProblems).toMatch(/energy\.network\.activation must be one of 'silu', 'softplus', 'tanh', got 'foo'/);
+    expect(innerProblems).toMatch(/energy\.network\.width must be an integer/);
+    expect(innerProblems).toMatch(/energy\.network\.colour is not a known option/);
     expect(networkKinds()).toEqual(['mlp', 'unet', 'energy']);
   });
 });

@@ -13,13 +13,21 @@ export class Problems {
   /** A problem worded as `<field> <what is wrong>`: the first word is the field's path under `where`. */
   add(message: string): void {
     const space = message.indexOf(' ');
-    if (space < 0) this.list.add('', message);
-    else this.list.add(message.slice(0, space), message.slice(space + 1));
+    if (space < 0) this.issue('', message);
+    else this.issue(message.slice(0, space), message.slice(space + 1));
+  }
+
+  /**
+   * Records one problem at `path` (under `where`). Every check goes through here, so a subclass that forwards
+   * problems into an enclosing config (a network inside an energy network) sees all of them.
+   */
+  issue(path: string, problem: string, allowed?: string): void {
+    this.list.add(path, problem, allowed);
   }
 
   /** A problem of `key` with what it allows (kept as the issue's `allowed`). */
   private bad(key: string, allowed: string, value: unknown): void {
-    this.list.add(key, `must be ${allowed}, got ${show(value)}`, allowed);
+    this.issue(key, `must be ${allowed}, got ${show(value)}`, allowed);
   }
 
   /** An integer in [min, max] (inclusive), or the default when undefined. */
@@ -72,7 +80,7 @@ export class Problems {
   /** Flags keys that the config does not know (typos would otherwise be silently ignored). */
   unknownKeys(obj: Record<string, unknown>, known: readonly string[]): void {
     for (const k of Object.keys(obj)) {
-      if (!known.includes(k)) this.list.add(k, `is not a known option (allowed: ${known.join(', ')})`, known.join(', '));
+      if (!known.includes(k)) this.issue(k, `is not a known option (allowed: ${known.join(', ')})`, known.join(', '));
     }
   }
 

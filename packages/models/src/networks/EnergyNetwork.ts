@@ -58,8 +58,8 @@ class ProblemsInto extends Problems {
   ) {
     super(where);
   }
-  override add(message: string): void {
-    this.outer.add(`network.${message}`);
+  override issue(path: string, problem: string, allowed?: string): void {
+    this.outer.issue(path === '' ? 'network' : `network.${path}`, problem, allowed);
   }
 }
 
