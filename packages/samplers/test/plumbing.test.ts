@@ -56,6 +56,10 @@ describe('registry and validation', () => {
     expect(message).toMatch(/stride is not an option \(allowed: steps, eta, spacing, eps, timestepSpacing\)/);
     expect(() => createSampler('ode', { method: 'rk23' } as object)).toThrow(/method must be one of 'euler', 'heun', 'rk4', 'rk45'/);
     expect(() => createSampler('pc', { predictor: 'none', corrector: 'none' })).toThrow(/corrector cannot be 'none' when predictor is 'none' too/);
+    // edm-heun's sTmax defaults to ∞ (k-diffusion's s_tmax); that default can be passed back, NaN and negatives cannot.
+    expect(() => createSampler('edm-heun', { sTmax: Infinity })).not.toThrow();
+    expect(() => createSampler('edm-heun', { sTmax: Number.NaN })).toThrow(/sTmax must be a number ≥ 0 or Infinity; got NaN/);
+    expect(() => createSampler('edm-heun', { sTmax: -1 })).toThrow(/sTmax must be a number ≥ 0 or Infinity/);
   });
 
   it('rejects bad requests with a clear message', async () => {

@@ -38,6 +38,8 @@ export const oneOf = (...values: readonly string[]): OptionCheck => ({
 export function showValue(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'string') return `'${value}'`;
+  // JSON would print NaN and ±Infinity as null.
+  if (typeof value === 'number') return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

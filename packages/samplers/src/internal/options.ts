@@ -38,6 +38,8 @@ export const integerAtLeast = (min: number): OptionCheck & { readonly kind: Opti
 });
 export const positive = { kind: 'number', allowed: 'a number > 0', ok: (v: unknown) => isNumber(v) && v > 0 } as const satisfies OptionCheck;
 export const nonNegative = { kind: 'number', allowed: 'a number ≥ 0', ok: (v: unknown) => isNumber(v) && v >= 0 } as const satisfies OptionCheck;
+/** A number ≥ 0 or +∞ (a threshold whose default is "no limit", as k-diffusion's s_tmax = inf). */
+export const nonNegativeOrInfinity = { kind: 'number', allowed: 'a number ≥ 0 or Infinity', ok: (v: unknown) => typeof v === 'number' && v >= 0 } as const satisfies OptionCheck;
 export const anyNumber = { kind: 'number', allowed: 'a finite number', ok: isNumber } as const satisfies OptionCheck;
 export const unitInterval = { kind: 'number', allowed: 'a number in [0, 1]', ok: (v: unknown) => isNumber(v) && v >= 0 && v <= 1 } as const satisfies OptionCheck;
 export const boolean = { kind: 'boolean', allowed: 'true or false', ok: (v: unknown) => typeof v === 'boolean' } as const satisfies OptionCheck;

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { karrasSigmas } from '@scorekit/sde';
 import type { Sampler } from '../Sampler.js';
 import { defineSampler, type SamplerProgram } from '../internal/defineSampler.js';
-import { anyNumber, described, integerAtLeast, nonNegative, type OptionSpec, positive, readOptions } from '../internal/options.js';
+import { described, integerAtLeast, nonNegative, nonNegativeOrInfinity, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import type { SamplingRun } from '../internal/run.js';
 
 /** Options of {@link edmHeunSampler}; defaults are NVlabs/edm generate.py's. */
@@ -32,7 +32,7 @@ export const EDM_HEUN_OPTION_SPEC: OptionSpec<EdmHeunOptions> = {
   rho: described(positive, 'Karras schedule exponent ρ'),
   churn: described(nonNegative, 'stochasticity S_churn (0 deterministic)'),
   sTmin: described(nonNegative, 'churn only for σ ≥ this'),
-  sTmax: described(anyNumber, 'churn only for σ ≤ this'),
+  sTmax: described(nonNegativeOrInfinity, 'churn only for σ ≤ this (default Infinity)'),
   sNoise: described(positive, 'noise inflation S_noise'),
 };
 
