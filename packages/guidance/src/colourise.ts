@@ -39,6 +39,7 @@ export function colourise(options: ColouriseOptions): StepCallback {
   if (problems.length > 0) throw new Error(`${where}: ${problems.join('; ')}`);
   const greyCopy = tf.keep(tf.clone(grey));
   return ({ x, t, final }) => {
+    if (greyCopy.isDisposed) throw new Error(`${where}: this callback served one run already (it frees its copy on the final step); make one per run`);
     const C = x.shape[3] ?? 0;
     const dims: number[] = greyCopy.rank === 3 ? greyCopy.shape : greyCopy.shape.slice(1);
     if (x.rank !== 4 || C < 2 || x.shape[1] !== dims[0] || x.shape[2] !== dims[1] || (greyCopy.rank === 4 && greyCopy.shape[0] !== x.shape[0])) {
@@ -49,6 +50,9 @@ export function colourise(options: ColouriseOptions): StepCallback {
     const target = final ? known : tf.add(tf.mul(known, sde.alpha(t)), tf.mul(rng.normal([x.shape[0], x.shape[1], x.shape[2], 1]), sde.sigma(t)));
     const current = tf.div(tf.sum(x, 3, true), root);
     // Coupling back moves every channel by (target − current)/√C.
-    return tf.add(x, tf.div(tf.sub(target, current), root));
+    const out = tf.add(x, tf.div(tf.sub(target, current), root));
+    // The driver's final call is the last: nothing else could free the copy.
+    if (final) tf.dispose(greyCopy);
+    return out;
   };
 }

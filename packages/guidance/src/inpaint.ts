@@ -47,13 +47,17 @@ export function inpaint(options: InpaintOptions): StepCallback {
   const maskCopy = tf.keep(tf.cast(mask, 'bool'));
   let checked = false;
   return ({ x, t, final }) => {
+    if (knownCopy.isDisposed) throw new Error(`${where}: this callback served one run already (it frees its copies on the final step); make one per run`);
     if (!checked) {
       checkAgainst(x.shape, knownCopy.shape, maskCopy.shape, where);
       checked = true;
     }
     const target = final ? knownCopy : tf.add(tf.mul(knownCopy, sde.alpha(t)), tf.mul(rng.normal(x.shape), sde.sigma(t)));
     // A select, not x + mask·(target − x): that sum rounds in float32, and the known entries must be exact.
-    return tf.where(tf.broadcastTo(maskCopy, x.shape), tf.broadcastTo(target, x.shape), x);
+    const out = tf.where(tf.broadcastTo(maskCopy, x.shape), tf.broadcastTo(target, x.shape), x);
+    // The driver's final call is the last: nothing else could free the copies.
+    if (final) tf.dispose([knownCopy, maskCopy]);
+    return out;
   };
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@scorekit/core';
 import { GaussianMixture } from '@scorekit/data';
-import { createSampler } from '@scorekit/samplers';
+import { createSampler, type StepCallback } from '@scorekit/samplers';
 import { VpSde, denoiserFromScore } from '@scorekit/sde';
 import { describeOnBackends, expectAllClose, expectNoTensorLeak, twoSampleTest } from '@scorekit/test-utils';
 import { expect, it } from 'vitest';
@@ -94,10 +94,14 @@ describeOnBackends('inpainting by replacement', () => {
     const denoiser = denoiserFromScore(sde, mixture.scoreFn(sde));
     const anyShape = denoiserFromScore(sde, (x) => tf.zerosLike(x));
     await expect(createSampler('euler-maruyama', { steps: 3 }).run({ denoiser: anyShape, shape: [4, 3], seed: 0, onStep })).rejects.toThrow(/known has shape \[2\] but the samples are \[4, 3\]/);
+    // The callback's whole life — made, one run — leaves no tensor behind: it frees its copies on the final step.
+    let used: StepCallback | undefined;
     await expectNoTensorLeak(async () => {
-      const { samples } = await createSampler('euler-maruyama', { steps: 5 }).run({ denoiser, shape: [4, 2], seed: 0, onStep });
+      used = inpaint({ sde, known, mask, rng });
+      const { samples } = await createSampler('euler-maruyama', { steps: 5 }).run({ denoiser, shape: [4, 2], seed: 0, onStep: used });
       samples.dispose();
     });
+    await expect(createSampler('euler-maruyama', { steps: 2 }).run({ denoiser, shape: [4, 2], seed: 0, onStep: used })).rejects.toThrow(/served one run already .* make one per run/);
     tf.dispose([known, mask3, soft, mask]);
   });
 }, ['cpu']);
@@ -113,6 +117,7 @@ describeOnBackends('colourisation by replacement', () => {
   });
   it('the output channel mean equals the grey image, and each step only moves x along (1, 1, 1)/√3', async () => {
     const sde = new VpSde();
+    const before = tf.memory().numTensors;
     const score = (x: tf.Tensor, t: tf.Tensor) => tf.tidy(() => tf.reshape(images.scoreFn(sde)(tf.reshape(x, [x.shape[0], d]), t), x.shape));
     const grey = tf.tensor3d([[[0.2], [-0.4]], [[0.7], [0]]]);
     const onStep = colourise({ sde, grey, rng: new Rng(3) });
@@ -123,8 +128,10 @@ describeOnBackends('colourisation by replacement', () => {
     for (const img of m) for (const row of img) for (const px of row) expect(Math.max(...px) - Math.min(...px)).toBeLessThan(1e-6);
     const { samples } = await createSampler('euler-maruyama', { steps: 50 }).run({ score, sde, shape: [3, 2, 2, 3], seed: 1, onStep });
     // Float32 rounding of x + (g − mean(x)): a few ulps.
-    expectAllClose(tf.mean(samples, 3, true), tf.tile(tf.expandDims(grey, 0), [3, 1, 1, 1]), 1e-6, 1e-6);
+    tf.tidy(() => expectAllClose(tf.mean(samples, 3, true), tf.tile(tf.expandDims(grey, 0), [3, 1, 1, 1]), 1e-6, 1e-6));
     tf.dispose([grey, x, moved, samples]);
+    // The callback freed its copy of the grey image on the run's final step.
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('bad input: grey of another size — one clear error', () => {
