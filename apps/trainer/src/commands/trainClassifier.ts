@@ -15,6 +15,7 @@ import { runTask, writeFileTask } from '../io.js';
 import { createProgress } from '../progress.js';
 import { runTrainNoisyClassifier } from './trainNoisyClassifier.js';
 import type { TrainNoisyClassifierCommandOptions } from './trainNoisyClassifier.js';
+import { integerFlag } from '../integerFlag.js';
 
 /** Data sets `train-classifier --dataset` accepts. */
 export const CLASSIFIER_DATASETS = ['mnist', 'fashion-mnist'] as const;
@@ -75,12 +76,7 @@ export function parseTrainClassifierOptions(o: TrainClassifierCommandOptions): E
   if (o.kind !== undefined && !(CLASSIFIER_KINDS as readonly string[]).includes(o.kind)) {
     problems.push(...problem('--kind', `unknown kind '${o.kind}'`, CLASSIFIER_KINDS));
   }
-  const int = (flag: string, value: string | undefined, fallback: number, min: number): number => {
-    if (value === undefined) return fallback;
-    const v = Number(value);
-    if (!Number.isInteger(v) || v < min) problems.push(...problem(flag, `must be an integer ≥ ${min}, got '${value}'`));
-    return v;
-  };
+  const int = (flag: string, value: string | undefined, fallback: number, min: number): number => integerFlag(problems, flag, value, fallback, min);
   const steps = int('--steps', o.steps, 500, 1);
   const batchSize = int('--batch-size', o.batchSize, 64, 1);
   const seed = int('--seed', o.seed, 0, 0);

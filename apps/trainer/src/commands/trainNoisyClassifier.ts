@@ -15,6 +15,7 @@ import { createProgress } from '../progress.js';
 import { runFolder } from '../runFolder.js';
 import { seedProblem } from '../seeds.js';
 import { openTrainingData } from '../trainingData.js';
+import { integerFlag } from '../integerFlag.js';
 
 /** The flags of `scorekit train-classifier --noisy`. */
 export interface TrainNoisyClassifierCommandOptions {
@@ -72,12 +73,7 @@ export async function runTrainNoisyClassifier(
   if (o.sde != null && !(SDE_NAMES as readonly string[]).includes(o.sde)) problems.push(...problem('--sde', `unknown SDE '${o.sde}'`, SDE_NAMES));
   if (o.sde != null && o.dataset == null) problems.push(...problem('--dataset', 'is required with --sde (a data set with labels: ncsn-mixture, mnist, fashion-mnist)'));
   if (o.kind != null && !(NOISY_CLASSIFIER_KINDS as readonly string[]).includes(o.kind)) problems.push(...problem('--kind', `unknown noisy classifier kind '${o.kind}'`, NOISY_CLASSIFIER_KINDS));
-  const int = (flag: string, value: string | undefined, fallback: number, min: number): number => {
-    if (value === undefined) return fallback;
-    const v = Number(value);
-    if (!Number.isInteger(v) || v < min) problems.push(...problem(flag, `must be an integer ≥ ${min}, got '${value}'`));
-    return v;
-  };
+  const int = (flag: string, value: string | undefined, fallback: number, min: number): number => integerFlag(problems, flag, value, fallback, min);
   const steps = int('--steps', o.steps, 500, 1);
   const batchSize = int('--batch-size', o.batchSize, 128, 1);
   const seed = int('--seed', o.seed, 0, 0);
