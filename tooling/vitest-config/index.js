@@ -17,8 +17,10 @@ export function scorekitVitestConfig(overrides = {}) {
         // Numerical tests on the wasm and cpu backends are CPU-bound: one file per worker, two workers at most.
         pool: 'forks',
         maxWorkers: 2,
-        testTimeout: 120_000,
-        hookTimeout: 120_000,
+        // Bounds for a hang, not for speed: CI runs every package's tests at once on two cores (load 15–25), where
+        // a test that takes 30 s on a quiet machine has taken over 120 s.
+        testTimeout: 300_000,
+        hookTimeout: 300_000,
       },
     }),
     overrides,

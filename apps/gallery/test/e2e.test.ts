@@ -52,8 +52,10 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     server = await startCli(fixture.root);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Playwright's 30 s default is too short on a busy machine (CI runs every package's tests at once).
+    page.setDefaultTimeout(120_000);
     page.on('pageerror', (e) => pageErrors.push(e.message));
-  }, 180_000);
+  });
   afterAll(async () => {
     await browser?.close();
     server?.child.kill('SIGTERM');
@@ -172,7 +174,7 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     }
     await page.click('#sample-button');
     const status = page.locator('#sample-status');
-    await expect.poll(() => status.textContent(), { timeout: 180_000 }).toMatch(/^(Done|Error)/);
+    await expect.poll(() => status.textContent(), { timeout: 240_000 }).toMatch(/^(Done|Error)/);
     expect(await status.textContent()).toMatch(/^Done on (webgpu|webgl|wasm|cpu):/);
     type Draw = { backend: string; skipped: { name: string; reason: string }[]; values: number[]; shape: number[]; nfe: number; ms: number; leaked: number };
     const draw = await page.evaluate(() => (window as unknown as { scorekitLastDraw: Draw }).scorekitLastDraw);

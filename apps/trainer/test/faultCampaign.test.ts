@@ -12,5 +12,5 @@ describe('the fault campaign (quick subset; `pnpm fault-campaign` runs all of it
     const bad = results.filter((r) => r.verdict !== 'ok').map((r) => `${r.verdict}: ${r.name} — ${r.why}`);
     expect(bad).toEqual([]);
     expect(counts.ok).toBe(cases.length);
-  }, 120_000);
+  });
 });

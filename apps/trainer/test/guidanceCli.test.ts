@@ -94,5 +94,5 @@ describe('scorekit sample: guidance and inpainting with an analytic mixture', ()
     // conditional mean.
     expect(mean).toBeGreaterThan(0.6);
     expect(mean).toBeLessThan(1.6 + 0.1);
-  }, 60_000);
+  });
 });

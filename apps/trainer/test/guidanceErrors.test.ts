@@ -24,7 +24,7 @@ describe('scorekit sample: bad guidance and inpainting input', () => {
     run = nodePath.join(dir, 'run');
     await trainModel(tinyConfig({ dataset: { name: 'ncsn-mixture' } }), { runDir: run });
     out = nodePath.join(dir, 'never.npy');
-  }, 60_000);
+  });
 
   const sample = (...extra: string[]) => cli('sample', '--score', `analytic:${mixture}`, '--steps', '5', '--n', '4', '--out', out, '--backend', 'cpu', ...extra);
   async function refused(r: { code: number; stderr: string }, ...mentions: string[]): Promise<void> {
@@ -109,5 +109,5 @@ describe('scorekit sample: bad guidance and inpainting input', () => {
     expect(flags.stderr).toContain("unknown SDE 'vpp'");
     expect(flags.stderr).toContain("unknown noisy classifier kind 'big'");
     expect(flags.stderr).toContain('--dataset');
-  }, 60_000);
+  });
 });

@@ -47,7 +47,7 @@ describe('scorekit sample / interpolate on an image checkpoint', () => {
       }),
       { runDir: run },
     );
-  }, 60_000);
+  });
 
   it('--cfg-scale with --class cycle samples a conditional checkpoint', async () => {
     const out = nodePath.join(dir, 'cfg.npy');
@@ -105,5 +105,5 @@ describe('scorekit sample / interpolate on an image checkpoint', () => {
     // Three 4-px images drawn at scale 2 in one row with 2-px gaps: 3·8 + 4·2 = 32 wide, 8 + 2·2 = 12 high.
     const image = decodePng(await fs.readFile(pngOut));
     expect([image.width, image.height]).toEqual([32, 12]);
-  }, 60_000);
+  });
 });

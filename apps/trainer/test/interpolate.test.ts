@@ -62,7 +62,7 @@ describe('scorekit interpolate', () => {
     expect(Math.hypot(got[4]! - straightMid[0]!, got[5]! - straightMid[1]!)).toBeGreaterThan(0.05);
     const image = decodePng(await fs.readFile(png));
     expect([image.width, image.height]).toEqual([512, 512]);
-  }, 60_000);
+  });
 
   it('two seeds: the strip decodes the slerp of those seeds’ prior draws; its ends are `sample --sampler ode`’s', async () => {
     const out = nodePath.join(dir, 'seeds.npy');
@@ -75,7 +75,7 @@ describe('scorekit interpolate', () => {
     const s = await cli('sample', '--score', `analytic:${mixture}`, '--sampler', 'ode', '--n', '1', '--seed', '8', '--out', sampled, '--backend', 'cpu');
     expect(s.code, s.stderr).toBe(0);
     expectAllClose(got.subarray(6, 8), (await loadNpy(sampled)).data as Float32Array, 2 * TOL);
-  }, 60_000);
+  });
 
   it('refuses bad input before any ODE is solved or anything written', async () => {
     const out = nodePath.join(dir, 'bad.npy');

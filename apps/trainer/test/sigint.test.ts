@@ -16,7 +16,7 @@ describe('Ctrl-C during training (the built CLI, spawned)', () => {
     const r = spawnSync(tsc, ['-p', 'tsconfig.build.json'], { cwd: appDir, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`building the CLI failed:\n${r.stdout}${r.stderr}`);
     expect(existsSync(cliJs)).toBe(true);
-  }, 120_000);
+  });
 
   it('finishes the step, saves a checkpoint, writes the summary, exits 130, and resume continues', async () => {
     const dir = await tempDir();
@@ -50,5 +50,5 @@ describe('Ctrl-C during training (the built CLI, spawned)', () => {
     expect(resumed.stderr).toContain(`resumed from step ${summary.step}`);
     const after = await readMetrics(run);
     expect(after.map((m) => m.step)).toEqual(Array.from({ length: summary.step + 3 }, (_, i) => i + 1));
-  }, 120_000);
+  });
 });

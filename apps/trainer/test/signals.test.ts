@@ -61,5 +61,5 @@ describe('signals that end a process (a real child process)', () => {
       // The lock goes with the writer.
       await expect(fs.access(nodePath.join(run, '.lock'))).rejects.toThrow();
     }
-  }, 180_000);
+  });
 });

@@ -64,7 +64,7 @@ describe('scorekit train-classifier', () => {
     const single = await runEval({ metric: 'is', fake: join(dir, 'ones.npy'), splits: '1', features: `classifier:${out}` }, io);
     // One class: p(y) ≈ p(y|x), so KL ≈ 0 and IS near 1 (measured 1.17).
     expect(single.values.mean).toBeLessThan(2);
-  }, 60_000);
+  });
 
   it.skipIf(!existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz'))(
     '--kind clip trains the dual encoder on Fashion-MNIST; eval --metric clip scores matching captions above wrong ones',

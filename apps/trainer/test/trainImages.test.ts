@@ -59,7 +59,7 @@ describeOnBackends(
       const raw = await cli('likelihood', ...common, '--no-dequantize');
       expect(raw.code, raw.stderr).toBe(0);
       expect((JSON.parse(raw.stdout.trim().split('\n').pop()!) as { bitsPerDimOffset: number }).bitsPerDimOffset).toBe(0);
-    }, 120_000);
+    });
   },
   ['cpu'],
 );

@@ -27,7 +27,7 @@ beforeAll(async () => {
   await saveClassifier(clf, trainedDir);
   clf.network.dispose();
   await tf.setBackend(previous);
-}, 60_000);
+});
 afterAll(() => rmSync(trainedDir, { recursive: true, force: true }));
 
 describeOnBackends('scorekit classifier as a feature extractor (real MNIST)', () => {

@@ -40,7 +40,7 @@ describe.skipIf(!hasFashion)('scorekit dual encoder trained contrastively on Fas
     const t = train as NonNullable<typeof train>;
     encoder = await trainDualEncoder({ ...t, classNames: FASHION_CLASSES, steps: 120, batchSize: 64, seed: 3, onStep: (_, l) => losses.push(l) });
     await tf.setBackend(previous);
-  }, 60_000);
+  });
   afterAll(() => encoder.dispose());
 
   it('the symmetric InfoNCE loss starts at or above ln(batch) = ln 64 ≈ 4.16 and falls', () => {
