@@ -3,8 +3,8 @@ export type { NamedVariable } from './NamedVariable.js';
 // One error family for bad configs across the libraries: core's (re-exported so existing imports keep working).
 export { ConfigError } from '@scorekit/core';
 export type { ConfigIssue } from '@scorekit/core';
-export { createNetwork, registerNetwork, networkKinds, resolveNetworkConfig } from './createNetwork.js';
-export type { NetworkConfig, CreateNetworkOptions } from './createNetwork.js';
+export { createNetwork, registerNetwork, networkKinds, networkRegistry, resolveNetworkConfig } from './createNetwork.js';
+export type { NetworkConfig, NamedNetworkConfig, NetworkBuilder, CreateNetworkOptions } from './createNetwork.js';
 export { createMlp, resolveMlpConfig } from './networks/MlpNetwork.js';
 export type { MlpConfig, ResolvedMlpConfig, MlpNetwork, MlpActivation, EmbeddingKind } from './networks/MlpNetwork.js';
 export { createUNet, resolveUNetConfig, UNET_PRESETS } from './networks/UNet.js';
