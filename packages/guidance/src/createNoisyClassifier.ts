@@ -3,6 +3,7 @@ import { ConfigError, Rng, defineRegistry, optionChecks, resolutionOf, silu, typ
 import { createMlp, resolveScoreModelConfig, sinusoidalEmbedding, type NamedVariable, type NoiseConditioning } from '@scorekit/models';
 import { createSde, type Sde, type SdeConfig } from '@scorekit/sde';
 import type { NoisyClassifier } from './NoisyClassifier.js';
+import { NoisyClassifierConfigError } from './NoisyClassifierConfigError.js';
 import { sdeConfigOf } from './internal/sdeConfigOf.js';
 import { timeColumns } from './internal/timeColumns.js';
 
@@ -64,19 +65,6 @@ export interface TrainableNoisyClassifier extends NoisyClassifier {
 
 const KEYS = ['kind', 'sde', 'numClasses', 'dataShape', 'width', 'depth', 'filters', 'embeddingDim', 'conditioning', 'seed'];
 const CONDITIONINGS: readonly NoiseConditioning[] = ['time', 'time999', 'sigma', 'logSigma'];
-
-/**
- * A bad noisy-classifier config: core's `ConfigError` (one error family across the libraries, every problem in
- * `issues` with its path and what is allowed); the message lists the problems one a line after
- * `createNoisyClassifier: invalid config:`.
- */
-export class NoisyClassifierConfigError extends ConfigError {
-  override readonly name: string = 'NoisyClassifierConfigError';
-  constructor(issues: readonly ConfigIssue[], lines: readonly string[]) {
-    super('noisy classifier', issues);
-    this.message = `createNoisyClassifier: invalid config:\n- ${lines.join('\n- ')}`;
-  }
-}
 
 /** Resolves a classifier config, reporting every problem at once with its path and the allowed values. */
 export function resolveNoisyClassifierConfig(config: NoisyClassifierConfig | NamedNoisyClassifierConfig): { resolved: ResolvedNoisyClassifierConfig; sde: Sde } {

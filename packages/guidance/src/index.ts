@@ -8,8 +8,8 @@ export {
   perturb,
   NOISY_CLASSIFIER_KINDS,
   noisyClassifierRegistry,
-  NoisyClassifierConfigError,
 } from './createNoisyClassifier.js';
+export { NoisyClassifierConfigError } from './NoisyClassifierConfigError.js';
 export type {
   NoisyClassifierConfig,
   NamedNoisyClassifierConfig,
