@@ -175,7 +175,7 @@ function crossChecks(raw: Record<string, unknown>): Validation<null> {
     try {
       resolveScoreModelConfig(scoreModel as ScoreModelConfig, { name: sdeName as never });
     } catch (e) {
-      problems.push(...fromError('scoreModel', e));
+      problems.push(...fromError('scoreModel', e, 'scoreModel')); // its issues read `scoreModel.…`
     }
   }
   const network = isObject(raw.network) ? (withNetworkKind(raw.network) as Record<string, unknown>) : null;

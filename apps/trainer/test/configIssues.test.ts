@@ -52,6 +52,12 @@ describe('config problems carry the issues of the packages: path and what is all
     expect(by('objective.eps')).toMatchObject({ field: 'objective', accepts: 'a number in (0, 1)' });
   });
 
+  it("the score model's problems, checked against the SDE, carry their path once", () => {
+    const problems = problemsOf({ ...structuredClone(TRAIN_PRESETS['2d']), scoreModel: { parameterisation: 'eps', scaleBySigma: true, sigmaData: -1 } });
+    expect(problems.map((p) => p.path).sort()).toEqual(['scoreModel.scaleBySigma', 'scoreModel.sigmaData']);
+    expect(problems.find((p) => p.path === 'scoreModel.sigmaData')).toMatchObject({ field: 'scoreModel', accepts: 'a number > 0' });
+  });
+
   it('an energy network reports its inner network fields under network', () => {
     let error: unknown;
     try {
