@@ -14,6 +14,8 @@ export type { EnergyConfig, ResolvedEnergyConfig, EnergyNetwork, EnergyForm } fr
 export { sinusoidalEmbedding } from './embeddings/sinusoidalEmbedding.js';
 export { fourierEmbedding } from './embeddings/fourierEmbedding.js';
 export { createScoreModel, resolveScoreModelConfig, NOISE_CONDITIONINGS } from './ScoreModel.js';
+export { scoreModelRegistry } from './scoreModelRegistry.js';
+export type { ScoreModelBinder } from './scoreModelRegistry.js';
 export type { ScoreModel, ScoreModelConfig, ResolvedScoreModelConfig, NoiseConditioning, PredictOptions } from './ScoreModel.js';
 // The parameterisations live in @scorekit/sde's one parameterisation module; re-exported for model configs.
 export { PARAMETERISATIONS } from '@scorekit/sde';

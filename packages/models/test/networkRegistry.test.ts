@@ -73,3 +73,32 @@ describe('networkRegistry (core registry shape, keyed by name)', () => {
     }
   });
 });
+
+describe('scoreModelRegistry (core registry shape)', () => {
+  it('names every parameterisation; create gives what createScoreModel gives', async () => {
+    const { scoreModelRegistry, createScoreModel, PARAMETERISATIONS } = await import('../src/index.js');
+    const { VpSde } = await import('@scorekit/sde');
+    expect(scoreModelRegistry.names()).toEqual([...PARAMETERISATIONS]);
+    const network = createNetwork({ name: 'mlp', dim: 2, width: 8, depth: 1 }, { rng: new Rng(1) });
+    const sde = new VpSde();
+    const a = scoreModelRegistry.create({ name: 'edm', sigmaData: 0.7 })(network, sde);
+    const b = createScoreModel(network, sde, { parameterisation: 'edm', sigmaData: 0.7 });
+    expect(a.config).toEqual(b.config);
+    const x = tf.tensor2d([[0.3, -1.2], [2, 0.5]]);
+    // Same network, same parameterisation: the same prediction, exactly.
+    expect(Array.from(a.predict(x, 0.4).x0.dataSync())).toEqual(Array.from(b.predict(x, 0.4).x0.dataSync()));
+    network.dispose();
+  });
+
+  it('reports every problem it can see without the SDE', async () => {
+    const { scoreModelRegistry } = await import('../src/index.js');
+    const r = scoreModelRegistry.resolve({ name: 'eps', conditioning: 'sigma2', sigmaData: -1 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => [i.path, i.allowed])).toEqual([
+      ['conditioning', "one of 'time', 'time999', 'sigma', 'logSigma', 'edm'"],
+      ['sigmaData', 'a number > 0'],
+    ]);
+    expect(scoreModelRegistry.resolve({ name: 'eps', scaleBySigma: true })).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'scaleBySigma', allowed: "false for 'eps'" })] });
+    expect(scoreModelRegistry.resolve({ name: 'epsilon' })).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'name', allowed: 'score, eps, x0, v, edm' })] });
+  });
+});
