@@ -254,7 +254,8 @@ function network(input: unknown): Validation<TrainConfig['network']> {
   const value = withNetworkKind(input);
   const kind = value.kind;
   if (typeof kind !== 'string' || !networkKinds().includes(kind)) {
-    return E.left(problem('network.kind', `unknown network ${show(kind)}`, networkKinds()));
+    // Named under the key the config used (`kind` in older configs).
+    return E.left(problem(input.name !== undefined ? 'network.name' : 'network.kind', `unknown network ${show(kind ?? input.name)}`, networkKinds()));
   }
   try {
     // Checked without building it: a network too large for memory is refused by the size check, not allocated.

@@ -97,6 +97,6 @@ describe('network configs named by name, with kind still read', () => {
     if (E.isLeft(r)) throw new Error(formatProblems(r.left));
     expect(r.right).toEqual(OLD_RUN_CONFIG);
     const bad = problemsOf({ ...structuredClone(OLD_RUN_CONFIG), network: { name: 'resnet' } });
-    expect(bad).toEqual([expect.objectContaining({ field: 'network.kind', allowed: expect.arrayContaining(['mlp', 'unet', 'energy']) })]);
+    expect(bad).toEqual([expect.objectContaining({ field: 'network.name', message: "unknown network 'resnet'", allowed: expect.arrayContaining(['mlp', 'unet', 'energy']) })]);
   });
 });
