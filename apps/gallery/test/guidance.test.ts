@@ -72,6 +72,7 @@ describe('classifier-free guidance in the browser modules, in Node on cpu', () =
     expect(maxDiff(drawn.values, (await sampleInNode(run, draw)).values)).toBeLessThanOrEqual(TOLERANCE);
     // w = 3 against w = 0 (the plain conditional model): guidance moves pixels by more than 0.05 of the [−1, 1] range.
     const plain = await sampleInNode(run, { ...draw, guidance: { kind: 'classifier-free', scale: 0 } });
+    console.log(`guidance: bars-cfg class 1, largest |w = 3 − w = 0| ${maxDiff(drawn.values, plain.values).toFixed(3)}`);
     expect(maxDiff(drawn.values, plain.values)).toBeGreaterThan(0.05);
     // 'cycle' classes: sample i gets class i mod 2, as --class cycle.
     const cycle: NodeDraw = { ...draw, label: 'cycle' };
@@ -83,10 +84,10 @@ describe('classifier-free guidance in the browser modules, in Node on cpu', () =
     const unguided = await browserDraw('bars-cfg', base);
     // Both halves of the guided prediction come from one call on the doubled batch: the NFE is the unguided one.
     expect(guided.nfe).toBe(unguided.nfe);
-    // The unguided draw goes through the score function, the guided one through the model's ε-prediction: the
-    // ε → score → ε round trip in float32 (σ·(−ε/σ)) costs an ulp or two per step on values of order 1, ~1e-6 after
-    // 10 steps; a different class or scale moves samples by > 0.05.
-    expect(maxDiff(guided.values, unguided.values)).toBeLessThanOrEqual(1e-5);
+    // At w = 0 classifierFreeGuidance calls the model once with the class, which is what plain conditional sampling
+    // (--class, withLabels) does: the same numbers exactly. (Through the score function instead, float32 round-off
+    // of ε → score → ε was measured at 2.7e-5 here: the draws now share the CLI's denoiser path.)
+    expect(maxDiff(guided.values, unguided.values)).toBe(0);
   });
 });
 
@@ -137,6 +138,7 @@ describe('classifier guidance in the browser modules, in Node on cpu', () => {
       return k / (v.length / 2);
     };
     const unguided = await browserDraw('mixture-400', { ...base, label: undefined });
+    console.log(`guidance: mixture-400, share of samples at the class-1 component: unguided ${lowerLeft(unguided.values)}, classifier guidance w = 4 ${lowerLeft(drawn.values)}`);
     expect(lowerLeft(unguided.values)).toBeLessThan(0.35);
     expect(lowerLeft(drawn.values)).toBeGreaterThan(0.7);
   });
@@ -144,9 +146,8 @@ describe('classifier guidance in the browser modules, in Node on cpu', () => {
   it('w = 0 is the unguided model', async () => {
     const guided = await browserDraw('mixture-400', { ...base, guidance: { kind: 'classifier', scale: 0, dir: CLASSIFIER_DIR } });
     const unguided = await browserDraw('mixture-400', { ...base, label: undefined });
-    // Same round trip as above (score → prediction through the score function, against the model's own
-    // prediction): float32 ulps, ~1e-6 on values of order 5 after 10 steps.
-    expect(maxDiff(guided.values, unguided.values)).toBeLessThanOrEqual(1e-5);
+    // At w = 0 classifierGuidance returns the model's own prediction: the unguided draw's numbers exactly.
+    expect(maxDiff(guided.values, unguided.values)).toBe(0);
   });
 });
 
