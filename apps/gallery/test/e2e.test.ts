@@ -97,7 +97,7 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     await expect.poll(() => label.textContent()).toMatch(/^state 21 of 21, t = 0\b/);
     expect(await page.locator('#nfe-quality svg circle').count()).toBe(9);
     // Its noisy classifier (the run-folder convention mixture-400/classifier/), as the trainer recorded it.
-    expect(await page.locator('#run-classifier').textContent()).toMatch(/^classifier\/: mlp, 2 classes, samples \[2\], vp SDE; held-out accuracy 0\.\d+ near t = 0, 0\.\d+ at T\/2 — sample with classifier guidance$/);
+    expect(await page.locator('#run-classifier').textContent()).toMatch(/^classifier\/: mlp, 2 classes, samples \[2\], vp SDE; held-out accuracy [\d.]+ near t = 0, [\d.]+ at T\/2 — sample with classifier guidance$/);
     // The density plot: the latest samples' histogram (blue) under the exact density's contours (red), on axes.
     await page.locator('#density canvas').waitFor();
     expect(await page.locator('#density figcaption').textContent()).toMatch(/^256 samples as a histogram; contours: the exact density’s regions holding 50%, 90% and 99% of the mass$/);
