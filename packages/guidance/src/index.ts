@@ -19,6 +19,8 @@ export type {
 } from './createNoisyClassifier.js';
 export { trainNoisyClassifier } from './trainNoisyClassifier.js';
 export type { TrainNoisyClassifierOptions, TrainNoisyClassifierResult } from './trainNoisyClassifier.js';
+export { decodeNoisyClassifier } from './decodeNoisyClassifier.js';
+export type { NoisyClassifierFit } from './decodeNoisyClassifier.js';
 
 // Guidance as transforms of a Denoiser
 export { classifierGuidance } from './classifierGuidance.js';
