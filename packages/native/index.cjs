@@ -63,9 +63,12 @@ module.exports = {
   convFilterGrad: binding !== null ? binding.convFilterGrad : unavailable,
   conv2d: binding !== null ? binding.conv2d : unavailable,
   conv2dFilterGrad: binding !== null ? binding.conv2dFilterGrad : unavailable,
+  conv2dFused: binding !== null ? binding.conv2dFused : unavailable,
   silu: binding !== null ? binding.silu : unavailable,
   siluDerivative: binding !== null ? binding.siluDerivative : unavailable,
   groupNorm: binding !== null ? binding.groupNorm : unavailable,
   groupNormGrad: binding !== null ? binding.groupNormGrad : unavailable,
   dropoutMask: binding !== null ? binding.dropoutMask : unavailable,
+  arithmetic: binding !== null ? binding.arithmetic : unavailable,
+  sumMiddle: binding !== null ? binding.sumMiddle : unavailable,
 };

@@ -123,6 +123,39 @@ export declare function conv2d(
   outImageStride: number,
   threads: number,
 ): void;
+/**
+ * {@link conv2d} into a dense output [batch, outH, outW, outC] whose last step also adds a per-sample bias and a
+ * residual and scales: each finished sum v becomes ((v + bias[co]) + sampleBias[n][co]), then residual[n, i, j, co]
+ * + that, then × scale, each a float32 operation, so the bits of the separate tensor operations (a ResNet block's
+ * time embedding, and its (skip + h)·rescale). `bias`, `sampleBias` ([batch][outC]) and `residual` (shaped like the
+ * output) are byte offsets, 0 for none; scale 1 skips the product.
+ */
+export declare function conv2dFused(
+  heap: ArrayBuffer,
+  x: number,
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  padTop: number,
+  padLeft: number,
+  w: number,
+  kH: number,
+  kW: number,
+  dH: number,
+  dW: number,
+  sH: number,
+  sW: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  out: number,
+  bias: number,
+  sampleBias: number,
+  residual: number,
+  scale: number,
+  threads: number,
+): void;
 /** The filter gradient of {@link conv2d} (x unpadded, zeros implicit), as {@link convFilterGrad} computes it. */
 export declare function conv2dFilterGrad(
   heap: ArrayBuffer,
@@ -225,4 +258,36 @@ export declare function dropoutMask(
   rate: number,
   scale: number,
   state: Int32Array | Uint32Array,
+): void;
+/**
+ * out[i] = a[i] ⊕ b[j] for `count` floats (op 0: +, 1: −, 2: ×), b repeating each of its `period`-float rows
+ * `repeat` times: j = ⌊i / (period·repeat)⌋·period + i mod period. So period = count, repeat = 1 is two tensors of
+ * one shape; period 1, repeat count a scalar; period C a per-channel vector of [..., C]; period C, repeat h·w a
+ * per-sample [n, 1, 1, C] against [n, h, w, C]. Offsets in bytes; count a multiple of period·repeat. One float32
+ * operation per element, so the results do not depend on `threads`.
+ */
+export declare function arithmetic(
+  heap: ArrayBuffer,
+  op: 0 | 1 | 2,
+  a: number,
+  b: number,
+  out: number,
+  count: number,
+  period: number,
+  repeat: number,
+  threads: number,
+): void;
+/**
+ * out[o][c] = Σ_m x[o][m][c] for x [outer][middle][inner] floats at byte offset `x`, out [outer][inner]: rows summed
+ * in float within fixed blocks (of ~64 KiB), the blocks added in order in double and rounded once; the blocks depend
+ * on the shape only, so the results do not depend on `threads`.
+ */
+export declare function sumMiddle(
+  heap: ArrayBuffer,
+  x: number,
+  out: number,
+  outer: number,
+  middle: number,
+  inner: number,
+  threads: number,
 ): void;

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   }
   const min = (xs: number[]) => Math.min(...xs).toFixed(0);
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1].toFixed(0);
-  console.log(`unet-${kind}: wall ms/step min ${min(walls)} median ${med(walls)}; CPU ms/step min ${min(cpus)} median ${med(cpus)}`);
+  const mean = walls.reduce((a, b) => a + b, 0) / walls.length;
+  console.log(
+    `unet-${kind}: wall ms/step min ${min(walls)} median ${med(walls)} mean ${mean.toFixed(0)} (${(1000 / mean).toFixed(3)} steps/s); ` +
+      `CPU ms/step min ${min(cpus)} median ${med(cpus)}`,
+  );
   dispose();
   process.exit(0);
 }

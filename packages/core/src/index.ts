@@ -8,6 +8,8 @@ export { silu } from './activations/silu.js';
 export { adam } from './optim/adam.js';
 export { groupNorm } from './nn/groupNorm.js';
 export type { GroupNormOptions } from './nn/groupNorm.js';
+export { residualConv2d } from './nn/residualConv2d.js';
+export type { ResidualConv2dOptions } from './nn/residualConv2d.js';
 export { tanh } from './activations/tanh.js';
 export { softplus } from './activations/softplus.js';
 export { exp } from './activations/exp.js';

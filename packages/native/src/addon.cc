@@ -10,6 +10,7 @@
 #include "activations.h"
 #include "adam.h"
 #include "conv.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "groupNorm.h"
 #include "random.h"
@@ -142,6 +143,17 @@ napi_value Activate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Checks that each of `count` float arrays (byte offsets offs[i], sizes[i] floats) lies inside the heap.
+bool floatArrays(napi_env env, const char* fn, const char* const* names, const int64_t* offs, const int64_t* sizes,
+                 int count, int64_t len) {
+  for (int i = 0; i < count; i++) {
+    if (offs[i] % 4 != 0 || offs[i] + 4 * sizes[i] > len)
+      return throwError(env, std::string(fn) + ": " + names[i] + " is not a float array inside the heap (" +
+                                 std::to_string(len) + " bytes)", true);
+  }
+  return true;
+}
+
 // Rejects integer arguments of 2^40 or more (sizes and offsets that could overflow the range arithmetic below).
 bool belowLimit(napi_env env, const char* fn, const char* const* names, const int64_t* v, int n) {
   for (int i = 0; i < n; i++)
@@ -249,6 +261,55 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// conv2dFused(heap, x, batch, inH, inW, inC, padTop, padLeft, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, bias,
+// sampleBias, residual, scale, threads): conv2d into a dense output with conv.h's epilogue — bias (outC floats),
+// sampleBias ([batch][outC]) and residual (shaped like the output) byte offsets, each 0 for none, then × scale.
+napi_value Conv2dFused(napi_env env, napi_callback_info info) {
+  napi_value argv[24];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "conv2dFused",
+                "conv2dFused(heap, x, batch, inH, inW, inC, padTop, padLeft, w, kH, kW, dH, dW, sH, sW, outH, outW, "
+                "outC, out, bias, sampleBias, residual, scale, threads)",
+                24, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"x",  "batch", "inH", "inW", "inC",  "padTop", "padLeft", "w",    "kH",         "kW",
+                                "dH", "dW",    "sH",  "sW",  "outH", "outW",   "outC",    "out",  "bias", "sampleBias",
+                                "residual"};
+  int64_t v[21];
+  if (!integers(env, argv + 1, "conv2dFused", names, 21, v, 5, 7)) return nullptr;
+  if (!belowLimit(env, "conv2dFused", names, v, 21)) return nullptr;
+  static const char* threadName[] = {"threads"};
+  int64_t threads;
+  if (!integers(env, argv + 23, "conv2dFused", threadName, 1, &threads)) return nullptr;
+  double scale;
+  if (napi_get_value_double(env, argv[22], &scale) != napi_ok || !std::isfinite(scale)) {
+    throwError(env, "conv2dFused: scale must be a finite number");
+    return nullptr;
+  }
+  const int64_t x = v[0], w = v[7], out = v[17], bias = v[18], sampleBias = v[19], residual = v[20];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[5], v[6], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
+                              v[16], v[16], v[15] * v[16], v[14] * v[15] * v[16]};
+  const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
+  if (!validConvGeometry(env, "conv2dFused", s, !empty, false) || !convRanges(env, "conv2dFused", s, x, w, out, len))
+    return nullptr;
+  const int64_t offs[] = {bias, sampleBias, residual};
+  const int64_t sizes[] = {s.outC, s.batch * s.outC, s.batch * s.outH * s.outW * s.outC};
+  for (int i = 0; i < 3; i++) {
+    if (offs[i] != 0 && !floatArrays(env, "conv2dFused", names + 18 + i, offs + i, sizes + i, 1, len)) return nullptr;
+  }
+  auto at = [&](int64_t o) { return o != 0 ? reinterpret_cast<const float*>(heap + o) : nullptr; };
+  scorekit::ConvEpilogue e;
+  e.bias = at(bias);
+  e.sampleBias = at(sampleBias);
+  e.residual = at(residual);
+  e.scaled = scale != 1.0;
+  e.scale = static_cast<float>(scale);
+  scorekit::conv(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + w),
+                 reinterpret_cast<float*>(heap + out), threadCount(threads), e);
+  return nullptr;
+}
+
 // convFilterGrad(heap, x, batch, paddedH, paddedW, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw, threads):
 // an already zero-padded input (the first API; conv2dFilterGrad pads implicitly).
 napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
@@ -340,17 +401,6 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   auto at = [&](int i) { return reinterpret_cast<float*>(heap + v[i]); };
   scorekit::adamStep(s, at(0), at(1), at(2), at(3), at(4), at(5), at(6), count);
   return nullptr;
-}
-
-// Checks that each of `count` float arrays (byte offsets offs[i], sizes[i] floats) lies inside the heap.
-bool floatArrays(napi_env env, const char* fn, const char* const* names, const int64_t* offs, const int64_t* sizes,
-                 int count, int64_t len) {
-  for (int i = 0; i < count; i++) {
-    if (offs[i] % 4 != 0 || offs[i] + 4 * sizes[i] > len)
-      return throwError(env, std::string(fn) + ": " + names[i] + " is not a float array inside the heap (" +
-                                 std::to_string(len) + " bytes)", true);
-  }
-  return true;
 }
 
 // The shape arguments n, pixels, channels, groups: channels divisible by groups ≥ 1.
@@ -459,6 +509,60 @@ napi_value DropoutMask(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// arithmetic(heap, op, a, b, out, count, period, repeat, threads): op 0 add, 1 subtract, 2 multiply; a and out `count`
+// floats, b count / repeat floats; see elementwise.h.
+napi_value Arithmetic(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "arithmetic", "arithmetic(heap, op, a, b, out, count, period, repeat, threads)", 9, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"op", "a", "b", "out", "count", "period", "repeat", "threads"};
+  int64_t v[8];
+  if (!integers(env, argv + 1, "arithmetic", names, 8, v)) return nullptr;
+  const int64_t op = v[0], count = v[4], period = v[5], repeat = v[6];
+  if (op > 2) {
+    throwError(env, "arithmetic: op must be 0 (add), 1 (subtract) or 2 (multiply)");
+    return nullptr;
+  }
+  if (count >= (int64_t{1} << 40) || period < 1 || repeat < 1 || count % (period * repeat) != 0) {
+    throwError(env, "arithmetic: period and repeat must be ≥ 1 with count a multiple of period·repeat", true);
+    return nullptr;
+  }
+  const int64_t offs[] = {v[1], v[2], v[3]};
+  const int64_t sizes[] = {count, count / repeat, count};
+  if (!floatArrays(env, "arithmetic", names + 1, offs, sizes, 3, len)) return nullptr;
+  auto f = [&](int64_t o) { return reinterpret_cast<float*>(heap + o); };
+  scorekit::binary(static_cast<scorekit::BinaryOp>(op), f(v[1]), f(v[2]), f(v[3]), count, period, repeat,
+                   threadCount(v[7]));
+  return nullptr;
+}
+
+// sumMiddle(heap, x, out, outer, middle, inner, threads): x [outer][middle][inner] floats, out [outer][inner]; see
+// elementwise.h.
+napi_value SumMiddle(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "sumMiddle", "sumMiddle(heap, x, out, outer, middle, inner, threads)", 7, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"x", "out", "outer", "middle", "inner", "threads"};
+  int64_t v[6];
+  if (!integers(env, argv + 1, "sumMiddle", names, 6, v)) return nullptr;
+  const int64_t outer = v[2], middle = v[3], inner = v[4];
+  if (outer >= (int64_t{1} << 31) || middle >= (int64_t{1} << 31) || inner >= (int64_t{1} << 31) ||
+      outer * middle * inner >= (int64_t{1} << 40)) {
+    throwError(env, "sumMiddle: outer, middle and inner must be below 2^31 and their product below 2^40", true);
+    return nullptr;
+  }
+  const int64_t offs[] = {v[0], v[1]};
+  const int64_t sizes[] = {outer * middle * inner, outer * inner};
+  if (!floatArrays(env, "sumMiddle", names, offs, sizes, 2, len)) return nullptr;
+  scorekit::sumMiddle(reinterpret_cast<const float*>(heap + v[0]), reinterpret_cast<float*>(heap + v[1]), outer, middle,
+                      inner, threadCount(v[5]));
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -486,6 +590,9 @@ NAPI_MODULE_INIT() {
   napi_create_function(env, "conv2dFilterGrad", NAPI_AUTO_LENGTH, Conv2dFilterGrad, nullptr, &conv2dFilterGrad);
   napi_set_named_property(env, exports, "conv2d", conv2d);
   napi_set_named_property(env, exports, "conv2dFilterGrad", conv2dFilterGrad);
+  napi_value conv2dFused;
+  napi_create_function(env, "conv2dFused", NAPI_AUTO_LENGTH, Conv2dFused, nullptr, &conv2dFused);
+  napi_set_named_property(env, exports, "conv2dFused", conv2dFused);
   napi_set_named_property(env, exports, "siluDerivative", siluDerivative);
   napi_value groupNorm, groupNormGrad;
   napi_create_function(env, "groupNorm", NAPI_AUTO_LENGTH, GroupNorm, nullptr, &groupNorm);
@@ -495,5 +602,10 @@ NAPI_MODULE_INIT() {
   napi_value dropoutMask;
   napi_create_function(env, "dropoutMask", NAPI_AUTO_LENGTH, DropoutMask, nullptr, &dropoutMask);
   napi_set_named_property(env, exports, "dropoutMask", dropoutMask);
+  napi_value arithmetic, sumMiddle;
+  napi_create_function(env, "arithmetic", NAPI_AUTO_LENGTH, Arithmetic, nullptr, &arithmetic);
+  napi_create_function(env, "sumMiddle", NAPI_AUTO_LENGTH, SumMiddle, nullptr, &sumMiddle);
+  napi_set_named_property(env, exports, "arithmetic", arithmetic);
+  napi_set_named_property(env, exports, "sumMiddle", sumMiddle);
   return exports;
 }

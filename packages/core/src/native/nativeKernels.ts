@@ -132,6 +132,33 @@ export interface NativeKernels {
     dw: number,
     threads: number,
   ): void;
+  // optional: an addon built before it lacks it, and the block's last step runs in JavaScript after conv2d
+  conv2dFused?(
+    heap: ArrayBuffer,
+    x: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    inC: number,
+    padTop: number,
+    padLeft: number,
+    w: number,
+    kH: number,
+    kW: number,
+    dH: number,
+    dW: number,
+    sH: number,
+    sW: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    out: number,
+    bias: number,
+    sampleBias: number,
+    residual: number,
+    scale: number,
+    threads: number,
+  ): void;
   // optional: an addon built before they existed lacks them, and the kernels then run their WebAssembly-heap JS code
   groupNorm?(
     heap: ArrayBuffer,
@@ -150,6 +177,10 @@ export interface NativeKernels {
     threads: number,
   ): void;
   dropoutMask?(heap: ArrayBuffer, out: number, count: number, rate: number, scale: number, state: Int32Array): void;
+  // optional: an addon built before them lacks them, and Add, Sub, Multiply and Sum then run tfjs's (or our
+  // WebAssembly) kernels
+  arithmetic?(heap: ArrayBuffer, op: 0 | 1 | 2, a: number, b: number, out: number, count: number, period: number, repeat: number, threads: number): void;
+  sumMiddle?(heap: ArrayBuffer, x: number, out: number, outer: number, middle: number, inner: number, threads: number): void;
   groupNormGrad?(
     heap: ArrayBuffer,
     dy: number,

@@ -1,0 +1,25 @@
+// Memory-bound element-wise kernels on the thread pool: binary arithmetic with the broadcasts a network's tensors
+// use, and sums over a run of axes (bias gradients, per-sample channel sums). tfjs-backend-wasm runs its own
+// versions on the main thread only.
+#pragma once
+#include <cstdint>
+
+namespace scorekit {
+
+enum class BinaryOp { Add = 0, Sub = 1, Mul = 2 };
+
+// out[i] = a[i] ⊕ b[j(i)] for i < count, where b repeats each of its `period`-float rows `repeat` times:
+// j(i) = ⌊i / (period·repeat)⌋·period + i mod period (so period = count, repeat = 1 is the same shape; period = 1,
+// repeat = count a scalar; period = C a per-channel vector of an [..., C] tensor; period = C, repeat = h·w a
+// per-sample [n, 1, 1, C] against [n, h, w, C]). count must be a multiple of period·repeat. Each element is one
+// float32 operation, so results are those of any other correct implementation and of any thread count. Chunks go
+// to whichever of up to `threads` threads is free.
+void binary(BinaryOp op, const float* a, const float* b, float* out, int64_t count, int64_t period, int64_t repeat,
+            int threads);
+
+// out[o][c] = Σ_m x[o][m][c] for x [outer][middle][inner]: the middle axis summed in fixed blocks of rows (in
+// float, in order), the blocks' sums added in order in double and rounded once. The blocks do not depend on the
+// thread count, so neither do the results.
+void sumMiddle(const float* x, float* out, int64_t outer, int64_t middle, int64_t inner, int threads);
+
+}  // namespace scorekit
