@@ -249,7 +249,9 @@ export declare function groupNormGrad(
  * Dropout's mask from @scorekit/core's Rng (xoshiro128**): `count` floats at byte offset `out`, each `scale` where
  * the next draw (two 32-bit outputs made a 53-bit double, rounded to float32, as `Rng.uniformArray` stores it) is
  * ≥ `rate`, else 0. `state` holds the generator's four words and advances in place exactly as the JavaScript
- * generator would, so both paths give the same bits and leave the same state.
+ * generator would, so both paths give the same bits and leave the same state. With `threads` (default 1) the stream
+ * is cut into fixed chunks of 2^15 values whose starting states are found by jumping ahead (the state update is
+ * linear over GF(2)), drawn on up to that many threads: the same bits and final state on any thread count.
  */
 export declare function dropoutMask(
   heap: ArrayBuffer,
@@ -258,6 +260,7 @@ export declare function dropoutMask(
   rate: number,
   scale: number,
   state: Int32Array | Uint32Array,
+  threads?: number,
 ): void;
 /**
  * out[i] = a[i] ⊕ b[j] for `count` floats (op 0: +, 1: −, 2: ×), b repeating each of its `period`-float rows

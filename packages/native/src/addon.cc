@@ -472,14 +472,20 @@ napi_value GroupNormGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// dropoutMask(heap, out, count, rate, scale, state): count floats at byte offset `out`; `state` an Int32Array or
-// Uint32Array of the generator's four words, advanced in place.
+// dropoutMask(heap, out, count, rate, scale, state[, threads]): count floats at byte offset `out`; `state` an
+// Int32Array or Uint32Array of the generator's four words, advanced in place; threads 1 when left out (the first API).
 napi_value DropoutMask(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
+  napi_value argv[7];
   uint8_t* heap = nullptr;
   int64_t len = 0;
-  if (!readCall(env, info, "dropoutMask", "dropoutMask(heap, out, count, rate, scale, state)", 6, argv, heap, len))
+  size_t argc = 7;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  const size_t given = argc == 6 ? 6 : 7;
+  if (!readCall(env, info, "dropoutMask", "dropoutMask(heap, out, count, rate, scale, state, threads)", given, argv, heap, len))
     return nullptr;
+  int64_t threads = 1;
+  static const char* threadName[] = {"threads"};
+  if (given == 7 && !integers(env, argv + 6, "dropoutMask", threadName, 1, &threads)) return nullptr;
   static const char* names[] = {"out", "count"};
   int64_t v[2];
   if (!integers(env, argv + 1, "dropoutMask", names, 2, v)) return nullptr;
@@ -505,7 +511,7 @@ napi_value DropoutMask(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   scorekit::dropoutMask(static_cast<uint32_t*>(data), reinterpret_cast<float*>(heap + out), count, rate,
-                        static_cast<float>(scale));
+                        static_cast<float>(scale), threadCount(threads));
   return nullptr;
 }
 

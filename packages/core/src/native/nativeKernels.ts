@@ -176,7 +176,8 @@ export interface NativeKernels {
     silu: number,
     threads: number,
   ): void;
-  dropoutMask?(heap: ArrayBuffer, out: number, count: number, rate: number, scale: number, state: Int32Array): void;
+  // threads: an addon built before it draws on one thread and takes six arguments
+  dropoutMask?(heap: ArrayBuffer, out: number, count: number, rate: number, scale: number, state: Int32Array, threads?: number): void;
   // optional: an addon built before them lacks them, and Add, Sub, Multiply and Sum then run tfjs's (or our
   // WebAssembly) kernels
   arithmetic?(heap: ArrayBuffer, op: 0 | 1 | 2, a: number, b: number, out: number, count: number, period: number, repeat: number, threads: number): void;
