@@ -71,4 +71,6 @@ module.exports = {
   dropoutMask: binding !== null ? binding.dropoutMask : unavailable,
   arithmetic: binding !== null ? binding.arithmetic : unavailable,
   sumMiddle: binding !== null ? binding.sumMiddle : unavailable,
+  upsample2x: binding !== null ? binding.upsample2x : unavailable,
+  sumPool2x: binding !== null ? binding.sumPool2x : unavailable,
 };

@@ -294,3 +294,13 @@ export declare function sumMiddle(
   inner: number,
   threads: number,
 ): void;
+/**
+ * Nearest-neighbour ×2 upsampling: x [n, h, w, c] (NHWC floats at byte offset `x`) into out [n, 2h, 2w, c], each pixel
+ * copied into its 2 × 2 block; rows on up to `threads` threads.
+ */
+export declare function upsample2x(heap: ArrayBuffer, x: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
+/**
+ * The adjoint of {@link upsample2x}: out [n, h, w, c] = the sum of each 2 × 2 block of dy [n, 2h, 2w, c], added as
+ * ((top-left + top-right) + bottom-left) + bottom-right in float32 (tfjs's order for the broadcast's gradient).
+ */
+export declare function sumPool2x(heap: ArrayBuffer, dy: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;

@@ -10,6 +10,7 @@ export { groupNorm } from './nn/groupNorm.js';
 export type { GroupNormOptions } from './nn/groupNorm.js';
 export { residualConv2d } from './nn/residualConv2d.js';
 export type { ResidualConv2dOptions } from './nn/residualConv2d.js';
+export { upsampleNearest2x } from './nn/upsampleNearest2x.js';
 export { tanh } from './activations/tanh.js';
 export { softplus } from './activations/softplus.js';
 export { exp } from './activations/exp.js';

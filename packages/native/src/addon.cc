@@ -569,6 +569,38 @@ napi_value SumMiddle(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// upsample2x(heap, x, out, n, h, w, c, threads) and sumPool2x(heap, dy, out, n, h, w, c, threads): see
+// elementwise.h; the small side [n, h, w, c], the large one [n, 2h, 2w, c].
+template <bool Up>
+napi_value Resize2x(napi_env env, napi_callback_info info) {
+  const char* fn = Up ? "upsample2x" : "sumPool2x";
+  napi_value argv[8];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, fn, std::string(fn) + (Up ? "(heap, x, out, n, h, w, c, threads)" : "(heap, dy, out, n, h, w, c, threads)"), 8,
+                argv, heap, len))
+    return nullptr;
+  static const char* upNames[] = {"x", "out", "n", "h", "w", "c", "threads"};
+  static const char* poolNames[] = {"dy", "out", "n", "h", "w", "c", "threads"};
+  const char* const* names = Up ? upNames : poolNames;
+  int64_t v[7];
+  if (!integers(env, argv + 1, fn, names, 7, v) || !belowLimit(env, fn, names, v, 6)) return nullptr;
+  const int64_t n = v[2], h = v[3], w = v[4], c = v[5];
+  if (n * h * w * c >= (int64_t{1} << 38)) {
+    throwError(env, std::string(fn) + ": n·h·w·c must be below 2^38", true);
+    return nullptr;
+  }
+  const int64_t small = n * h * w * c;
+  const int64_t sizes[] = {Up ? small : 4 * small, Up ? 4 * small : small};
+  if (!floatArrays(env, fn, names, v, sizes, 2, len)) return nullptr;
+  auto f = [&](int64_t o) { return reinterpret_cast<float*>(heap + o); };
+  if (Up)
+    scorekit::upsample2x(f(v[0]), f(v[1]), n, h, w, c, threadCount(v[6]));
+  else
+    scorekit::sumPool2x(f(v[0]), f(v[1]), n, h, w, c, threadCount(v[6]));
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -613,5 +645,10 @@ NAPI_MODULE_INIT() {
   napi_create_function(env, "sumMiddle", NAPI_AUTO_LENGTH, SumMiddle, nullptr, &sumMiddle);
   napi_set_named_property(env, exports, "arithmetic", arithmetic);
   napi_set_named_property(env, exports, "sumMiddle", sumMiddle);
+  napi_value upsample2x, sumPool2x;
+  napi_create_function(env, "upsample2x", NAPI_AUTO_LENGTH, Resize2x<true>, nullptr, &upsample2x);
+  napi_create_function(env, "sumPool2x", NAPI_AUTO_LENGTH, Resize2x<false>, nullptr, &sumPool2x);
+  napi_set_named_property(env, exports, "upsample2x", upsample2x);
+  napi_set_named_property(env, exports, "sumPool2x", sumPool2x);
   return exports;
 }

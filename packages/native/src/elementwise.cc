@@ -107,4 +107,44 @@ void sumMiddle(const float* x, float* out, int64_t outer, int64_t middle, int64_
   }
 }
 
+void upsample2x(const float* x, float* out, int64_t n, int64_t h, int64_t w, int64_t c, int threads) {
+  const int64_t rows = n * h;  // input rows; each fills two output rows
+  const int64_t per = std::max<int64_t>(1, kChunk / std::max<int64_t>(1, 4 * w * c));
+  const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), (rows + per - 1) / per}));
+  ThreadPool::shared().forEachChunk(parts, rows, per, [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; r++) {
+      const float* src = x + r * w * c;
+      float* top = out + 2 * r * (2 * w * c);
+      for (int64_t j = 0; j < w; j++) {
+        std::copy(src + j * c, src + (j + 1) * c, top + 2 * j * c);
+        std::copy(src + j * c, src + (j + 1) * c, top + (2 * j + 1) * c);
+      }
+      std::copy(top, top + 2 * w * c, top + 2 * w * c);
+    }
+  });
+}
+
+static SCOREKIT_TARGET void sumPoolRow(const float* a, const float* b, float* out, int64_t w, int64_t c) {
+  for (int64_t j = 0; j < w; j++) {
+    const float* a0 = a + 2 * j * c;
+    const float* a1 = a0 + c;
+    const float* b0 = b + 2 * j * c;
+    const float* b1 = b0 + c;
+    float* o = out + j * c;
+    for (int64_t k = 0; k < c; k++) o[k] = ((a0[k] + a1[k]) + b0[k]) + b1[k];
+  }
+}
+
+void sumPool2x(const float* dy, float* out, int64_t n, int64_t h, int64_t w, int64_t c, int threads) {
+  const int64_t rows = n * h;  // output rows; each sums two input rows
+  const int64_t per = std::max<int64_t>(1, kChunk / std::max<int64_t>(1, 4 * w * c));
+  const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), (rows + per - 1) / per}));
+  ThreadPool::shared().forEachChunk(parts, rows, per, [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; r++) {
+      const float* top = dy + 2 * r * (2 * w * c);
+      sumPoolRow(top, top + 2 * w * c, out + r * w * c, w, c);
+    }
+  });
+}
+
 }  // namespace scorekit

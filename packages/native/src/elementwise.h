@@ -22,4 +22,12 @@ void binary(BinaryOp op, const float* a, const float* b, float* out, int64_t cou
 // thread count, so neither do the results.
 void sumMiddle(const float* x, float* out, int64_t outer, int64_t middle, int64_t inner, int threads);
 
+// Nearest-neighbour ×2 upsampling of x [n, h, w, c] (NHWC) into out [n, 2h, 2w, c]: each pixel copied into its
+// 2 × 2 block. Rows of the output are handed out to the threads.
+void upsample2x(const float* x, float* out, int64_t n, int64_t h, int64_t w, int64_t c, int threads);
+
+// Its adjoint: out[n, i, j, c] = ((dy[2i, 2j] + dy[2i, 2j+1]) + dy[2i+1, 2j]) + dy[2i+1, 2j+1] for dy [n, 2h, 2w, c]
+// (tfjs's order for a sum over the two broadcast axes, so the same bits), out [n, h, w, c].
+void sumPool2x(const float* dy, float* out, int64_t n, int64_t h, int64_t w, int64_t c, int threads);
+
 }  // namespace scorekit

@@ -181,3 +181,46 @@ suite('@scorekit/native conv2dFused', () => {
     expect(() => call(0, Number.NaN)).toThrow(/scale must be a finite number/);
   });
 });
+
+suite('@scorekit/native upsample2x and sumPool2x', () => {
+  const [n, h, w, c] = [3, 5, 7, 40];
+  const small = n * h * w * c;
+  it('copies each pixel into its 2 × 2 block, and sums each block in tfjs’s order, the same bits on 1 and 2 threads', () => {
+    const results: Float32Array[] = [];
+    for (const threads of [1, 2]) {
+      const f = heap(small + 4 * small + 4 * small + small, 31);
+      const x = 0;
+      const up = small;
+      const dy = 5 * small;
+      const pooled = 9 * small;
+      native.upsample2x(f.buffer, x * 4, up * 4, n, h, w, c, threads);
+      native.sumPool2x(f.buffer, dy * 4, pooled * 4, n, h, w, c, threads);
+      let wrong = 0;
+      for (let s = 0; s < n; s++)
+        for (let i = 0; i < 2 * h; i++)
+          for (let j = 0; j < 2 * w; j++)
+            for (let k = 0; k < c; k++) {
+              const got = f[up + ((s * 2 * h + i) * 2 * w + j) * c + k];
+              if (got !== f[x + ((s * h + (i >> 1)) * w + (j >> 1)) * c + k]) wrong++;
+            }
+      for (let s = 0; s < n; s++)
+        for (let i = 0; i < h; i++)
+          for (let j = 0; j < w; j++)
+            for (let k = 0; k < c; k++) {
+              const at = (di: number, dj: number) => f[dy + ((s * 2 * h + 2 * i + di) * 2 * w + 2 * j + dj) * c + k];
+              const want = Math.fround(Math.fround(Math.fround(at(0, 0) + at(0, 1)) + at(1, 0)) + at(1, 1));
+              if (f[pooled + ((s * h + i) * w + j) * c + k] !== want) wrong++;
+            }
+      expect(wrong).toBe(0);
+      results.push(f.slice(up, 5 * small), f.slice(pooled, pooled + small));
+    }
+    expect(results[2]).toEqual(results[0]);
+    expect(results[3]).toEqual(results[1]);
+  });
+
+  it('refuses an output past the heap', () => {
+    const f = new Float32Array(100);
+    expect(() => native.upsample2x(f.buffer, 0, 200, 1, 2, 2, 4, 1)).toThrow(/out is not a float array inside the heap/);
+    expect(() => native.sumPool2x(f.buffer, 0, 0, 1, 4, 4, 4, 1)).toThrow(/dy is not a float array inside the heap/);
+  });
+});

@@ -182,6 +182,8 @@ export interface NativeKernels {
   // WebAssembly) kernels
   arithmetic?(heap: ArrayBuffer, op: 0 | 1 | 2, a: number, b: number, out: number, count: number, period: number, repeat: number, threads: number): void;
   sumMiddle?(heap: ArrayBuffer, x: number, out: number, outer: number, middle: number, inner: number, threads: number): void;
+  upsample2x?(heap: ArrayBuffer, x: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
+  sumPool2x?(heap: ArrayBuffer, dy: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
   groupNormGrad?(
     heap: ArrayBuffer,
     dy: number,

@@ -15,6 +15,7 @@ import { siluConfig, siluDerivativeConfig } from './kernels/Silu.js';
 import { adamConfig } from './kernels/Adam.js';
 import { groupNormConfig, groupNormGradConfig } from './kernels/GroupNorm.js';
 import { residualConv2DConfig } from './kernels/ResidualConv2D.js';
+import { sumPool2xConfig, upsample2xConfig } from './kernels/Upsample2x.js';
 import { sumConfig } from './kernels/Sum.js';
 import { addConfig, multiplyConfig, subConfig } from './kernels/Arithmetic.js';
 import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
@@ -47,6 +48,8 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   groupNormConfig,
   groupNormGradConfig,
   residualConv2DConfig,
+  upsample2xConfig,
+  sumPool2xConfig,
 ];
 
 /**

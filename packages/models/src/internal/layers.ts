@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { exp, groupNorm as coreGroupNorm, residualConv2d, type Rng } from '@scorekit/core';
+import { exp, groupNorm as coreGroupNorm, residualConv2d, upsampleNearest2x as coreUpsampleNearest2x, type Rng } from '@scorekit/core';
 import type { DenseParams, GroupNormParams } from './ParamBuilder.js';
 
 // Functional layers over ParamBuilder parameters. Everything here is built from ops whose gradients are correct to
@@ -69,9 +69,10 @@ export function dropout(x: tf.Tensor, rate: number, rng: Rng): tf.Tensor {
   return tf.mul(x, rng.dropoutMask(x.shape, rate));
 }
 
-/** Nearest-neighbour ×2 upsampling by broadcasting (its gradient is a plain sum, available on every backend). */
+/**
+ * Nearest-neighbour ×2 upsampling: core's op (a copy on the native thread pool on wasm, its gradient a 2 × 2 block
+ * sum; the broadcast elsewhere, whose gradient is a plain sum available on every backend).
+ */
 export function upsampleNearest2x(x: tf.Tensor): tf.Tensor {
-  const [n, h, w, c] = x.shape;
-  const expanded = tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, 2, 1, 2, 1]));
-  return tf.reshape(expanded, [n, 2 * h, 2 * w, c]);
+  return coreUpsampleNearest2x(x);
 }
