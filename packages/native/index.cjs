@@ -73,4 +73,5 @@ module.exports = {
   sumMiddle: binding !== null ? binding.sumMiddle : unavailable,
   upsample2x: binding !== null ? binding.upsample2x : unavailable,
   sumPool2x: binding !== null ? binding.sumPool2x : unavailable,
+  copyRows: binding !== null ? binding.copyRows : unavailable,
 };

@@ -304,3 +304,17 @@ export declare function upsample2x(heap: ArrayBuffer, x: number, out: number, n:
  * ((top-left + top-right) + bottom-left) + bottom-right in float32 (tfjs's order for the broadcast's gradient).
  */
 export declare function sumPool2x(heap: ArrayBuffer, dy: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
+/**
+ * `rows` copies of `bytes` bytes, row r from byte `src` + r·`srcStride` to `dst` + r·`dstStride` (concat and split
+ * along an inner axis); chunks of rows on up to `threads` threads. Rows must not overlap.
+ */
+export declare function copyRows(
+  heap: ArrayBuffer,
+  src: number,
+  srcStride: number,
+  dst: number,
+  dstStride: number,
+  rows: number,
+  bytes: number,
+  threads: number,
+): void;

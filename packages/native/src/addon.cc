@@ -601,6 +601,26 @@ napi_value Resize2x(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// copyRows(heap, src, srcStride, dst, dstStride, rows, bytes, threads): byte offsets and strides; see elementwise.h.
+napi_value CopyRows(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "copyRows", "copyRows(heap, src, srcStride, dst, dstStride, rows, bytes, threads)", 8, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"src", "srcStride", "dst", "dstStride", "rows", "bytes", "threads"};
+  int64_t v[7];
+  if (!integers(env, argv + 1, "copyRows", names, 7, v) || !belowLimit(env, "copyRows", names, v, 6)) return nullptr;
+  const int64_t src = v[0], ss = v[1], dst = v[2], ds = v[3], rows = v[4], bytes = v[5];
+  if (rows > 0 && bytes > 0 &&
+      (src + (rows - 1) * ss + bytes > len || dst + (rows - 1) * ds + bytes > len)) {
+    throwError(env, "copyRows: a row reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
+    return nullptr;
+  }
+  scorekit::copyRows(heap + src, ss, heap + dst, ds, rows, bytes, threadCount(v[6]));
+  return nullptr;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -650,5 +670,8 @@ NAPI_MODULE_INIT() {
   napi_create_function(env, "sumPool2x", NAPI_AUTO_LENGTH, Resize2x<false>, nullptr, &sumPool2x);
   napi_set_named_property(env, exports, "upsample2x", upsample2x);
   napi_set_named_property(env, exports, "sumPool2x", sumPool2x);
+  napi_value copyRows;
+  napi_create_function(env, "copyRows", NAPI_AUTO_LENGTH, CopyRows, nullptr, &copyRows);
+  napi_set_named_property(env, exports, "copyRows", copyRows);
   return exports;
 }

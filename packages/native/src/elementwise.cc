@@ -3,6 +3,7 @@
 #include "elementwise.h"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "threadPool.h"
@@ -144,6 +145,16 @@ void sumPool2x(const float* dy, float* out, int64_t n, int64_t h, int64_t w, int
       const float* top = dy + 2 * r * (2 * w * c);
       sumPoolRow(top, top + 2 * w * c, out + r * w * c, w, c);
     }
+  });
+}
+
+void copyRows(const uint8_t* src, int64_t srcStride, uint8_t* dst, int64_t dstStride, int64_t rows, int64_t bytes,
+              int threads) {
+  if (rows <= 0 || bytes <= 0) return;
+  const int64_t per = std::max<int64_t>(1, (4 * kChunk) / bytes);  // ~128 KiB of each side per hand-out
+  const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), (rows + per - 1) / per}));
+  ThreadPool::shared().forEachChunk(parts, rows, per, [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; r++) std::memcpy(dst + r * dstStride, src + r * srcStride, static_cast<size_t>(bytes));
   });
 }
 

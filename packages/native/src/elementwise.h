@@ -30,4 +30,9 @@ void upsample2x(const float* x, float* out, int64_t n, int64_t h, int64_t w, int
 // (tfjs's order for a sum over the two broadcast axes, so the same bits), out [n, h, w, c].
 void sumPool2x(const float* dy, float* out, int64_t n, int64_t h, int64_t w, int64_t c, int threads);
 
+// `rows` copies of `bytes` bytes, row r from src + r·srcStride to dst + r·dstStride (strides in bytes): concat and
+// split along an inner axis. Chunks of rows go to the threads.
+void copyRows(const uint8_t* src, int64_t srcStride, uint8_t* dst, int64_t dstStride, int64_t rows, int64_t bytes,
+              int threads);
+
 }  // namespace scorekit

@@ -224,3 +224,30 @@ suite('@scorekit/native upsample2x and sumPool2x', () => {
     expect(() => native.sumPool2x(f.buffer, 0, 0, 1, 4, 4, 4, 1)).toThrow(/dy is not a float array inside the heap/);
   });
 });
+
+suite('@scorekit/native copyRows', () => {
+  it('copies strided rows (a channel concat of [40000, 24] and [40000, 8]) exactly, on 1 and 2 threads', () => {
+    const rows = 40_000;
+    for (const threads of [1, 2]) {
+      const f = heap(rows * 24 + rows * 8 + rows * 32, 41);
+      const a = 0;
+      const b = rows * 24;
+      const out = b + rows * 8;
+      f.fill(-7, out);
+      native.copyRows(f.buffer, a * 4, 24 * 4, out * 4, 32 * 4, rows, 24 * 4, threads);
+      native.copyRows(f.buffer, b * 4, 8 * 4, (out + 24) * 4, 32 * 4, rows, 8 * 4, threads);
+      let wrong = 0;
+      for (let r = 0; r < rows; r++)
+        for (let k = 0; k < 32; k++) {
+          const want = k < 24 ? f[a + r * 24 + k] : f[b + r * 8 + k - 24];
+          if (f[out + r * 32 + k] !== want) wrong++;
+        }
+      expect(wrong).toBe(0);
+    }
+  });
+
+  it('refuses a row past the heap', () => {
+    const f = new Float32Array(64);
+    expect(() => native.copyRows(f.buffer, 0, 16, 128, 16, 9, 16, 1)).toThrow(/a row reaches past the end of the heap/);
+  });
+});

@@ -184,6 +184,7 @@ export interface NativeKernels {
   sumMiddle?(heap: ArrayBuffer, x: number, out: number, outer: number, middle: number, inner: number, threads: number): void;
   upsample2x?(heap: ArrayBuffer, x: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
   sumPool2x?(heap: ArrayBuffer, dy: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
+  copyRows?(heap: ArrayBuffer, src: number, srcStride: number, dst: number, dstStride: number, rows: number, bytes: number, threads: number): void;
   groupNormGrad?(
     heap: ArrayBuffer,
     dy: number,
