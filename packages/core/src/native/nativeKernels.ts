@@ -247,10 +247,15 @@ function load(): { kernels: NativeKernels | null; reason: string } {
   return loaded;
 }
 
+// SCOREKIT_NATIVE as read at first use (every kernel asks: reading process.env each time cost ~1 µs a call, a few ms
+// of a U-Net step on the main thread); resetNativeKernels() reads it again.
+let envRead: { value: string | undefined } | undefined;
+
 /** `setNativeKernels`'s value, else SCOREKIT_NATIVE's (`0` off, `1` or unset on). */
 function wanted(): boolean {
   if (enabled !== undefined) return enabled;
-  const env = typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_NATIVE;
+  envRead ??= { value: typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_NATIVE };
+  const env = envRead.value;
   if (env === undefined || env === '' || env === '1') return true;
   if (env === '0') return false;
   throw new Error(`SCOREKIT_NATIVE must be 0 (WebAssembly kernels only) or 1 (native kernels when installed), got '${env}'`);
@@ -258,7 +263,7 @@ function wanted(): boolean {
 
 /**
  * Turns the native kernels of `@scorekit/native` on or off for scorekit's wasm backend (default: on when that
- * package is installed and built, unless `SCOREKIT_NATIVE=0`). With them, matrix products and SiLU run as AVX2 + FMA
+ * package is installed and built, unless `SCOREKIT_NATIVE=0`, read once at first use). With them, matrix products and SiLU run as AVX2 + FMA
  * code on the wasm heap in place (products at 82–91 GFLOP/s per core measured here, against ~45 for the
  * WebAssembly SIMD kernels).
  *
@@ -291,7 +296,8 @@ export function nativeKernels(): NativeKernels | null {
   return wanted() ? load().kernels : null;
 }
 
-/** @internal Forgets `setNativeKernels` (tests of the defaults). */
+/** @internal Forgets `setNativeKernels` and the environment's value read so far (tests of the defaults). */
 export function resetNativeKernels(): void {
   enabled = undefined;
+  envRead = undefined;
 }
