@@ -26,7 +26,7 @@ const forms: [string, number, number, number][] = [
   ['leading scalar per sample [7, 1] against [7, 9001]', 7 * 9001, 1, 9001],
 ];
 
-function heap(floats: number, seed: number): Float32Array {
+function heap(floats: number, seed: number): Float32Array<ArrayBuffer> {
   const f = new Float32Array(floats);
   const rand = filler(seed);
   for (let i = 0; i < floats; i++) f[i] = rand() * 3;
@@ -135,11 +135,11 @@ suite('@scorekit/native conv2dFused', () => {
   const out = residual + pixels * g.outC;
   const plain = out + pixels * g.outC;
 
-  function layout(): Float32Array {
+  function layout(): Float32Array<ArrayBuffer> {
     const f = heap(plain + pixels * g.outC + 8, 21);
     return f;
   }
-  const conv = (f: Float32Array, dst: number, threads: number) =>
+  const conv = (f: Float32Array<ArrayBuffer>, dst: number, threads: number) =>
     native.conv2d(f.buffer, x * 4, g.batch, g.inH, g.inW, g.inC, 1, 1, w * 4, bias * 4, 3, 3, 1, 1, 1, 1, g.inH, g.inW, g.outC,
       dst * 4, g.outC, g.inW * g.outC, g.inH * g.inW * g.outC, threads);
 

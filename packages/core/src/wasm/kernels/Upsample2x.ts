@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { runtimeFor } from '../internal/WasmRuntime.js';
 import { blockJobThreads } from '../../parallel/wasmThreads.js';
 
