@@ -14,6 +14,7 @@ import { buildModel } from './buildModel.js';
 import { CliError } from './errors.js';
 import { checkDataValues } from './imageValues.js';
 import { readJsonFile, runTask } from './io.js';
+import { networkSize } from './memoryBudget.js';
 
 /** Where `sample` and `likelihood` get their score from. */
 /** A sampler as a training config names it: `{ name, ...options }`. */
@@ -44,6 +45,8 @@ export interface ScoreSource {
   readonly images: boolean;
   /** The exact density of the data, where known (an analytic mixture, or a run trained on `ncsn-mixture`). */
   readonly density?: ((points: Float32Array) => Float32Array) | undefined;
+  /** A checkpoint's: an estimate of the bytes its network's activations take per sample (what limits a batch). */
+  readonly bytesPerSample?: number;
   /** A checkpoint's: the sampler its run drew periodic samples with, which `sample` uses when none is named. */
   readonly runSampler?: RunSamplerConfig;
   readonly description: string;
@@ -156,6 +159,7 @@ async function openCheckpoint(path: string, flags: ScoreSourceFlags): Promise<Sc
     sde: built.sde,
     pointShape,
     images: config.network.kind !== 'mlp',
+    bytesPerSample: 4 * networkSize(config.network as { kind: string }).activationsPerSample,
     ...(config.sampler != null ? { runSampler: config.sampler as unknown as RunSamplerConfig } : {}),
     ...(config.network.kind === 'mlp' ? { density: knownDensity(config.dataset.name) } : {}),
     description: `${info.path} (step ${info.step}, ${ema ? 'EMA' : 'raw'} weights)`,

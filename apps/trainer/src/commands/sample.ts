@@ -9,6 +9,7 @@ import { checkOutputFile } from '../outputPath.js';
 import { parseSeedFlag } from '../seeds.js';
 import { imageGridPng, scatterPng } from '../png.js';
 import { createTaskProgress } from '../taskProgress.js';
+import type { SampleResult } from '@scorekit/samplers';
 import { addSamplerFlags, samplerFromFlags } from '../samplerOptions.js';
 import { openScoreSource } from '../scoreSource.js';
 import type { ScoreSourceFlags } from '../scoreSource.js';
@@ -24,6 +25,7 @@ import { openConditioning, parseConditioningFlags } from '../conditioning.js';
 import type { ConditioningFlags } from '../conditioning.js';
 import { sampleSeed } from '../shard.js';
 import { streamSeed } from '../seeds.js';
+import { batchRanges, batchSeed, defaultSampleBatch } from '../sampleBatches.js';
 
 interface SampleFlags extends ScoreSourceFlags, ConditioningFlags {
   readonly n: string;
@@ -33,6 +35,7 @@ interface SampleFlags extends ScoreSourceFlags, ConditioningFlags {
   readonly backend?: string;
   readonly shard?: string;
   readonly shards?: string;
+  readonly batchSize?: string;
   readonly [key: string]: unknown;
 }
 
@@ -55,6 +58,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--score <spec>', 'analytic:<mixture.json> — exact score of a Gaussian mixture')
     .option('--sde <name>', 'SDE for an analytic score (default vp)')
     .option('--n <n>', 'number of samples', '64')
+    .option('--batch-size <b>', 'samples drawn at once (default: all n where the network fits in 1 GiB of activations, else the largest power of two that does; batch k > 0 has its own seed from (seed, k))')
     .option('--seed <n>', 'seed', '0')
     .option('--out <files...>', 'output: .npy (samples), .png (grid / scatter), or one of each (the same draw)')
     .option('--class <k|cycle>', 'class of every sample (k), or classes 0, 1, … in turn (cycle): for --classifier, --cfg-scale, or alone on a class-conditional model')
@@ -123,6 +127,12 @@ async function runSample(flags: SampleFlags): Promise<void> {
   if (threshold != null && !['none', 'clip', 'dynamic'].includes(threshold)) {
     throw new CliError(`--x0-threshold must be none, clip or dynamic, got '${threshold}'`);
   }
+  let batchFlag: number | undefined;
+  if (flags.batchSize != null) {
+    batchFlag = Number(flags.batchSize);
+    if (!Number.isInteger(batchFlag) || batchFlag < 1) throw new CliError(`--batch-size must be an integer ≥ 1, got '${flags.batchSize}'`);
+    if (shard !== undefined) throw new CliError('--batch-size cannot be combined with --shard/--shards (shards draw one sample at a time)');
+  }
   const plan = parseConditioningFlags(flags);
   // Named samplers are checked before anything is loaded; without --sampler a checkpoint's own run sampler is used.
   if (flags.sampler != null || flags.checkpoint == null) samplerFromFlags(flags);
@@ -131,7 +141,9 @@ async function runSample(flags: SampleFlags): Promise<void> {
   const source = await openScoreSource(flags);
   let disposeConditioning = (): void => undefined;
   try {
-    checkSampleSize(n, source.pointShape, flags.steps);
+    // The samples themselves are kept whole; a batch's working memory is checked once its size is known.
+    const pointFloats = source.pointShape.reduce((a, b) => a * b, 1);
+    assertFitsInMemory(4 * n * pointFloats, `keeping ${n} samples of shape [${source.pointShape.join(', ')}]`, 'lower --n (draw several runs with different --seed, or use --shard)');
     const sampler = samplerFromFlags(flags, source.runSampler);
     const is2d = source.pointShape.length === 1 && source.pointShape[0] === 2;
     if (outputs.png != null && !is2d && !source.images) {
@@ -157,56 +169,72 @@ async function runSample(flags: SampleFlags): Promise<void> {
       }
       return;
     }
-    const { denoiser, onStep } = conditioning.requestFor(Array.from({ length: n }, (_, i) => i), inpaintRng(seed));
+    const batch = Math.min(n, batchFlag ?? defaultSampleBatch(n, source.bytesPerSample ?? 0));
+    const ranges = batchRanges(n, batch);
+    if (ranges.length > 1 && every > 0) {
+      throw new CliError(`--trajectory records one batch: these ${n} samples are drawn in ${ranges.length} batches of ${batch}; give --batch-size ${n} or a smaller --n`);
+    }
+    checkSampleSize(batch, source.pointShape, flags.steps, source.bytesPerSample ?? 0);
+    const point = pointFloats;
+    const values = new Float32Array(n * point);
     // Counting the denoiser calls gives the NFE so far, for adaptive solvers too (they report progress as
     // thousandths of the time span, not as steps).
     let nfe = 0;
-    const counted: Denoiser = {
-      sde: denoiser.sde,
-      predict: (x, t, options) => {
-        nfe++;
-        return denoiser.predict(x, t, options);
-      },
-    };
+    let nfePerSample = 0;
+    let trajectory: SampleResult['trajectory'];
     const progress = createTaskProgress(`sample (${sampler.name})`, { unit: 'steps' });
-    let result;
     try {
-      result = await sampler.run({
-        denoiser: counted,
-        ...(onStep != null ? { onStep } : {}),
-        shape: [n, ...source.pointShape],
-        seed,
-        // No x̂₀ thresholding unless asked: on the mnist preset's checkpoint clipping made every sampler's digits
-        // worse (Euler–Maruyama's FID 41 → 69; README, 'Which sampler draws the best digits').
-        ...x0ThresholdFor(threshold ?? 'none'),
-        onProgress: (done, total) => progress.update(done, total, `NFE ${nfe}`),
-        ...(every > 0 ? { record: { every } } : {}),
-      });
+      for (const [k, [start, end]] of ranges.entries()) {
+        const seedK = batchSeed(seed, k);
+        const indices = Array.from({ length: end - start }, (_, i) => start + i);
+        const { denoiser, onStep } = conditioning.requestFor(indices, inpaintRng(seedK));
+        const counted: Denoiser = {
+          sde: denoiser.sde,
+          predict: (x, t, options) => {
+            nfe++;
+            return denoiser.predict(x, t, options);
+          },
+        };
+        const result = await sampler.run({
+          denoiser: counted,
+          ...(onStep != null ? { onStep } : {}),
+          shape: [end - start, ...source.pointShape],
+          seed: seedK,
+          // No x̂₀ thresholding unless asked: on the mnist preset's checkpoint clipping made every sampler's digits
+          // worse (Euler–Maruyama's FID 41 → 69; README, 'Which sampler draws the best digits').
+          ...x0ThresholdFor(threshold ?? 'none'),
+          onProgress: (done, total) => progress.update(k * total + done, ranges.length * total, `NFE ${nfe}`),
+          ...(every > 0 ? { record: { every } } : {}),
+        });
+        try {
+          values.set((await result.samples.data()) as Float32Array, start * point);
+          nfePerSample = Math.max(nfePerSample, result.nfe);
+          trajectory = result.trajectory;
+        } finally {
+          result.samples.dispose();
+        }
+      }
     } finally {
       progress.stop();
     }
-    try {
-      await refuseNonFinite(result.samples, sampler.name);
-      const values = (await result.samples.data()) as Float32Array;
-      for (const file of [outputs.npy, outputs.png]) if (file != null) await ensureDir(nodePath.dirname(nodePath.resolve(file)));
-      if (outputs.npy != null) await saveNpy(outputs.npy, values, [n, ...source.pointShape], 'float32');
-      if (outputs.png != null) {
-        const bytes = is2d
-          ? scatterPng(values, { size: 512, density: source.density }).png
-          : imageGridPng(values, [n, ...source.pointShape] as [number, number, number, number], { scale: source.pointShape[0]! < 64 ? 2 : 1 });
-        await writeFileAtomic(outputs.png, bytes);
-      }
-      const base = (outputs.npy ?? outputs.png)!;
-      if (result.trajectory != null) {
-        // The trajectory goes beside the output, in a run-folder-like layout the gallery can read.
-        const dir = `${base.replace(/\.(npy|png)$/i, '')}.trajectory`;
-        await saveTrajectory(runFolder(dir), 0, sampler.name, result.trajectory);
-      }
-      const out = outputs.npy != null && outputs.png != null ? [outputs.npy, outputs.png] : base;
-      process.stdout.write(`${JSON.stringify({ out, n, sampler: sampler.name, nfe: result.nfe, source: source.description, ...conditioned })}\n`);
-    } finally {
-      result.samples.dispose();
+    refuseNonFinite(values, point, sampler.name);
+    for (const file of [outputs.npy, outputs.png]) if (file != null) await ensureDir(nodePath.dirname(nodePath.resolve(file)));
+    if (outputs.npy != null) await saveNpy(outputs.npy, values, [n, ...source.pointShape], 'float32');
+    if (outputs.png != null) {
+      const bytes = is2d
+        ? scatterPng(values, { size: 512, density: source.density }).png
+        : imageGridPng(values, [n, ...source.pointShape] as [number, number, number, number], { scale: source.pointShape[0]! < 64 ? 2 : 1 });
+      await writeFileAtomic(outputs.png, bytes);
     }
+    const base = (outputs.npy ?? outputs.png)!;
+    if (trajectory != null) {
+      // The trajectory goes beside the output, in a run-folder-like layout the gallery can read.
+      const dir = `${base.replace(/\.(npy|png)$/i, '')}.trajectory`;
+      await saveTrajectory(runFolder(dir), 0, sampler.name, trajectory);
+    }
+    const out = outputs.npy != null && outputs.png != null ? [outputs.npy, outputs.png] : base;
+    const batches = ranges.length > 1 ? { batches: ranges.length, batchSize: batch } : {};
+    process.stdout.write(`${JSON.stringify({ out, n, sampler: sampler.name, nfe: nfePerSample, ...batches, source: source.description, ...conditioned })}\n`);
   } finally {
     disposeConditioning();
     source.dispose();
@@ -220,18 +248,17 @@ function x0ThresholdFor(name: string): { x0Threshold?: { kind: 'clip' } | { kind
 }
 
 
-// A sampler's state is a few copies of the samples (x, the score, noise, the previous step): refuse sizes that
-// cannot fit before allocating, and a step count whose time grid alone cannot.
-function checkSampleSize(n: number, pointShape: readonly number[], stepsFlag: unknown): void {
+// A sampler's state is a few copies of a batch (x, the score, noise, the previous step) and the network's
+// activations: refuse sizes that cannot fit before allocating, and a step count whose time grid alone cannot.
+function checkSampleSize(batch: number, pointShape: readonly number[], stepsFlag: unknown, bytesPerSample: number): void {
   const point = pointShape.reduce((a, b) => a * b, 1);
-  assertFitsInMemory(4 * 16 * n * point, `sampling ${n} points of shape [${pointShape.join(', ')}]`, 'lower --n (draw several batches with different --seed instead)');
+  assertFitsInMemory(batch * (4 * 16 * point + bytesPerSample), `sampling a batch of ${batch} points of shape [${pointShape.join(', ')}]`, 'lower --batch-size (or --n)');
   const steps = typeof stepsFlag === 'string' ? Number(stepsFlag) : 0;
   if (Number.isFinite(steps) && steps > 0) assertFitsInMemory(8 * 4 * steps, `a sampler with ${steps} steps`, 'lower --steps');
 }
 
 // A diverging sampler returns NaN or ±Infinity: refuse with exit 1 and write nothing, instead of a success line.
-async function refuseNonFinite(samples: tf.Tensor, sampler: string): Promise<void> {
-  const values = (await samples.data()) as Float32Array;
+function refuseNonFinite(values: Float32Array, perSample: number, sampler: string): void {
   let bad = 0;
   let first = -1;
   for (let i = 0; i < values.length; i++) {
@@ -241,9 +268,8 @@ async function refuseNonFinite(samples: tf.Tensor, sampler: string): Promise<voi
     }
   }
   if (bad > 0) {
-    const per = values.length / (samples.shape[0] ?? 1);
     throw new CliError(
-      `sampler '${sampler}' diverged: ${bad} of ${values.length} values are not finite (first: ${values[first]} in sample ${Math.floor(first / per)}); ` +
+      `sampler '${sampler}' diverged: ${bad} of ${values.length} values are not finite (first: ${values[first]} in sample ${Math.floor(first / perSample)}); ` +
         'nothing was written. Try more --steps, a smaller step size, or another --sampler.',
       1,
     );
