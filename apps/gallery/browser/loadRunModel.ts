@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeTensors, Rng } from '@scorekit/core';
 import { createNetwork, createScoreModel, type Network, type ScoreModelConfig } from '@scorekit/models';
-import { createSde, type ScoreFn, type Sde } from '@scorekit/sde';
+import { createSde, type Denoiser, type ScoreFn, type Sde } from '@scorekit/sde';
 
 /** The parts of `checkpoint.json` the page needs (see @scorekit/models checkpointFormat.ts). */
 export interface CheckpointManifestJson {
@@ -17,6 +17,8 @@ export interface RunConfigJson {
   readonly sde: { readonly name: string; readonly [key: string]: unknown };
   readonly scoreModel?: ScoreModelConfig;
   readonly conditional?: boolean;
+  /** Probability of training on the null label (what classifier-free guidance needs); absent or 0: none. */
+  readonly labelDropout?: number;
   readonly sampler?: { readonly name: string; readonly [key: string]: unknown };
 }
 
@@ -29,8 +31,15 @@ export interface RunModel {
   readonly images: boolean;
   /** Classes of a class-conditional run (0 otherwise). */
   readonly numClasses: number;
+  /** The run's label dropout (config.json `labelDropout`, 0 when absent): above 0, classifier-free guidance works. */
+  readonly labelDropout: number;
   /** Which weights were loaded. */
   readonly weights: 'ema' | 'raw';
+  /**
+   * The score model as a denoiser — what `scorekit sample` hands to `@scorekit/guidance` (class-conditional runs
+   * take labels in the call options, label numClasses = no class).
+   */
+  readonly denoiser: Denoiser;
   /** The sampler-facing score, for fixed class labels (int32 [n]) on conditional runs. */
   scoreFn(labels?: tf.Tensor): ScoreFn;
   dispose(): void;
@@ -71,7 +80,9 @@ export async function loadRunModel(
       pointShape: images ? [h, w, net.channels ?? 1] : [net.dim ?? 2],
       images,
       numClasses: config.conditional ? (net.numClasses ?? 0) : 0,
+      labelDropout: config.conditional ? Number(config.labelDropout ?? 0) : 0,
       weights: ema ? 'ema' : 'raw',
+      denoiser: model,
       scoreFn: (labels) => model.scoreFn(labels != null ? { labels } : {}),
       dispose: () => network.dispose(),
     };

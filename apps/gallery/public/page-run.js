@@ -1,5 +1,5 @@
 // A run page: config, loss and metric curves, sample grids per checkpoint, trajectory slider, NFE chart.
-import { api, fileUrl, h } from './api.js';
+import { api, fileUrl, h, num } from './api.js';
 import { densityPlot, drawSamples, lineChart, viewFor } from './charts.js';
 
 const CURVES = [
@@ -52,6 +52,12 @@ export async function runPage(name) {
   if (run.nfeQuality != null && run.nfeQuality.points.length > 0) page.append(nfeChart(run.nfeQuality));
 
   page.append(h('h2', {}, 'Checkpoints'), h('p', {}, run.checkpoints.length ? run.checkpoints.map((c) => `step ${c}`).join(', ') : 'none'));
+  if (run.classifier) {
+    // The run-folder convention: <run>/classifier/ holds the noisy classifier the sampling page guides with.
+    const c = run.classifier;
+    const acc = c.heldOutAccuracyAtEps != null ? `; held-out accuracy ${num(c.heldOutAccuracyAtEps)} near t = 0, ${num(c.heldOutAccuracyAtHalfT)} at T/2` : '';
+    page.append(h('h2', {}, 'Noisy classifier'), h('p', { id: 'run-classifier' }, `classifier/: ${c.kind}, ${c.numClasses} classes, samples [${c.dataShape.join(', ')}], ${c.sde} SDE${acc} — `, h('a', { href: `#/sample/${encodeURIComponent(name)}` }, 'sample with classifier guidance')));
+  }
   page.append(h('h2', {}, 'Config'), h('pre', { class: 'config' }, JSON.stringify(run.config, null, 2)));
   return page;
 }

@@ -1,7 +1,8 @@
 // Sampling in the browser on scorekit's own libraries (the bundle /assets/browser/scorekit.js: @scorekit/core,
 // sde, models, samplers and TensorFlow.js): a checkpoint loaded into TensorFlow.js (WebGPU, then WebGL, then wasm,
 // then cpu — core's automatic order), any registered sampler with its options, steps, seed and, for
-// class-conditional runs, the class; progress while it samples; 2D runs drawn as a scatter with the learned score
+// class-conditional runs, the class; classifier-free and classifier guidance with a scale where the run can take
+// them (@scorekit/guidance, composed as `scorekit sample` does); progress while it samples; 2D runs drawn as a scatter with the learned score
 // field and an ODE interpolation strip, image runs as a grid.
 import { api, fileUrl, h } from './api.js';
 import { imageGrid, scatterPlot, viewFor } from './charts.js';
@@ -62,11 +63,54 @@ function readOptions(container) {
 }
 
 /**
- * Guidance controls (classifier scale, classifier-free guidance scale) belong here once `@scorekit/guidance`
- * exists: they would add their options to the draw request beside the class. Until then, nothing.
+ * The guidance controls: classifier-free guidance (`scorekit sample --cfg-scale`) for class-conditional runs trained
+ * with label dropout, classifier guidance (`--classifier`) for runs with a noisy classifier in `<run>/classifier/`,
+ * each with a scale w (and, for classifier guidance on an unconditional run, the classifier's class). A kind the run
+ * cannot take is not offered, and a note says why. Returns the fieldset and `choice(classSelect)`: null for no
+ * guidance, else `{ kind, scale, label }` as the page read it (checked by `guidanceProblems` before any work).
  */
-function guidanceControls() {
-  return null;
+function guidanceControls(available, modelClasses) {
+  const offered = [
+    ['classifier-free', available.classifierFree, 'classifier-free: (1 + w)·s(x, t, y) − w·s(x, t, ∅), the run’s own model with and without the class (diffusers’ guidance_scale = 1 + w)'],
+    ['classifier', available.classifier, `classifier: s(x, t) + w·∇ log p(y | x_t, t) with the run’s noisy classifier (${available.classifierClasses} classes)`],
+  ];
+  const notes = h(
+    'ul',
+    { id: 'guidance-notes', class: 'muted' },
+    offered.map(([kind, offer, meaning]) => h('li', { id: `guidance-note-${kind}`, 'data-available': offer.available ? 'yes' : 'no' }, offer.available ? meaning : `${kind}: not offered — ${offer.reason}`)),
+  );
+  const kinds = offered.filter(([, offer]) => offer.available).map(([kind]) => kind);
+  const box = h('fieldset', { id: 'guidance' }, h('legend', {}, 'Guidance'));
+  if (kinds.length === 0) {
+    box.append(notes);
+    return { element: box, choice: () => null };
+  }
+  const kind = h('select', { id: 'guidance-kind' }, h('option', { value: 'none' }, 'none'), kinds.map((k) => h('option', { value: k }, k)));
+  const scale = h('input', { id: 'guidance-scale', type: 'number', min: 0, step: 'any', value: 1, title: 'w ≥ 0; 0 is the unguided model' });
+  // Classifier guidance on an unconditional run picks the classifier's class here; conditional runs use their class selector.
+  const ownClass =
+    kinds.includes('classifier') && modelClasses < 1
+      ? h('select', { id: 'guidance-class' }, h('option', { value: 'cycle' }, 'each class in turn'), Array.from({ length: available.classifierClasses }, (_, k) => h('option', { value: k }, `class ${k}`)))
+      : null;
+  const sync = () => {
+    scale.disabled = kind.value === 'none';
+    if (ownClass) ownClass.disabled = kind.value !== 'classifier';
+  };
+  kind.addEventListener('change', sync);
+  sync();
+  box.append(
+    h('p', {}, h('label', {}, 'guidance ', kind, ' '), h('label', {}, 'scale w ', scale, ' '), ownClass ? h('label', {}, 'class ', ownClass) : null),
+    notes,
+  );
+  const readClass = (select) => (select == null ? undefined : select.value === 'cycle' ? 'cycle' : Number(select.value));
+  return {
+    element: box,
+    choice: (classSelect) => {
+      if (kind.value === 'none') return null;
+      const w = scale.value.trim() === '' ? Number.NaN : Number(scale.value);
+      return { kind: kind.value, scale: w, label: readClass(kind.value === 'classifier' && ownClass ? ownClass : classSelect), caption: () => `${kind.value} guidance w = ${w}` };
+    },
+  };
 }
 
 /**
@@ -115,6 +159,8 @@ export async function samplePage(name) {
   const count = h('input', { id: 'count', type: 'number', min: 1, max: 20000, value: images ? 16 : 500 });
   const seed = h('input', { id: 'seed', type: 'number', min: 0, value: 0 });
   const label = numClasses > 0 ? h('select', { id: 'class' }, h('option', { value: 'cycle' }, 'each class in turn'), Array.from({ length: numClasses }, (_, k) => h('option', { value: k }, `class ${k}`))) : null;
+  const available = lib.guidanceAvailability(name, { modelClasses: numClasses, labelDropout: numClasses > 0 ? Number(run.config?.labelDropout ?? 0) : 0 }, run.classifier ?? null, run.classifierProblem ?? undefined);
+  const guidance = guidanceControls(available, numClasses);
   const fieldT = h('input', { id: 'field-t', type: 'number', min: 0.001, max: 1, step: 0.01, value: 0.05 });
   const options = h('p', { id: 'sampler-options' });
   const showOptions = () => options.replaceChildren(h('span', { class: 'muted' }, `${sampler.value} options: `), ...optionFields(lib.samplerOptionSpec(sampler.value)));
@@ -131,7 +177,14 @@ export async function samplePage(name) {
     progress.dataset.updates = '0';
     const started = performance.now();
     let model;
+    let classifier;
     try {
+      // Guidance is checked before anything starts or loads: a bad scale or class is said at once.
+      const guided = guidance.choice(label);
+      if (guided) {
+        const problems = lib.guidanceProblems(available, guided);
+        if (problems.length > 0) throw new Error(problems.join('; '));
+      }
       status.textContent = 'Starting TensorFlow.js…';
       const choice = await lib.startBackend(backend.value);
       const tensorsBefore = lib.liveTensors();
@@ -140,13 +193,22 @@ export async function samplePage(name) {
       const manifest = await api(fileUrl(name, 'checkpoints', dir, 'checkpoint.json'));
       const files = { weights: fileUrl(name, 'checkpoints', dir, 'weights.safetensors'), ema: fileUrl(name, 'checkpoints', dir, 'ema.safetensors') };
       model = await lib.loadRunModel(manifest, run.config, files, fetchBytes, weights.value === 'ema');
+      if (guided?.kind === 'classifier') {
+        status.textContent = `Backend ${choice.name}. Loading the classifier…`;
+        const classifierManifest = await api(fileUrl(name, lib.CLASSIFIER_FOLDER, 'config.json'));
+        classifier = await lib.loadRunClassifier(model, classifierManifest, fileUrl(name, lib.CLASSIFIER_FOLDER, 'weights.safetensors'), fetchBytes);
+      }
       const total = Number(steps.value);
       const request = {
         sampler: sampler.value,
         options: { ...readOptions(options), steps: total },
         n: Number(count.value),
         seed: Number(seed.value),
-        ...(label ? { label: label.value === 'cycle' ? 'cycle' : Number(label.value) } : {}),
+        ...(guided
+          ? { label: guided.label, guidance: { kind: guided.kind, scale: guided.scale, ...(classifier ? { classifier } : {}) } }
+          : label
+            ? { label: label.value === 'cycle' ? 'cycle' : Number(label.value) }
+            : {}),
         onProgress: async (done, of) => {
           progress.value = of > 0 ? done / of : 0;
           progress.dataset.updates = String(Number(progress.dataset.updates) + 1);
@@ -158,7 +220,7 @@ export async function samplePage(name) {
       status.textContent = `Backend ${choice.name}. Sampling…`;
       const drawn = await lib.drawSamples(model, request);
       progress.value = 1;
-      const caption = `${drawn.shape[0]} samples, ${sampler.value}, ${drawn.steps} steps (${drawn.nfe} NFE), seed ${seed.value}${label ? `, ${label.selectedOptions[0].textContent}` : ''}, ${model.weights} weights`;
+      const caption = `${drawn.shape[0]} samples, ${sampler.value}, ${drawn.steps} steps (${drawn.nfe} NFE), seed ${seed.value}${guided ? `, ${guided.label === 'cycle' ? 'each class in turn' : `class ${guided.label}`}, ${guided.caption()}` : label ? `, ${label.selectedOptions[0].textContent}` : ''}, ${model.weights} weights`;
       let view;
       if (model.images) {
         output.append(h('figure', { class: 'card', id: 'sample-grid' }, imageGrid(drawn.shape, drawn.values, { zoom: drawn.shape[1] <= 16 ? 8 : 3 }), h('figcaption', {}, caption)));
@@ -179,16 +241,19 @@ export async function samplePage(name) {
       }
       model.dispose();
       model = undefined;
+      classifier?.dispose();
+      classifier = undefined;
       const leaked = lib.liveTensors() - tensorsBefore;
       status.textContent = `Done on ${choice.name}: samples drawn ${ms.toFixed(0)} ms after the click (backend start, checkpoint load and ${drawn.steps} steps).`;
       status.dataset.ms = ms.toFixed(0);
       status.dataset.backend = choice.name;
       // For the end-to-end test: the numbers drawn, to compare with the same run in Node.
-      window.scorekitLastDraw = { backend: choice.name, skipped: choice.skipped, values: Array.from(drawn.values), shape: drawn.shape, nfe: drawn.nfe, ms, leaked };
+      window.scorekitLastDraw = { guidance: guided ? { kind: guided.kind, scale: guided.scale, label: guided.label } : null, backend: choice.name, skipped: choice.skipped, values: Array.from(drawn.values), shape: drawn.shape, nfe: drawn.nfe, ms, leaked };
     } catch (e) {
       status.textContent = `Error: ${e.message}`;
     } finally {
       model?.dispose();
+      classifier?.dispose();
       go.disabled = false;
     }
   });
@@ -196,7 +261,7 @@ export async function samplePage(name) {
     h('p', {}, field('backend', backend), field('checkpoint', checkpoint), field('weights', weights)),
     h('p', {}, field('sampler', sampler), field('steps', steps), field(images ? 'images' : 'samples', count), field('seed', seed), label ? field('class', label) : null, images ? null : field('score field at t', fieldT)),
     options,
-    guidanceControls(),
+    guidance.element,
     h('p', {}, go, ' ', progress),
     status,
     output,

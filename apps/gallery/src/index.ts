@@ -4,6 +4,8 @@ export type { GalleryServer, GalleryServerOptions } from './startGalleryServer.j
 export { listRuns } from './listRuns.js';
 export { readRun } from './readRun.js';
 export type { RunDetail, SampleSet, TrajectoryEntry, NfeQualityPoint } from './readRun.js';
+export { RUN_CLASSIFIER_FOLDER, readRunClassifier } from './runClassifier.js';
+export type { RunClassifier } from './runClassifier.js';
 export type { RunSummary, MalformedRun, MetricsPoint } from './runSummary.js';
 export { resolveInsideRoot } from './resolveInsideRoot.js';
 export { wilsonInterval, Z_95 } from './wilsonInterval.js';

@@ -6,6 +6,7 @@ import { isInside } from './resolveInsideRoot.js';
 import { describeEnergyRun } from './energyRun.js';
 import { isRecord, nameOf, readJson as readJsonAnywhere, type JsonRecord } from './internal/json.js';
 import { knownMixture, type MixtureJson } from './knownMixture.js';
+import { readRunClassifier, type RunClassifier } from './runClassifier.js';
 
 /** A set of samples in a run's `samples/` folder: the trainer's per-checkpoint sets, or any `scorekit sample` output saved there. */
 export interface SampleSet {
@@ -46,6 +47,10 @@ export interface RunDetail {
   readonly nfeQuality: { readonly metric: string; readonly points: readonly NfeQualityPoint[] } | null;
   /** The data's exact density where it is an analytic mixture (2D runs on `ncsn-mixture`), else null. */
   readonly knownDensity: MixtureJson | null;
+  /** The noisy classifier in `<run>/classifier/` that can guide this run's samples, else null. */
+  readonly classifier: RunClassifier | null;
+  /** Why `<run>/classifier/` cannot be used, when it exists but is broken; else null. */
+  readonly classifierProblem: string | null;
 }
 
 const STEP_FILE = /^step-(\d+)\.npy$/;
@@ -113,6 +118,12 @@ export async function readRun(root: string, name: string): Promise<{ ok: true; r
 
   const trajectories = await readTrajectoryIndex(dir, readJson, warnings);
   const nfeQuality = await readNfeQuality(dir, readJson, warnings);
+  const hasFile = async (path: string) => {
+    const real = await fs.realpath(path).catch(() => null);
+    return real != null && isInside(realRoot, real);
+  };
+  const { classifier, problem: classifierProblem } = await readRunClassifier(dir, readJson, hasFile);
+  if (classifierProblem != null) warnings.push(`classifier/: ${classifierProblem}`);
 
   const stepsDone = typeof status?.step === 'number' ? status.step : (points.at(-1)?.step ?? 0);
   const dim = typeof network.dim === 'number' ? network.dim : null;
@@ -129,7 +140,7 @@ export async function readRun(root: string, name: string): Promise<{ ok: true; r
     kind: energy?.kind ?? (network.kind === 'mlp' && dim === 2 ? 'points' : 'images'),
     checkpoints: checkpoints.length,
   };
-  return { ok: true, run: { summary, config: c, status, metrics: points, warnings, checkpoints, sampleSets, trajectories, nfeQuality, knownDensity: datasetMixture(c) } };
+  return { ok: true, run: { summary, config: c, status, metrics: points, warnings, checkpoints, sampleSets, trajectories, nfeQuality, knownDensity: datasetMixture(c), classifier, classifierProblem } };
 }
 
 function describeNetwork(n: JsonRecord): string {

@@ -24,7 +24,8 @@ async function browserDraw(run: string, draw: NodeDraw, useEma = true) {
   const model = await loadRunModel(manifest, config, { weights: nodePath.join(ckpt, 'weights.safetensors'), ema: nodePath.join(ckpt, 'ema.safetensors') }, read, useEma);
   const progress: [number, number][] = [];
   try {
-    const drawn = await drawSamples(model, { ...draw, onProgress: (d, t) => void progress.push([d, t]) });
+    const { guidance: _unguided, ...plain } = draw; // guided draws: guidance.test.ts
+    const drawn = await drawSamples(model, { ...plain, onProgress: (d, t) => void progress.push([d, t]) });
     return { drawn, progress, model: { images: model.images, numClasses: model.numClasses, weights: model.weights } };
   } finally {
     model.dispose();

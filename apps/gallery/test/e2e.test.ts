@@ -74,7 +74,7 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     await row.waitFor();
     const cells = await row.locator('td').allTextContents();
     expect(cells.slice(1, 8)).toEqual(['mixture-400', 'ncsn-mixture', 'mlp 64×2', 'vp', 'continuous-dsm', '400 / 400', 'completed']);
-    expect(await page.locator('#runs tbody tr').count()).toBe(3);
+    expect(await page.locator('#runs tbody tr').count()).toBe(4);
     expect(await page.locator('#malformed li').allTextContents()).toEqual(['not-a-run: no config.json (not a scorekit run folder)']);
     await shot('runs');
   });
@@ -96,6 +96,8 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     await page.locator('#trajectory-slider').fill('20');
     await expect.poll(() => label.textContent()).toMatch(/^state 21 of 21, t = 0\b/);
     expect(await page.locator('#nfe-quality svg circle').count()).toBe(9);
+    // Its noisy classifier (the run-folder convention mixture-400/classifier/), as the trainer recorded it.
+    expect(await page.locator('#run-classifier').textContent()).toMatch(/^classifier\/: mlp, 2 classes, samples \[2\], vp SDE; held-out accuracy [\d.]+ near t = 0, [\d.]+ at T\/2 — sample with classifier guidance$/);
     // The density plot: the latest samples' histogram (blue) under the exact density's contours (red), on axes.
     await page.locator('#density canvas').waitFor();
     expect(await page.locator('#density figcaption').textContent()).toMatch(/^256 samples as a histogram; contours: the exact density’s regions holding 50%, 90% and 99% of the mass$/);
@@ -153,8 +155,20 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     await shot('evaluate');
   });
 
-  /** Fills the sampling form, clicks Sample and waits for the page to finish; returns what it drew. */
-  async function sampleInPage(run: string, form: { backend?: string; sampler?: string; steps?: number; count?: number; seed?: number; label?: string; options?: Record<string, string> }) {
+  type SampleForm = {
+    backend?: string;
+    sampler?: string;
+    steps?: number;
+    count?: number;
+    seed?: number;
+    label?: string;
+    options?: Record<string, string>;
+    /** The guidance controls: kind, the scale as typed, and the classifier's class on an unconditional run. */
+    guidance?: { kind: string; scale: string; label?: string };
+  };
+
+  /** Opens a run's sampling page afresh and fills the form. */
+  async function fillSampleForm(run: string, form: SampleForm) {
     // A fresh page each time: going to the same hash again would not re-render the form.
     await page.goto(`${server.url}#/sample/${run}`);
     await page.reload();
@@ -172,17 +186,27 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
       if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
       else await field.fill(value);
     }
+    if (form.guidance) {
+      await page.selectOption('#guidance-kind', form.guidance.kind);
+      await page.fill('#guidance-scale', form.guidance.scale);
+      if (form.guidance.label != null) await page.selectOption('#guidance-class', form.guidance.label);
+    }
+  }
+
+  /** Fills the sampling form, clicks Sample and waits for the page to finish; returns what it drew. */
+  async function sampleInPage(run: string, form: SampleForm) {
+    await fillSampleForm(run, form);
     await page.click('#sample-button');
     const status = page.locator('#sample-status');
     await expect.poll(() => status.textContent(), { timeout: 240_000 }).toMatch(/^(Done|Error)/);
     expect(await status.textContent()).toMatch(/^Done on (webgpu|webgl|wasm|cpu):/);
-    type Draw = { backend: string; skipped: { name: string; reason: string }[]; values: number[]; shape: number[]; nfe: number; ms: number; leaked: number };
+    type Draw = { guidance: { kind: string; scale: number; label: number | 'cycle' } | null; backend: string; skipped: { name: string; reason: string }[]; values: number[]; shape: number[]; nfe: number; ms: number; leaked: number };
     const draw = await page.evaluate(() => (window as unknown as { scorekitLastDraw: Draw }).scorekitLastDraw);
     // Progress: the bar ends full, after one update per step (the last with the result).
     expect(Number(await page.locator('#progress').evaluate((p: HTMLProgressElement) => p.value))).toBe(1);
     expect(Number(await page.locator('#progress').getAttribute('data-updates'))).toBeGreaterThanOrEqual(form.steps ?? 10);
     expect(draw.leaked).toBe(0);
-    console.log(`e2e: ${run}, ${form.sampler ?? 'default sampler'}: time to first sample ${draw.ms.toFixed(0)} ms on ${draw.backend}${draw.skipped.length ? ` (skipped ${draw.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''} (${form.steps ?? 10} steps, ${draw.shape[0]} samples, including backend start and checkpoint load)`);
+    console.log(`e2e: ${run}, ${form.sampler ?? 'default sampler'}${form.guidance ? `, ${form.guidance.kind} guidance w = ${form.guidance.scale}` : ''}: time to first sample ${draw.ms.toFixed(0)} ms on ${draw.backend}${draw.skipped.length ? ` (skipped ${draw.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})` : ''} (${form.steps ?? 10} steps, ${draw.shape[0]} samples, including backend start and checkpoint load)`);
     return draw;
   }
 
@@ -284,6 +308,119 @@ describe.skipIf(!haveChromium)('gallery in a real browser', () => {
     expect(stats!.levels).toBeGreaterThan(10);
     expect(await page.locator('#sample-grid figcaption').textContent()).toMatch(/4 samples, euler-maruyama, 10 steps \(\d+ NFE\), seed 2, class 1, ema weights/);
     await shot('sample-image');
+  });
+
+  it('offers guidance controls only to runs that can take them, and says why not elsewhere', async () => {
+    const controls = async (run: string) => {
+      await page.goto(`${server.url}#/sample/${run}`);
+      await page.reload();
+      await page.locator('#guidance-notes').waitFor();
+      const kinds = (await page.locator('#guidance-kind').count()) > 0 ? await page.locator('#guidance-kind option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)) : null;
+      const note = async (kind: string) => ({
+        available: await page.locator(`#guidance-note-${kind}`).getAttribute('data-available'),
+        text: await page.locator(`#guidance-note-${kind}`).textContent(),
+      });
+      return { kinds, cfg: await note('classifier-free'), classifier: await note('classifier'), ownClass: await page.locator('#guidance-class option').count() };
+    };
+    // bars-cfg: class-conditional, trained with label dropout 0.2; no classifier folder.
+    const cfg = await controls('bars-cfg');
+    expect(cfg.kinds).toEqual(['none', 'classifier-free']);
+    expect(cfg.cfg.available).toBe('yes');
+    expect(cfg.classifier).toEqual({ available: 'no', text: expect.stringMatching(/^classifier: not offered — no noisy classifier in bars-cfg\/classifier\/ \(train one: scorekit train-classifier --noisy/) });
+    expect(cfg.ownClass).toBe(0); // the run's own class selector serves
+    await page.selectOption('#guidance-kind', 'classifier-free');
+    await shot('sample-guidance-controls');
+    // bars-unet: conditional, but no label dropout: no control, and the reason.
+    const plain = await controls('bars-unet');
+    expect(plain.kinds).toBeNull();
+    expect(plain.cfg).toEqual({ available: 'no', text: expect.stringMatching(/^classifier-free: not offered — this run was trained without label dropout \("labelDropout" is 0 or absent in its config\.json\)/) });
+    // mixture-400: unconditional with a noisy classifier in mixture-400/classifier/ (2 classes): classifier guidance,
+    // with the classifier's class selector.
+    const clf = await controls('mixture-400');
+    expect(clf.kinds).toEqual(['none', 'classifier']);
+    expect(clf.cfg).toEqual({ available: 'no', text: expect.stringMatching(/^classifier-free: not offered — this run is not class-conditional/) });
+    expect(clf.classifier).toEqual({ available: 'yes', text: expect.stringMatching(/\(2 classes\)$/) });
+    expect(clf.ownClass).toBe(3); // each in turn, class 0, class 1
+    // mixture-100: neither.
+    const none = await controls('mixture-100');
+    expect(none.kinds).toBeNull();
+    expect([none.cfg.available, none.classifier.available]).toEqual(['no', 'no']);
+  });
+
+  it('samples with classifier-free guidance in the browser: Node’s numbers on cpu, w = 0 is the plain class, the scale matters', async () => {
+    const run = nodePath.join(fixture.root, 'bars-cfg');
+    const form = { backend: 'cpu', sampler: 'euler-maruyama', count: 4, seed: 2, label: '1' };
+    const guided = await sampleInPage('bars-cfg', { ...form, guidance: { kind: 'classifier-free', scale: '3' } });
+    expect(guided.guidance).toEqual({ kind: 'classifier-free', scale: 3, label: 1 });
+    const node = await sampleInNode(run, { sampler: 'euler-maruyama', options: { steps: 10 }, n: 4, seed: 2, label: 1, guidance: { kind: 'classifier-free', scale: 3 } });
+    const diff = maxDiff(guided.values, node.values);
+    console.log(`e2e: bars-cfg class 1, classifier-free w = 3, largest |browser − Node| on cpu ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThanOrEqual(CPU_TOLERANCE);
+    expect(await page.locator('#sample-grid figcaption').textContent()).toMatch(/seed 2, class 1, classifier-free guidance w = 3, ema weights/);
+    await shot('sample-guided-cfg');
+    const zero = await sampleInPage('bars-cfg', { ...form, guidance: { kind: 'classifier-free', scale: '0' } });
+    const unguided = await sampleInPage('bars-cfg', form);
+    // In one page the same kernels run the same calls: w = 0 is the plain class exactly (guidance.test.ts too);
+    // w = 3 moves pixels by more than 0.05.
+    expect(maxDiff(zero.values, unguided.values)).toBe(0);
+    expect(maxDiff(guided.values, zero.values)).toBeGreaterThan(0.05);
+  });
+
+  it('samples with classifier guidance in the browser: Node’s numbers on cpu, and the samples move to the chosen class', async () => {
+    const form = { backend: 'cpu', sampler: 'euler-maruyama', count: 200, seed: 4 };
+    const guided = await sampleInPage('mixture-400', { ...form, guidance: { kind: 'classifier', scale: '4', label: '1' } });
+    const node = await sampleInNode(nodePath.join(fixture.root, 'mixture-400'), {
+      sampler: 'euler-maruyama',
+      options: { steps: 10 },
+      n: 200,
+      seed: 4,
+      label: 1,
+      guidance: { kind: 'classifier', scale: 4, dir: nodePath.join(fixture.root, 'mixture-400', 'classifier') },
+    });
+    const diff = maxDiff(guided.values, node.values);
+    console.log(`e2e: mixture-400 class 1, classifier guidance w = 4, largest |browser − Node| on cpu ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThanOrEqual(CPU_TOLERANCE);
+    await shot('sample-guided-classifier');
+    // Class 1 is the mixture's 0.2 component at (−5, −5): unguided about 20% of samples fall below the x + y = 0
+    // diagonal (binomial sd 2.8% for 200), guided at w = 4 most of them (guidance.test.ts measures the same draw).
+    const lowerLeft = (v: ArrayLike<number>) => {
+      let k = 0;
+      for (let i = 0; i < v.length; i += 2) if (v[i]! + v[i + 1]! < 0) k++;
+      return k / (v.length / 2);
+    };
+    const zero = await sampleInPage('mixture-400', { ...form, guidance: { kind: 'classifier', scale: '0', label: '1' } });
+    const unguided = await sampleInPage('mixture-400', form);
+    expect(maxDiff(zero.values, unguided.values)).toBe(0);
+    expect(lowerLeft(unguided.values)).toBeLessThan(0.35);
+    expect(lowerLeft(guided.values)).toBeGreaterThan(0.7);
+  });
+
+  it('says what is wrong with a guidance scale or class in the page, before loading anything', async () => {
+    const attempt = async (run: string, form: SampleForm, injectClass?: { select: string; value: string }) => {
+      await fillSampleForm(run, form);
+      if (injectClass) {
+        // The selectors offer only valid classes; a tampered or stale page can still send another one.
+        await page.locator(injectClass.select).evaluate((s, v) => {
+          s.append(new Option(`class ${v}`, v));
+          (s as HTMLSelectElement).value = v;
+        }, injectClass.value);
+      }
+      await page.click('#sample-button');
+      const status = page.locator('#sample-status');
+      await expect.poll(() => status.textContent()).toMatch(/^(Done|Error)/);
+      return status.textContent();
+    };
+    expect(await attempt('bars-cfg', { label: '1', guidance: { kind: 'classifier-free', scale: '-1' } })).toBe(
+      'Error: the guidance scale must be a finite number ≥ 0 ((1 + w)·s(x, t, y) − w·s(x, t, ∅); 0 is the plain conditional model), got -1',
+    );
+    await shot('sample-guidance-error');
+    expect(await attempt('bars-cfg', { guidance: { kind: 'classifier-free', scale: '' } })).toMatch(/^Error: the guidance scale must be a finite number ≥ 0 .*got nothing \/ not a number$/);
+    expect(await attempt('bars-cfg', { guidance: { kind: 'classifier-free', scale: '2' } }, { select: '#class', value: '7' })).toBe(
+      "Error: the class must be 'cycle' or 0…1 (the run has 2 classes), got 7",
+    );
+    expect(await attempt('mixture-400', { guidance: { kind: 'classifier', scale: '-0.5', label: '0' } }, { select: '#guidance-class', value: '5' })).toBe(
+      "Error: the guidance scale must be a finite number ≥ 0 (s + w·∇ log p(y | x_t, t); 0 is the unguided model), got -0.5; the class must be 'cycle' or 0…1 (the classifier has 2 classes), got 5",
+    );
   });
 
   it('raised no page errors', () => {

@@ -25,6 +25,10 @@ describe('runs list', () => {
       'metrics.jsonl': '{"step":10,"loss":2.5}\n{"step":20,"loss":1.5}\n{"step":30,"lo',
       'trajectories/index.json': '[{"step": 10}]',
     });
+    // A run whose classifier/ folder (the gallery's convention for classifier guidance) is not a noisy classifier's.
+    const plainConfig = JSON.stringify({ dataset: 'ncsn-mixture', network: { kind: 'mlp', dim: 2 }, sde: 'vp' });
+    await mk('other-classifier', { 'config.json': plainConfig, 'classifier/config.json': JSON.stringify({ format: 'scorekit-classifier', config: {} }) });
+    await mk('no-classifier-weights', { 'config.json': plainConfig, 'classifier/config.json': JSON.stringify({ format: 'scorekit-noisy-classifier', version: 1, config: { numClasses: 2, dataShape: [2] } }) });
     await fs.writeFile(nodePath.join(fixture.root, 'notes.txt'), 'a plain file is not a run');
     await fs.mkdir(nodePath.join(fixture.root, '.cache'));
   });
@@ -32,7 +36,7 @@ describe('runs list', () => {
 
   it('lists readable runs with their summaries and malformed folders with the reason', async () => {
     const { runs, malformed } = await listRuns(fixture.root);
-    expect(runs.map((r) => r.name)).toEqual(['bars-unet', 'half-written', 'mixture-100', 'mixture-400']);
+    expect(runs.map((r) => r.name)).toEqual(['bars-cfg', 'bars-unet', 'half-written', 'mixture-100', 'mixture-400', 'no-classifier-weights', 'other-classifier']);
     expect(malformed).toEqual([
       { name: 'array-config', reason: 'config.json is not a JSON object' },
       { name: 'broken-json', reason: expect.stringMatching(/^config\.json: not valid JSON/) },
@@ -79,6 +83,18 @@ describe('runs list', () => {
     expect(r.run.knownDensity).toEqual({ weights: [0.8, 0.2], means: [[5, 5], [-5, -5]], stds: [1, 1] });
     const image = await readRun(fixture.root, 'bars-unet');
     expect(image.ok && image.run.knownDensity).toBeNull();
+    // Its noisy classifier, read from mixture-400/classifier/config.json (what train-classifier --noisy wrote).
+    const manifest = JSON.parse(await fs.readFile(nodePath.join(fixture.root, 'mixture-400', 'classifier', 'config.json'), 'utf8'));
+    expect(r.run.classifier).toEqual({
+      kind: 'mlp',
+      numClasses: 2,
+      dataShape: [2],
+      sde: 'vp',
+      heldOutAccuracyAtEps: manifest.extra.heldOutAccuracyAtEps,
+      heldOutAccuracyAtHalfT: manifest.extra.heldOutAccuracyAtHalfT,
+    });
+    expect(r.run.classifierProblem).toBeNull();
+    expect(image.ok && [image.run.classifier, image.run.classifierProblem]).toEqual([null, null]);
   });
 
   it('keeps a run with a cut metrics line and a bad trajectory index, with warnings', async () => {
@@ -87,6 +103,21 @@ describe('runs list', () => {
     expect(r.run.metrics).toEqual([{ step: 10, loss: 2.5 }, { step: 20, loss: 1.5 }]);
     expect(r.run.summary).toMatchObject({ kind: 'images', model: 'unet nf 8', stepsDone: 20, stepsPlanned: 50, status: 'running' });
     expect(r.run.warnings).toEqual(['metrics.jsonl: unreadable line 3 skipped', 'trajectories/index.json: entry 0 lacks step, file or times']);
+  });
+
+  it('says why a classifier folder cannot be used, as a warning that keeps the run', async () => {
+    const other = await readRun(fixture.root, 'other-classifier');
+    const noWeights = await readRun(fixture.root, 'no-classifier-weights');
+    if (!other.ok || !noWeights.ok) throw new Error('both runs must stay readable');
+    expect([other.run.classifier, other.run.classifierProblem]).toEqual([null, "config.json is not a noisy classifier's (format 'scorekit-noisy-classifier', written by scorekit train-classifier --noisy)"]);
+    expect(other.run.warnings).toEqual([`classifier/: ${other.run.classifierProblem}`]);
+    expect([noWeights.run.classifier, noWeights.run.classifierProblem]).toEqual([null, 'weights.safetensors is missing']);
+    // A classifier config that links outside the runs folder is not read.
+    await fs.writeFile(nodePath.join(fixture.base, 'outside-classifier.json'), JSON.stringify({ format: 'scorekit-noisy-classifier', version: 1, config: { numClasses: 2, dataShape: [2] } }));
+    await fs.rm(nodePath.join(fixture.root, 'other-classifier', 'classifier', 'config.json'));
+    await fs.symlink(nodePath.join(fixture.base, 'outside-classifier.json'), nodePath.join(fixture.root, 'other-classifier', 'classifier', 'config.json'));
+    const linked = await readRun(fixture.root, 'other-classifier');
+    expect(linked.ok && [linked.run.classifier, linked.run.classifierProblem]).toEqual([null, 'config.json: links outside the runs folder (not read)']);
   });
 
   it('does not read a config.json that links outside the runs folder', async () => {

@@ -1,13 +1,17 @@
 // The Node side of the browser comparisons: a run's checkpoint sampled exactly as `scorekit sample --checkpoint`
-// does (apps/trainer scoreSource.ts and commands/sample.ts), with the Node-only checkpoint reader of
-// @scorekit/models/node — none of the gallery's browser code.
+// does (apps/trainer scoreSource.ts, conditioning.ts and commands/sample.ts: the model as a denoiser), with the Node-only checkpoint reader of
+// @scorekit/models/node — none of the gallery's browser code. Guided draws compose @scorekit/guidance as the CLI's
+// conditioning.ts does for `--cfg-scale w --class k` and `--classifier <dir> --guidance-scale w --class k`, the
+// classifier read by @scorekit/guidance/node's loadNoisyClassifier.
 import * as tf from '@tensorflow/tfjs-core';
 import nodePath from 'node:path';
 import { Rng } from '@scorekit/core';
 import { createNetwork, createScoreModel, ExponentialMovingAverage } from '@scorekit/models';
 import { readCheckpoint, restoreCheckpoint } from '@scorekit/models/node';
+import { classifierFreeGuidance, classifierGuidance } from '@scorekit/guidance';
+import { loadNoisyClassifier } from '@scorekit/guidance/node';
 import { createSampler } from '@scorekit/samplers';
-import { createSde } from '@scorekit/sde';
+import { createSde, type Denoiser, type DenoiserCallOptions } from '@scorekit/sde';
 
 export interface NodeDraw {
   readonly sampler: string;
@@ -15,6 +19,8 @@ export interface NodeDraw {
   readonly n: number;
   readonly seed: number;
   readonly label?: number | 'cycle';
+  /** `--cfg-scale w`, or `--classifier <dir> --guidance-scale w` (both with `label` as `--class`). */
+  readonly guidance?: { readonly kind: 'classifier-free'; readonly scale: number } | { readonly kind: 'classifier'; readonly scale: number; readonly dir: string };
 }
 
 /** Samples `runDir`'s latest checkpoint (EMA weights) on the current backend; returns the values and shape. */
@@ -31,12 +37,18 @@ export async function sampleInNode(runDir: string, draw: NodeDraw): Promise<{ va
   const net = info.networkConfig as { kind: string; dim?: number; imageSize?: [number, number]; channels?: number; numClasses?: number };
   const images = net.kind !== 'mlp';
   const pointShape = images ? [...net.imageSize!, net.channels ?? 1] : [net.dim!];
-  const k = net.numClasses ?? 0;
-  const labels = draw.label == null ? undefined : draw.label === 'cycle' ? tf.tensor1d(Array.from({ length: draw.n }, (_, i) => i % k), 'int32') : tf.fill([draw.n], draw.label, 'int32');
+  const guidance = draw.guidance;
+  const classifier = guidance?.kind === 'classifier' ? await loadNoisyClassifier(guidance.dir, { sde, dataShape: pointShape }) : undefined;
+  const k = classifier?.numClasses ?? net.numClasses ?? 0;
+  const labels = Array.from({ length: draw.n }, (_, i) => (draw.label === 'cycle' ? i % k : draw.label!));
+  // conditioning.ts requestFor: guided, or the model with fixed labels (--class), or the model itself.
+  let denoiser: Denoiser = model;
+  if (classifier != null) denoiser = classifierGuidance(model, classifier, { scale: guidance!.scale, labels });
+  else if (guidance != null) denoiser = classifierFreeGuidance(model, { scale: guidance.scale, labels });
+  else if (draw.label != null) denoiser = withLabels(model, labels);
   try {
     const { samples } = await createSampler(draw.sampler, draw.options).run({
-      score: model.scoreFn(labels ? { labels } : {}),
-      sde,
+      denoiser,
       shape: [draw.n, ...pointShape],
       seed: draw.seed,
       ...(images ? { x0Threshold: { kind: 'clip' as const } } : {}),
@@ -46,8 +58,23 @@ export async function sampleInNode(runDir: string, draw: NodeDraw): Promise<{ va
     samples.dispose();
     return { values, shape };
   } finally {
-    labels?.dispose();
+    classifier?.dispose();
     ema?.dispose();
     network.dispose();
   }
+}
+
+// apps/trainer conditioning.ts withLabels: a class-conditional denoiser called with fixed per-sample labels.
+function withLabels(conditional: Denoiser, labels: readonly number[]): Denoiser {
+  return {
+    sde: conditional.sde,
+    predict(x: tf.Tensor, t: tf.Tensor | number, options: DenoiserCallOptions = {}) {
+      const y = tf.tensor1d(labels as number[], 'int32');
+      try {
+        return conditional.predict(x, t, { ...options, labels: y });
+      } finally {
+        y.dispose();
+      }
+    },
+  };
 }

@@ -81,7 +81,7 @@ describe('the server serves only its assets and files inside the runs folder', (
 
   it('lists the outside link as malformed, not as a run', async () => {
     const { runs, malformed } = JSON.parse((await rawRequest(gallery.port, '/api/runs')).body);
-    expect(runs.map((r: { name: string }) => r.name)).toEqual(['bars-unet', 'mixture-100', 'mixture-400']);
+    expect(runs.map((r: { name: string }) => r.name)).toEqual(['bars-cfg', 'bars-unet', 'mixture-100', 'mixture-400']);
     expect(malformed).toEqual([{ name: 'outside-run', reason: expect.stringContaining('outside the runs folder') }]);
   });
 

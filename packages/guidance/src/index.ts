@@ -6,6 +6,8 @@ export { createNoisyClassifier, resolveNoisyClassifierConfig, perturb, NOISY_CLA
 export type { NoisyClassifierConfig, ResolvedNoisyClassifierConfig, NoisyClassifierKind, TrainableNoisyClassifier } from './createNoisyClassifier.js';
 export { trainNoisyClassifier } from './trainNoisyClassifier.js';
 export type { TrainNoisyClassifierOptions, TrainNoisyClassifierResult } from './trainNoisyClassifier.js';
+export { decodeNoisyClassifier } from './decodeNoisyClassifier.js';
+export type { NoisyClassifierFit } from './decodeNoisyClassifier.js';
 
 // Guidance as transforms of a Denoiser
 export { classifierGuidance } from './classifierGuidance.js';
