@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as A from 'fp-ts/lib/Apply.js';
 import * as RA from 'fp-ts/lib/ReadonlyArray.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { BACKEND_NAMES } from '@scorekit/core';
+import { BACKEND_NAMES, ConfigError, issueLine } from '@scorekit/core';
 import { SDE_NAMES, createSde } from '@scorekit/sde';
 import { TOY_DATASET_NAMES } from '@scorekit/data';
 import { networkKinds, resolveNetworkConfig, resolveScoreModelConfig } from '@scorekit/models';
@@ -152,38 +152,61 @@ export function parseTrainConfig(input: unknown): Validation<TrainConfig> {
     trajectoryEvery: int('trajectoryEvery', raw.trajectoryEvery, 0),
     scoreModel: record('scoreModel', raw.scoreModel),
   });
+  // The fields and the checks across them are validated side by side, so one pass reports every problem; only
+  // the memory estimate needs the whole config valid first.
   return pipe(
-    result,
-    E.chain((c) => crossChecks(c)),
+    seq({ fields: result, cross: crossChecks(raw) }),
+    E.chain(({ fields }) => {
+      const { unknownCheck: _, ...config } = fields as Record<string, unknown>;
+      const problems = memoryProblems(config as unknown as TrainConfig);
+      return problems.length > 0 ? E.left(problems) : E.right(config as unknown as TrainConfig);
+    }),
   );
 }
 
-// Checks that need more than one field: the score model against the SDE, labels against the network.
-function crossChecks(c: Record<string, unknown>): Validation<TrainConfig> {
-  const { unknownCheck: _, ...rest } = c;
-  const config = rest as unknown as TrainConfig;
+// Checks that need more than one field (the score model against the SDE, labels against the network, the network
+// against the data), each made when the fields it reads are themselves valid (their own problems are reported
+// beside these).
+function crossChecks(raw: Record<string, unknown>): Validation<null> {
   const problems: ConfigProblem[] = [];
-  try {
-    resolveScoreModelConfig(config.scoreModel, { name: config.sde.name as never });
-  } catch (e) {
-    problems.push(...fromError('scoreModel', e));
+  const sdeName = typeof raw.sde === 'string' ? raw.sde : (raw.sde as { name?: unknown } | null)?.name;
+  const scoreModel = raw.scoreModel;
+  if (typeof sdeName === 'string' && SDE_NAMES.includes(sdeName as never) && scoreModel != null && typeof scoreModel === 'object' && !Array.isArray(scoreModel)) {
+    try {
+      resolveScoreModelConfig(scoreModel as ScoreModelConfig, { name: sdeName as never });
+    } catch (e) {
+      problems.push(...fromError('scoreModel', e, 'scoreModel')); // its issues read `scoreModel.…`
+    }
   }
-  const numClasses = (config.network as { numClasses?: unknown }).numClasses;
-  if (config.conditional && !(typeof numClasses === 'number' && numClasses > 0)) {
+  const network = isObject(raw.network) ? (withNetworkKind(raw.network) as Record<string, unknown>) : null;
+  const numClasses = network?.numClasses;
+  if (network != null && raw.conditional === true && !(typeof numClasses === 'number' && numClasses > 0)) {
     problems.push({ field: 'conditional', message: 'a conditional model needs network.numClasses (e.g. 10 for MNIST)' });
   }
-  if ((config.labelDropout ?? 0) > 0 && !config.conditional) {
+  if (typeof raw.labelDropout === 'number' && raw.labelDropout > 0 && raw.conditional === false) {
     problems.push({ field: 'labelDropout', message: 'drops class labels: it needs "conditional": true' });
   }
-  const toy = (TOY_DATASET_NAMES as readonly string[]).includes(config.dataset.name);
-  if (toy && config.network.kind !== 'mlp') {
-    problems.push({ field: 'network.kind', message: `2D data set '${config.dataset.name}' needs an MLP`, allowed: ['mlp'] });
+  const datasetName = typeof raw.dataset === 'string' ? raw.dataset : (raw.dataset as { name?: unknown } | null)?.name;
+  const kind = network?.kind;
+  if (typeof datasetName === 'string' && DATASET_NAMES.includes(datasetName) && typeof kind === 'string' && networkKinds().includes(kind)) {
+    const toy = (TOY_DATASET_NAMES as readonly string[]).includes(datasetName);
+    if (toy && kind !== 'mlp') {
+      problems.push({ field: 'network.kind', message: `2D data set '${datasetName}' needs an MLP`, allowed: ['mlp'] });
+    }
+    if (!toy && kind === 'mlp') {
+      problems.push({ field: 'network.kind', message: `image data set '${datasetName}' needs a U-Net`, allowed: ['unet'] });
+    }
   }
-  if (!toy && config.network.kind === 'mlp') {
-    problems.push({ field: 'network.kind', message: `image data set '${config.dataset.name}' needs a U-Net`, allowed: ['unet'] });
-  }
-  if (problems.length === 0) problems.push(...memoryProblems(config));
-  return problems.length > 0 ? E.left(problems) : E.right(config);
+  return problems.length > 0 ? E.left(problems) : E.right(null);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v != null && typeof v === 'object' && !Array.isArray(v);
+
+// A network config with its variant under `kind`, what run folders store and the trainer reads: `name` (the key
+// every registry names its variant with) is accepted in its place.
+function withNetworkKind(value: Record<string, unknown>): Record<string, unknown> {
+  const { name, ...rest } = value;
+  return name !== undefined && rest.kind === undefined ? { kind: name, ...rest } : value;
 }
 
 // The run's memory estimated from the config alone (weights, and a batch of the network's input shape), before
@@ -223,19 +246,22 @@ function dataset(value: unknown): Validation<DatasetConfig> {
   return problems.length > 0 ? E.left(problems) : E.right(d as unknown as DatasetConfig);
 }
 
-function network(value: unknown): Validation<TrainConfig['network']> {
-  if (value == null || typeof value !== 'object' || Array.isArray(value)) {
-    return E.left(problem('network', `must be an object { kind, ... }, got ${show(value)}`));
+function network(input: unknown): Validation<TrainConfig['network']> {
+  if (!isObject(input)) {
+    return E.left(problem('network', `must be an object { name, ... }, got ${show(input)}`));
   }
-  const kind = (value as { kind?: unknown }).kind;
+  // Stored as `kind` (run folders written before `name` hold it, and the trainer reads it).
+  const value = withNetworkKind(input);
+  const kind = value.kind;
   if (typeof kind !== 'string' || !networkKinds().includes(kind)) {
-    return E.left(problem('network.kind', `unknown network ${show(kind)}`, networkKinds()));
+    // Named under the key the config used (`kind` in older configs).
+    return E.left(problem(input.name !== undefined ? 'network.name' : 'network.kind', `unknown network ${show(kind ?? input.name)}`, networkKinds()));
   }
   try {
     // Checked without building it: a network too large for memory is refused by the size check, not allocated.
     resolveNetworkConfig(value as never);
   } catch (e) {
-    return E.left(fromError('network', e));
+    return E.left(fromError('network', e, kind));
   }
   return E.right(value as TrainConfig['network']);
 }
@@ -257,7 +283,8 @@ function named<T extends { readonly name: string }>(
   try {
     check(value as T);
   } catch (e) {
-    return E.left(fromError(field, e));
+    // An objective's issues are named after it (`edm.pStd`); SDEs' and samplers' are relative to their config.
+    return E.left(fromError(field, e, field === 'objective' ? name : ''));
   }
   return E.right(value as T);
 }
@@ -286,12 +313,28 @@ function bool(field: string, value: unknown): Validation<boolean> {
   return typeof value === 'boolean' ? E.right(value) : E.left(problem(field, `must be true or false, got ${show(value)}`));
 }
 
-/** Turns a package's config error (which lists `problems`) into problems under `field`. */
-export function fromError(field: string, e: unknown): ConfigProblem[] {
-  const list = (e as { problems?: unknown }).problems;
-  if (Array.isArray(list) && list.length > 0 && list.every((p) => typeof p === 'string')) {
-    return (list as string[]).map((message) => ({ field, message }));
+/**
+ * Turns a package's config error into problems under `field`: from a `ConfigError` (`@scorekit/core`, what every
+ * scorekit registry throws) each issue becomes one problem carrying its full `path` inside the config and what the
+ * field `accepts`; `issuePrefix` is the part of the issues' paths that names `field` itself (a network's issues
+ * read `mlp.width`, an objective's `edm.pStd`: the variant's name). The message keeps the issue's own line.
+ *
+ * @example
+ * fromError('network', e, 'mlp'); // [{ field: 'network', path: 'network.width', message: 'mlp.width must be …', accepts: 'an integer in [1, ∞]' }]
+ */
+export function fromError(field: string, e: unknown, issuePrefix = ''): ConfigProblem[] {
+  const issues = (e as { issues?: unknown }).issues;
+  if (e instanceof ConfigError || (Array.isArray(issues) && issues.length > 0)) {
+    return (e as ConfigError).issues.map((issue) => {
+      const inner = issuePrefix !== '' && (issue.path === issuePrefix || issue.path.startsWith(`${issuePrefix}.`) || issue.path.startsWith(`${issuePrefix}[`))
+        ? issue.path.slice(issuePrefix.length).replace(/^\./, '')
+        : issue.path;
+      const path = inner === '' ? field : inner.startsWith('[') ? `${field}${inner}` : `${field}.${inner}`;
+      return { field, message: issueLine(issue), path, ...(issue.allowed != null ? { accepts: issue.allowed } : {}) };
+    });
   }
+  const lines = (e as { problems?: unknown }).problems;
+  if (Array.isArray(lines) && lines.length > 0 && lines.every((p) => typeof p === 'string')) return (lines as string[]).map((message) => ({ field, message }));
   return [{ field, message: (e as Error).message ?? String(e) }];
 }
 

@@ -201,7 +201,7 @@ export function parseEnergyConfig(input: unknown): E.Either<ConfigProblem[], Ene
         try {
           resolveNetworkConfig({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 1, width: net.width, depth: net.depth, activation: net.activation } } as never);
         } catch (e) {
-          problems.push(...fromError('network', e));
+          problems.push(...fromError('network', e, 'energy.network'));
         }
       }
     }

@@ -6,6 +6,13 @@ export interface ConfigProblem {
   readonly message: string;
   /** The values that would be accepted, when there is a short list of them. */
   readonly allowed?: readonly string[];
+  /**
+   * The full path of the field inside the config (`network.width`, `sampler.steps`, `objective.eps`) when the
+   * problem comes from a nested config's `ConfigError` issue; `field` is then the config key it sits under.
+   */
+  readonly path?: string;
+  /** What the field accepts, in words (`an integer ≥ 1`, `one of 'vp', 've'`), from the issue. */
+  readonly accepts?: string;
 }
 
 /**

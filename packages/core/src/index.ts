@@ -35,7 +35,7 @@ export { IssueList } from './config/IssueList.js';
 export type { ConfigIssue } from './config/ConfigError.js';
 export * as optionChecks from './config/optionChecks.js';
 export type { OptionCheck, OptionSpec } from './config/optionChecks.js';
-export { resolveOptions, readOptions } from './config/resolveOptions.js';
+export { resolveOptions, readOptions, resolutionOf } from './config/resolveOptions.js';
 export type { Resolution } from './config/resolveOptions.js';
 export { defineRegistry } from './config/defineRegistry.js';
 export type { Registry, RegistryEntry, NamedConfig } from './config/defineRegistry.js';

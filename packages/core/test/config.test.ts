@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defineRegistry, optionChecks as c, prefixIssues, readOptions, resolveOptions } from '../src/index.js';
+import { ConfigError, IssueList, defineRegistry, optionChecks as c, prefixIssues, readOptions, resolutionOf, resolveOptions } from '../src/index.js';
 
 describe('one convention for configs and errors', () => {
   const spec = { steps: c.integerAtLeast(1), eta: c.nonNegative, method: c.oneOf('a', 'b') };
@@ -52,6 +52,32 @@ describe('one convention for configs and errors', () => {
     expect(made).toEqual([]); // nothing built from a bad config
     registry.register({ name: 'dot', spec: {}, create: () => 'dot' });
     expect(registry.create({ name: 'dot' })).toBe('dot');
+  });
+
+  it("an entry's own resolver replaces the spec pass: its defaults and every issue come back, and resolutionOf catches only ConfigErrors", () => {
+    // A resolver written to throw (as networks' and objectives' are), serving the registry through resolutionOf.
+    const resolveRing = (o: Record<string, unknown>) => {
+      const issues = new IssueList('ring');
+      const inner = (o.inner as number | undefined) ?? 1;
+      const outer = (o.outer as number | undefined) ?? 2;
+      if (!(inner > 0)) issues.add('inner', `must be > 0, got ${inner}`, 'a number > 0');
+      if (!(outer > inner)) issues.add('outer', `must be > inner, got ${outer}`, `a number > ${inner}`);
+      issues.throwIfAny('ring');
+      return { inner, outer };
+    };
+    const registry = defineRegistry<string>('shape', [
+      { name: 'ring', spec: { inner: c.positive, outer: c.positive }, resolve: (o) => resolutionOf(() => resolveRing(o)), create: (o: { inner?: number; outer?: number }) => `ring ${o.inner}-${o.outer}` },
+    ]);
+    expect(registry.resolve({ name: 'ring' })).toEqual({ ok: true, value: { name: 'ring', options: { inner: 1, outer: 2 } } });
+    expect(registry.create({ name: 'ring', outer: 5 })).toBe('ring 1-5');
+    expect(registry.resolve({ name: 'ring', inner: -1, outer: -2 })).toEqual({
+      ok: false,
+      issues: [
+        { path: 'ring.inner', problem: 'must be > 0, got -1', allowed: 'a number > 0' },
+        { path: 'ring.outer', problem: 'must be > inner, got -2', allowed: 'a number > -1' },
+      ],
+    });
+    expect(() => resolutionOf(() => { throw new RangeError('not a config problem'); })).toThrow(RangeError);
   });
 
   it('nested configs report into their parent with prefixed paths', () => {

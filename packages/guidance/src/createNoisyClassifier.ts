@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, silu } from '@scorekit/core';
+import { ConfigError, Rng, defineRegistry, optionChecks, resolutionOf, silu, type ConfigIssue, type OptionCheck, type OptionSpec, type Registry } from '@scorekit/core';
 import { createMlp, resolveScoreModelConfig, sinusoidalEmbedding, type NamedVariable, type NoiseConditioning } from '@scorekit/models';
 import { createSde, type Sde, type SdeConfig } from '@scorekit/sde';
 import type { NoisyClassifier } from './NoisyClassifier.js';
+import { NoisyClassifierConfigError } from './NoisyClassifierConfigError.js';
 import { sdeConfigOf } from './internal/sdeConfigOf.js';
 import { timeColumns } from './internal/timeColumns.js';
 
@@ -34,6 +35,9 @@ export interface NoisyClassifierConfig {
   readonly seed?: number;
 }
 
+/** A {@link NoisyClassifierConfig} keyed by `name`, as every scorekit registry names its variant. */
+export type NamedNoisyClassifierConfig = Omit<NoisyClassifierConfig, 'kind'> & { readonly name: NoisyClassifierKind };
+
 /** A resolved, JSON-serialisable {@link NoisyClassifierConfig} (saved as the folder's config.json). */
 export interface ResolvedNoisyClassifierConfig {
   readonly kind: NoisyClassifierKind;
@@ -60,62 +64,123 @@ export interface TrainableNoisyClassifier extends NoisyClassifier {
 }
 
 const KEYS = ['kind', 'sde', 'numClasses', 'dataShape', 'width', 'depth', 'filters', 'embeddingDim', 'conditioning', 'seed'];
+const CONDITIONINGS: readonly NoiseConditioning[] = ['time', 'time999', 'sigma', 'logSigma'];
 
-/** Resolves a classifier config, reporting every problem at once with the allowed values. */
-export function resolveNoisyClassifierConfig(config: NoisyClassifierConfig): { resolved: ResolvedNoisyClassifierConfig; sde: Sde } {
-  const problems: string[] = [];
+/** Resolves a classifier config, reporting every problem at once with its path and the allowed values. */
+export function resolveNoisyClassifierConfig(config: NoisyClassifierConfig | NamedNoisyClassifierConfig): { resolved: ResolvedNoisyClassifierConfig; sde: Sde } {
   if (config == null || typeof config !== 'object') throw new Error('createNoisyClassifier: expected a config { kind, sde, numClasses, dataShape, ... }');
-  for (const key of Object.keys(config)) if (!KEYS.includes(key)) problems.push(`unknown option '${key}' (allowed: ${KEYS.join(', ')})`);
+  // `name` names the architecture as in every scorekit registry; `kind` (what saved folders hold) is still read.
+  const named = config as NamedNoisyClassifierConfig & { kind?: unknown };
+  if (named.name !== undefined && named.kind === undefined) {
+    const { name, ...rest } = named;
+    config = { kind: name as NoisyClassifierKind, ...(rest as Omit<NoisyClassifierConfig, 'kind'>) };
+  }
+  config = config as NoisyClassifierConfig;
+  const issues: ConfigIssue[] = [];
+  const lines: string[] = [];
+  const add = (path: string, problem: string, allowed?: string, line = `${path} ${problem}`) => {
+    issues.push(allowed == null ? { path, problem } : { path, problem, allowed });
+    lines.push(line);
+  };
+  for (const key of Object.keys(config)) if (!KEYS.includes(key)) add(key, 'is not an option', KEYS.join(', '), `unknown option '${key}' (allowed: ${KEYS.join(', ')})`);
   const kind = config.kind;
-  if (!NOISY_CLASSIFIER_KINDS.includes(kind)) problems.push(`kind must be one of ${NOISY_CLASSIFIER_KINDS.join(', ')}; got ${JSON.stringify(kind)}`);
+  if (!NOISY_CLASSIFIER_KINDS.includes(kind)) add('kind', `must be one of ${NOISY_CLASSIFIER_KINDS.join(', ')}; got ${JSON.stringify(kind)}`, NOISY_CLASSIFIER_KINDS.join(', '));
   const int = (name: string, value: unknown, fallback: number, min: number): number => {
     if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || (value as number) < min) problems.push(`${name} must be an integer ≥ ${min}; got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(value) || (value as number) < min) add(name, `must be an integer ≥ ${min}; got ${JSON.stringify(value)}`, `an integer ≥ ${min}`);
     return value as number;
   };
   const numClasses = int('numClasses', config.numClasses, 0, 2);
-  if (config.numClasses === undefined) problems.push('numClasses is required (an integer ≥ 2)');
+  if (config.numClasses === undefined) add('numClasses', 'is required (an integer ≥ 2)', 'an integer ≥ 2');
   const shape = config.dataShape;
   const shapeOk = Array.isArray(shape) && shape.length >= 1 && shape.every((s) => Number.isInteger(s) && s >= 1);
-  if (!shapeOk) problems.push(`dataShape must be one sample's shape of positive integers; got ${JSON.stringify(shape)}`);
-  else if (kind === 'conv' && shape.length !== 3) problems.push(`a 'conv' classifier takes images: dataShape [h, w, c]; got [${shape.join(', ')}]`);
+  if (!shapeOk) add('dataShape', `must be one sample's shape of positive integers; got ${JSON.stringify(shape)}`, "one sample's shape of positive integers");
+  else if (kind === 'conv' && shape.length !== 3) {
+    add('dataShape', `must be [h, w, c] for a 'conv' classifier; got [${shape.join(', ')}]`, '[h, w, c]', `a 'conv' classifier takes images: dataShape [h, w, c]; got [${shape.join(', ')}]`);
+  }
   const width = int('width', config.width, kind === 'conv' ? 64 : 128, 1);
   const depth = int('depth', config.depth, 3, 1);
   const embeddingDim = int('embeddingDim', config.embeddingDim, 32, 4);
-  if (embeddingDim % 2 !== 0) problems.push(`embeddingDim must be even; got ${embeddingDim}`);
+  if (embeddingDim % 2 !== 0) add('embeddingDim', `must be even; got ${embeddingDim}`, 'an even integer ≥ 4');
   const filters = config.filters ?? [16, 32];
   if (!Array.isArray(filters) || filters.length !== 2 || !filters.every((f) => Number.isInteger(f) && f >= 1)) {
-    problems.push(`filters must be two positive integers; got ${JSON.stringify(config.filters)}`);
+    add('filters', `must be two positive integers; got ${JSON.stringify(config.filters)}`, 'two positive integers');
   }
   const seed = int('seed', config.seed, 0, 0);
   let sde: Sde | null = null;
   let sdeConfig: SdeConfig | null = null;
-  try {
-    const given = config.sde as Sde | SdeConfig | undefined;
-    if (given == null) throw new Error('sde is required (an Sde or its config { name, ... })');
-    if (typeof (given as Sde).marginalCoefficients === 'function') {
-      sde = given as Sde;
-      sdeConfig = sdeConfigOf(sde);
-    } else {
-      sdeConfig = given as SdeConfig;
-      sde = createSde(sdeConfig);
+  const given = config.sde as Sde | SdeConfig | undefined;
+  if (given == null) add('sde', 'is required (an Sde or its config { name, ... })', 'an Sde or its config { name, ... }');
+  else {
+    try {
+      if (typeof (given as Sde).marginalCoefficients === 'function') {
+        sde = given as Sde;
+        sdeConfig = sdeConfigOf(sde);
+      } else {
+        sdeConfig = given as SdeConfig;
+        sde = createSde(sdeConfig);
+      }
+    } catch (e) {
+      // The SDE's own issues, under `sde`; its message stays one line of ours.
+      if (e instanceof ConfigError) issues.push(...e.under('sde'));
+      else issues.push({ path: 'sde', problem: (e as Error).message });
+      lines.push((e as Error).message);
     }
-  } catch (e) {
-    problems.push((e as Error).message);
   }
   let conditioning: NoiseConditioning = 'time';
   if (sde) {
-    const allowed: readonly NoiseConditioning[] = ['time', 'time999', 'sigma', 'logSigma'];
     const fallback = resolveScoreModelConfig({}, sde).conditioning;
-    conditioning = config.conditioning ?? (allowed.includes(fallback) ? fallback : 'time');
-    if (!allowed.includes(conditioning)) problems.push(`conditioning must be one of ${allowed.join(', ')}; got ${JSON.stringify(config.conditioning)}`);
+    conditioning = config.conditioning ?? (CONDITIONINGS.includes(fallback) ? fallback : 'time');
+    if (!CONDITIONINGS.includes(conditioning)) add('conditioning', `must be one of ${CONDITIONINGS.join(', ')}; got ${JSON.stringify(config.conditioning)}`, CONDITIONINGS.join(', '));
   }
-  if (problems.length > 0) throw new Error(`createNoisyClassifier: invalid config:\n- ${problems.join('\n- ')}`);
+  if (issues.length > 0) throw new NoisyClassifierConfigError(issues, lines);
   return {
     resolved: { kind, sde: sdeConfig!, numClasses, dataShape: [...shape], width, depth, filters: [filters[0], filters[1]], embeddingDim, conditioning, seed },
     sde: sde!,
   };
 }
+
+const isSdeOrConfig: OptionCheck = {
+  allowed: 'an Sde or its config { name, ... }',
+  ok: (v) => v != null && typeof v === 'object' && !Array.isArray(v),
+};
+const positiveIntegers = (length?: number): OptionCheck => ({
+  allowed: length == null ? 'an array of integers ≥ 1' : `${length} integers ≥ 1`,
+  ok: (v) => Array.isArray(v) && v.length >= 1 && (length == null || v.length === length) && v.every((e) => Number.isInteger(e) && e >= 1),
+});
+const CLASSIFIER_SPEC: OptionSpec<Omit<NoisyClassifierConfig, 'kind'>> = {
+  sde: isSdeOrConfig,
+  numClasses: optionChecks.integerAtLeast(2),
+  dataShape: positiveIntegers(),
+  width: optionChecks.integerAtLeast(1),
+  depth: optionChecks.integerAtLeast(1),
+  filters: positiveIntegers(2),
+  embeddingDim: { allowed: 'an even integer ≥ 4', ok: (v) => Number.isInteger(v) && (v as number) >= 4 && (v as number) % 2 === 0 },
+  conditioning: optionChecks.oneOf(...CONDITIONINGS),
+  seed: optionChecks.integerAtLeast(0),
+};
+
+const classifierEntry = (name: NoisyClassifierKind) => ({
+  name,
+  spec: CLASSIFIER_SPEC,
+  // The resolver checks everything (the SDE included) and reports every problem; the options pass on as given.
+  resolve: (options: Record<string, unknown>) =>
+    resolutionOf(() => (resolveNoisyClassifierConfig({ kind: name, ...options } as NoisyClassifierConfig), options as Omit<NoisyClassifierConfig, 'kind'>)),
+  create: (options: Omit<NoisyClassifierConfig, 'kind'>) => createNoisyClassifier({ kind: name, ...options }),
+});
+
+/**
+ * The noisy classifiers as a registry of `@scorekit/core`'s one shape: `names()` ('mlp', 'conv'), each one's option
+ * `spec`, `resolve({ name, ...options })` returning every problem with its field path and the allowed values, and
+ * `create`. `createNoisyClassifier` takes the same config keyed by `name` or by `kind` (what saved folders hold).
+ *
+ * @example
+ * noisyClassifierRegistry.resolve({ name: 'conv', sde: { name: 'vp' }, numClasses: 1, dataShape: [4], width: 0 }); // 3 issues
+ */
+export const noisyClassifierRegistry: Registry<TrainableNoisyClassifier> = defineRegistry<TrainableNoisyClassifier>('noisy classifier', [
+  classifierEntry('mlp'),
+  classifierEntry('conv'),
+]);
 
 /**
  * A noise-conditional classifier p_φ(y | x_t, t) to train on data perturbed by the SDE (see
@@ -130,7 +195,7 @@ export function resolveNoisyClassifierConfig(config: NoisyClassifierConfig): { r
  * const classifier = createNoisyClassifier({ kind: 'mlp', sde: new VpSde(), numClasses: 2, dataShape: [2] });
  * await trainNoisyClassifier(classifier, { data, labels, steps: 500, batchSize: 128, lr: 2e-3, seed: 0 });
  */
-export function createNoisyClassifier(config: NoisyClassifierConfig): TrainableNoisyClassifier {
+export function createNoisyClassifier(config: NoisyClassifierConfig | NamedNoisyClassifierConfig): TrainableNoisyClassifier {
   const { resolved, sde } = resolveNoisyClassifierConfig(config);
   return resolved.kind === 'mlp' ? mlpClassifier(resolved, sde) : convClassifier(resolved, sde);
 }

@@ -2,8 +2,21 @@
 export type { NoisyClassifier } from './NoisyClassifier.js';
 export { mixtureClassifier } from './mixtureClassifier.js';
 export type { MixtureSpec, MixtureLike } from './internal/mixture.js';
-export { createNoisyClassifier, resolveNoisyClassifierConfig, perturb, NOISY_CLASSIFIER_KINDS } from './createNoisyClassifier.js';
-export type { NoisyClassifierConfig, ResolvedNoisyClassifierConfig, NoisyClassifierKind, TrainableNoisyClassifier } from './createNoisyClassifier.js';
+export {
+  createNoisyClassifier,
+  resolveNoisyClassifierConfig,
+  perturb,
+  NOISY_CLASSIFIER_KINDS,
+  noisyClassifierRegistry,
+} from './createNoisyClassifier.js';
+export { NoisyClassifierConfigError } from './NoisyClassifierConfigError.js';
+export type {
+  NoisyClassifierConfig,
+  NamedNoisyClassifierConfig,
+  ResolvedNoisyClassifierConfig,
+  NoisyClassifierKind,
+  TrainableNoisyClassifier,
+} from './createNoisyClassifier.js';
 export { trainNoisyClassifier } from './trainNoisyClassifier.js';
 export type { TrainNoisyClassifierOptions, TrainNoisyClassifierResult } from './trainNoisyClassifier.js';
 export { decodeNoisyClassifier } from './decodeNoisyClassifier.js';

@@ -30,7 +30,7 @@ export type {
 } from './extractors/FeatureExtractor.js';
 export { identityExtractor } from './extractors/identityExtractor.js';
 export type { IdentityExtractorConfig } from './extractors/identityExtractor.js';
-export { registerExtractor, createExtractor, extractorNames } from './extractors/extractorRegistry.js';
+export { registerExtractor, createExtractor, extractorNames, extractorRegistry } from './extractors/extractorRegistry.js';
 export { createClassifierNetwork, CLASSIFIER_LAYERS } from './extractors/classifierNetwork.js';
 export type { ClassifierNetworkConfig } from './extractors/classifierNetwork.js';
 export type { Classifier } from './extractors/Classifier.js';

@@ -51,7 +51,7 @@ export function resolveScoreModelConfig(config: ScoreModelConfig, sde: Pick<Sde,
   const conditioning = p.oneOf(c, 'conditioning', edm ? 'edm' : ve ? 'logSigma' : 'time999', NOISE_CONDITIONINGS);
   const scaleBySigma = p.bool(c, 'scaleBySigma', ve && parameterisation === 'score');
   if (scaleBySigma && parameterisation !== 'score') {
-    p.add(`scaleBySigma applies to the 'score' parameterisation only, not '${parameterisation}'`);
+    p.issue('scaleBySigma', `applies to the 'score' parameterisation only, not '${parameterisation}'`, `false for '${parameterisation}'`);
   }
   const sigmaData = p.num(c, 'sigmaData', 0.5, (v) => v > 0, 'a number > 0');
   p.throwIfAny();

@@ -1,13 +1,15 @@
-import type { Rng } from '@scorekit/core';
+import { ConfigError, defineRegistry, optionChecks, resolutionOf, type OptionCheck, type Registry, type RegistryEntry, type Rng } from '@scorekit/core';
 import type { Network } from './Network.js';
-import { ConfigError } from '@scorekit/core';
-import { Problems, show } from './internal/validate.js';
+import { Problems, show, withKind } from './internal/validate.js';
 import { createEnergyNetwork, resolveEnergyConfig, type EnergyConfig } from './networks/EnergyNetwork.js';
 import { createMlp, resolveMlpConfig, type MlpConfig } from './networks/MlpNetwork.js';
 import { createUNet, resolveUNetConfig, type UNetConfig } from './networks/UNet.js';
 
-/** Any network config; `kind` picks the architecture. */
+/** Any network config; `kind` picks the architecture (`name` may stand in its place: see {@link NamedNetworkConfig}). */
 export type NetworkConfig = MlpConfig | UNetConfig | EnergyConfig;
+
+/** A network config keyed by `name`, as every scorekit registry names its variant: `{ name: 'mlp', dim: 2 }`. */
+export type NamedNetworkConfig = { readonly name: string } & { readonly [option: string]: unknown };
 
 /** Options shared by every network factory. */
 export interface CreateNetworkOptions {
@@ -17,19 +19,93 @@ export interface CreateNetworkOptions {
 
 type Factory = (config: never, options: CreateNetworkOptions) => Network;
 
-const registry = new Map<string, Factory>([
-  ['mlp', createMlp as Factory],
-  ['unet', createUNet as Factory],
-  ['energy', createEnergyNetwork as Factory],
+/** A network resolved from its config, waiting for its initial weights' source. */
+export type NetworkBuilder = (options?: CreateNetworkOptions) => Network;
+
+const { integerAtLeast, positive, boolean, oneOf } = optionChecks;
+const integers = (min: number, minLength: number): OptionCheck => ({
+  allowed: `an array of at least ${minLength} integer(s) ≥ ${min}`,
+  ok: (v) => Array.isArray(v) && v.length >= minLength && v.every((e) => Number.isInteger(e) && e >= min),
+});
+const networkConfig: OptionCheck = {
+  allowed: "an 'mlp' or 'unet' network config",
+  ok: (v) => typeof v === 'object' && v != null && ['mlp', 'unet'].includes(String((withKind(v) as { kind?: unknown }).kind)),
+};
+// What each built-in network's options allow (for help and editors); its resolver checks a config against it,
+// every problem at once, and fills in the defaults.
+const MLP_SPEC = {
+  dim: integerAtLeast(1),
+  width: integerAtLeast(1),
+  depth: integerAtLeast(1),
+  embedding: oneOf('sinusoidal', 'fourier'),
+  embeddingDim: { allowed: 'an even integer ≥ 4', ok: (v: unknown) => Number.isInteger(v) && (v as number) >= 4 && (v as number) % 2 === 0 },
+  fourierScale: positive,
+  activation: oneOf('silu', 'softplus', 'tanh'),
+  outputDim: integerAtLeast(1),
+  numClasses: integerAtLeast(0),
+} satisfies Record<string, OptionCheck>;
+const UNET_SPEC = {
+  imageSize: {
+    allowed: 'an integer or [height, width] of integers ≥ 1',
+    ok: (v: unknown) => (Number.isInteger(v) && (v as number) >= 1) || (Array.isArray(v) && v.length === 2 && v.every((d) => Number.isInteger(d) && d >= 1)),
+  },
+  channels: integerAtLeast(1),
+  nf: { allowed: 'an even integer ≥ 2', ok: (v: unknown) => Number.isInteger(v) && (v as number) >= 2 && (v as number) % 2 === 0 },
+  chMult: integers(1, 1),
+  numResBlocks: integerAtLeast(1),
+  attnResolutions: integers(1, 0),
+  dropout: { allowed: 'a number in [0, 1)', ok: (v: unknown) => typeof v === 'number' && v >= 0 && v < 1 },
+  numClasses: integerAtLeast(0),
+  skipRescale: boolean,
+  embedding: oneOf('sinusoidal', 'fourier'),
+  fourierScale: positive,
+} satisfies Record<string, OptionCheck>;
+const ENERGY_SPEC = { network: networkConfig, form: oneOf('scalar', 'quadratic') } satisfies Record<string, OptionCheck>;
+
+// The built-in networks' resolvers: they check a config without allocating any weights.
+const builtIn = (
+  name: string,
+  spec: Record<string, OptionCheck>,
+  resolve: (config: unknown, problems: Problems) => object,
+  factory: Factory,
+): RegistryEntry<NetworkBuilder, Record<string, unknown>> => ({
+  name,
+  spec,
+  resolve: (options) =>
+    resolutionOf(() => {
+      const problems = new Problems(name);
+      const resolved = resolve({ kind: name, ...options }, problems);
+      problems.throwIfAny();
+      return resolved as Record<string, unknown>;
+    }),
+  create: (resolved) => (options = {}) => factory(resolved as never, options),
+});
+
+/**
+ * The networks as a registry of `@scorekit/core`'s one shape: `names()`, each network's option `spec`,
+ * `resolve({ name, ...options })` returning every problem with its field path and the allowed values (or the
+ * config with every default filled in, no weights allocated), and `create`, which gives a builder taking the
+ * weights' `rng`. `name` names the network, as in every registry; `kind` is read as a deprecated alias (run folders
+ * and checkpoints written before hold it, and resolved configs still carry it).
+ *
+ * @example
+ * networkRegistry.resolve({ name: 'mlp', dim: 0, width: -1, depth: 1.5 }); // { ok: false, issues: [3 issues: mlp.dim, mlp.width, mlp.depth] }
+ * const net = networkRegistry.create({ name: 'unet', imageSize: 28 })({ rng: new Rng(1) });
+ */
+export const networkRegistry: Registry<NetworkBuilder> = defineRegistry<NetworkBuilder>('network', [
+  builtIn('mlp', MLP_SPEC, resolveMlpConfig, createMlp as Factory),
+  builtIn('unet', UNET_SPEC, resolveUNetConfig, createUNet as Factory),
+  builtIn('energy', ENERGY_SPEC, resolveEnergyConfig, createEnergyNetwork as Factory),
 ]);
 
 /** The network kinds `createNetwork` knows (including any added with {@link registerNetwork}). */
 export function networkKinds(): string[] {
-  return [...registry.keys()];
+  return networkRegistry.names();
 }
 
 /**
- * Registers a network factory under `kind`, so configs and the CLI can name it.
+ * Registers a network factory under `kind`, so configs and the CLI can name it. It has no resolver of its own:
+ * its options are handed to the factory as they are (`resolveNetworkConfig` builds it once and frees it).
  *
  * @example
  * registerNetwork('tiny', (config, options) => createMlp({ ...config, kind: 'mlp', width: 8 }, options));
@@ -38,34 +114,28 @@ export function registerNetwork<C extends { kind: string }>(
   kind: string,
   factory: (config: C, options: CreateNetworkOptions) => Network,
 ): void {
-  if (registry.has(kind)) throw new Error(`A network kind '${kind}' is already registered`);
-  registry.set(kind, factory as Factory);
+  if (networkRegistry.entry(kind)) throw new Error(`A network kind '${kind}' is already registered`);
+  unresolvedKinds.add(kind);
+  networkRegistry.register<Record<string, unknown>>({
+    name: kind,
+    spec: {},
+    resolve: (options) => ({ ok: true, value: { kind, ...options } }),
+    create: (config) => (options = {}) => factory(config as C, options),
+  });
 }
 
 /**
- * Builds a network from its config by `kind` ('mlp', 'unet', 'energy'). An unknown kind, or an invalid config,
- * throws a {@link ConfigError} listing every problem and the allowed values. `network.config` is the resolved
- * config (all defaults filled in), which rebuilds the same architecture.
+ * Builds a network from its config, named by `name` ('mlp', 'unet', 'energy'; `kind`, the older key, is still
+ * read). An unknown name, or an invalid config, throws a {@link ConfigError} listing every problem and the allowed
+ * values. `network.config` is the resolved config (all defaults filled in), which rebuilds the same architecture.
  *
  * @example
- * const net = createNetwork({ kind: 'unet', imageSize: 32, channels: 3 }, { rng: new Rng(1) });
+ * const net = createNetwork({ name: 'unet', imageSize: 32, channels: 3 }, { rng: new Rng(1) });
  * const again = createNetwork(net.config); // same architecture (weights come from a checkpoint)
  */
-export function createNetwork(config: NetworkConfig | { readonly kind: string }, options: CreateNetworkOptions = {}): Network {
-  const kind = (config as { kind?: unknown } | null)?.kind;
-  const factory = typeof kind === 'string' ? registry.get(kind) : undefined;
-  if (!factory) {
-    throw new ConfigError('network', [`kind must be one of ${networkKinds().map((k) => `'${k}'`).join(', ')}, got ${show(kind)}`]);
-  }
-  return factory(config as never, options);
+export function createNetwork(config: NetworkConfig | NamedNetworkConfig | { readonly kind: string }, options: CreateNetworkOptions = {}): Network {
+  return resolveEntry(config).create(options);
 }
-
-// The built-in kinds' resolvers: they check a config without allocating any weights.
-const resolvers = new Map<string, (config: unknown, problems: Problems) => object>([
-  ['mlp', resolveMlpConfig],
-  ['unet', resolveUNetConfig],
-  ['energy', resolveEnergyConfig],
-]);
 
 /**
  * Checks a network config and fills in its defaults without building the network (no weights are allocated, so a
@@ -73,18 +143,32 @@ const resolvers = new Map<string, (config: unknown, problems: Problems) => objec
  * added with {@link registerNetwork} have no resolver: they are built once and freed.
  *
  * @example
- * const resolved = resolveNetworkConfig({ kind: 'mlp', dim: 2, width: 64 }); // { kind: 'mlp', depth: 3, … }
+ * const resolved = resolveNetworkConfig({ name: 'mlp', dim: 2, width: 64 }); // { kind: 'mlp', depth: 3, … }
  */
-export function resolveNetworkConfig(config: NetworkConfig | { readonly kind: string }): { readonly kind: string; readonly [key: string]: unknown } {
-  const kind = (config as { kind?: unknown } | null)?.kind;
-  const resolve = typeof kind === 'string' ? resolvers.get(kind) : undefined;
-  if (resolve == null) {
-    const network = createNetwork(config);
-    network.dispose();
-    return network.config as { readonly kind: string };
+export function resolveNetworkConfig(config: NetworkConfig | NamedNetworkConfig | { readonly kind: string }): { readonly kind: string; readonly [key: string]: unknown } {
+  const { resolved, create } = resolveEntry(config);
+  if (resolved != null) return resolved as { readonly kind: string };
+  const network = create({});
+  network.dispose();
+  return network.config as { readonly kind: string };
+}
+
+// Kinds added with registerNetwork: their options go to the factory unresolved.
+const unresolvedKinds = new Set<string>();
+
+// One path for both: the variant's name (`name`, or `kind`), the registry's resolve, one ConfigError.
+function resolveEntry(config: unknown): { resolved: object | null; create: NetworkBuilder } {
+  const c = withKind(config) as { kind?: unknown } | null;
+  const kind = c?.kind;
+  const entry = typeof kind === 'string' ? networkRegistry.entry(kind) : undefined;
+  if (entry == null) {
+    // The path is the key the config used: `kind` in older configs, `name` otherwise.
+    const key = (config as { name?: unknown } | null)?.name === undefined && (config as { kind?: unknown } | null)?.kind !== undefined ? 'kind' : 'name';
+    const allowed = networkKinds().map((k) => `'${k}'`).join(', ');
+    throw new ConfigError('network', [{ path: key, problem: `must be one of ${allowed}, got ${show(kind)}`, allowed: `one of ${allowed}` }]);
   }
-  const problems = new Problems(kind as string);
-  const resolved = resolve(config, problems);
-  problems.throwIfAny();
-  return resolved as { readonly kind: string };
+  const { kind: _, ...options } = c as Record<string, unknown>;
+  const r = networkRegistry.resolve({ ...options, name: kind });
+  if (!r.ok) throw new ConfigError(kind as string, r.issues);
+  return { resolved: unresolvedKinds.has(kind as string) ? null : r.value.options, create: entry.create(r.value.options) };
 }

@@ -3,8 +3,8 @@ export type { NamedVariable } from './NamedVariable.js';
 // One error family for bad configs across the libraries: core's (re-exported so existing imports keep working).
 export { ConfigError } from '@scorekit/core';
 export type { ConfigIssue } from '@scorekit/core';
-export { createNetwork, registerNetwork, networkKinds, resolveNetworkConfig } from './createNetwork.js';
-export type { NetworkConfig, CreateNetworkOptions } from './createNetwork.js';
+export { createNetwork, registerNetwork, networkKinds, networkRegistry, resolveNetworkConfig } from './createNetwork.js';
+export type { NetworkConfig, NamedNetworkConfig, NetworkBuilder, CreateNetworkOptions } from './createNetwork.js';
 export { createMlp, resolveMlpConfig } from './networks/MlpNetwork.js';
 export type { MlpConfig, ResolvedMlpConfig, MlpNetwork, MlpActivation, EmbeddingKind } from './networks/MlpNetwork.js';
 export { createUNet, resolveUNetConfig, UNET_PRESETS } from './networks/UNet.js';
@@ -14,6 +14,8 @@ export type { EnergyConfig, ResolvedEnergyConfig, EnergyNetwork, EnergyForm } fr
 export { sinusoidalEmbedding } from './embeddings/sinusoidalEmbedding.js';
 export { fourierEmbedding } from './embeddings/fourierEmbedding.js';
 export { createScoreModel, resolveScoreModelConfig, NOISE_CONDITIONINGS } from './ScoreModel.js';
+export { scoreModelRegistry } from './scoreModelRegistry.js';
+export type { ScoreModelBinder } from './scoreModelRegistry.js';
 export type { ScoreModel, ScoreModelConfig, ResolvedScoreModelConfig, NoiseConditioning, PredictOptions } from './ScoreModel.js';
 // The parameterisations live in @scorekit/sde's one parameterisation module; re-exported for model configs.
 export { PARAMETERISATIONS } from '@scorekit/sde';

@@ -1,35 +1,35 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@scorekit/core';
+import { defineRegistry, optionChecks, resolutionOf, type OptionSpec, type Registry, type Rng } from '@scorekit/core';
 import type { Denoiser } from '@scorekit/sde';
 import type { ObjectiveBatch } from './ObjectiveBatch.js';
 import { ObjectiveConfigError } from './ObjectiveConfigError.js';
 import type { ScoreFunction } from './ScoreFunction.js';
 import {
-  CONTINUOUS_DSM_OPTION_NAMES,
   continuousDsmLoss,
   resolveContinuousDsmOptions,
   type ContinuousDsmOptions,
   type ResolvedContinuousDsmOptions,
 } from './continuousDsmLoss.js';
-import { DDPM_OPTION_NAMES, ddpmLoss, resolveDdpmOptions, type DdpmOptions, type ResolvedDdpmOptions } from './ddpmLoss.js';
-import { DSM_OPTION_NAMES, dsmLoss, resolveDsmOptions, type DsmOptions, type ResolvedDsmOptions } from './dsmLoss.js';
-import { EDM_OPTION_NAMES, edmLoss, resolveEdmOptions, type EdmOptions, type ResolvedEdmOptions } from './edmLoss.js';
+import { ddpmLoss, resolveDdpmOptions, type DdpmOptions, type ResolvedDdpmOptions } from './ddpmLoss.js';
+import { dsmLoss, resolveDsmOptions, type DsmOptions, type ResolvedDsmOptions } from './dsmLoss.js';
+import { edmLoss, resolveEdmOptions, type EdmOptions, type ResolvedEdmOptions } from './edmLoss.js';
 import {
-  EXACT_SCORE_MATCHING_OPTION_NAMES,
   exactScoreMatchingLoss,
   resolveExactScoreMatchingOptions,
   type ExactScoreMatchingOptions,
   type ResolvedExactScoreMatchingOptions,
 } from './exactScoreMatchingLoss.js';
-import { NCSN_OPTION_NAMES, ncsnLoss, resolveNcsnOptions, type NcsnOptions, type ResolvedNcsnOptions } from './ncsnLoss.js';
+import { ncsnLoss, resolveNcsnOptions, type NcsnOptions, type ResolvedNcsnOptions } from './ncsnLoss.js';
 import {
-  SLICED_SCORE_MATCHING_OPTION_NAMES,
   resolveSlicedScoreMatchingOptions,
   slicedScoreMatchingLoss,
   type ResolvedSlicedScoreMatchingOptions,
   type SlicedScoreMatchingOptions,
 } from './slicedScoreMatchingLoss.js';
 import { show } from './internal/Problems.js';
+import { LOSS_WEIGHTINGS } from './LossWeighting.js';
+import { REDUCTIONS } from './Reduction.js';
+import { PROJECTION_KINDS } from './sampleProjections.js';
 
 /** The names objectives are registered under (configs and the CLI use these). */
 export type ObjectiveName = 'exact-sm' | 'sliced-sm' | 'dsm' | 'ncsn' | 'ddpm' | 'continuous-dsm' | 'edm';
@@ -80,40 +80,83 @@ export type DenoiserObjective = ObjectiveByName['ncsn' | 'ddpm' | 'continuous-ds
 /** A configured objective; `requires` says which kind of model its `loss` takes (narrow on it). */
 export type Objective = ScoreObjective | DenoiserObjective;
 
-interface Entry {
+interface Entry<N extends ObjectiveName = ObjectiveName> {
+  readonly name: N;
   readonly requires: 'score' | 'denoiser';
-  readonly options: readonly string[];
+  readonly spec: OptionSpec<Record<string, unknown>>;
   readonly resolve: (options: Record<string, unknown>) => object;
   readonly loss: (model: never, batch: ObjectiveBatch, rng: Rng, options: never) => tf.Scalar;
 }
 
-const registry: Record<ObjectiveName, Entry> = {
-  'exact-sm': {
+const { positive, boolean, anyNumber, integerAtLeast, oneOf, openInterval } = optionChecks;
+const reduce = oneOf(...REDUCTIONS);
+const positiveNumbers = {
+  allowed: 'a non-empty array of numbers > 0',
+  ok: (v: unknown) => Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'number' && Number.isFinite(e) && e > 0),
+};
+
+// Each objective's option spec (the words of what is allowed, for help and editors) beside the resolver that
+// checks a config against it, every problem at once, and fills in the defaults.
+const entries: readonly Entry[] = [
+  { name: 'exact-sm', requires: 'score', spec: {}, resolve: resolveExactScoreMatchingOptions, loss: exactScoreMatchingLoss },
+  {
+    name: 'sliced-sm',
     requires: 'score',
-    options: EXACT_SCORE_MATCHING_OPTION_NAMES,
-    resolve: resolveExactScoreMatchingOptions,
-    loss: exactScoreMatchingLoss,
-  },
-  'sliced-sm': {
-    requires: 'score',
-    options: SLICED_SCORE_MATCHING_OPTION_NAMES,
+    spec: { projection: oneOf(...PROJECTION_KINDS), varianceReduced: boolean, projections: integerAtLeast(1, 4096) },
     resolve: resolveSlicedScoreMatchingOptions,
     loss: slicedScoreMatchingLoss,
   },
-  dsm: { requires: 'score', options: DSM_OPTION_NAMES, resolve: resolveDsmOptions, loss: dsmLoss },
-  ncsn: { requires: 'denoiser', options: NCSN_OPTION_NAMES, resolve: resolveNcsnOptions, loss: ncsnLoss },
-  ddpm: { requires: 'denoiser', options: DDPM_OPTION_NAMES, resolve: resolveDdpmOptions, loss: ddpmLoss },
-  'continuous-dsm': {
+  { name: 'dsm', requires: 'score', spec: { sigma: positive, reduce }, resolve: resolveDsmOptions, loss: dsmLoss },
+  {
+    name: 'ncsn',
     requires: 'denoiser',
-    options: CONTINUOUS_DSM_OPTION_NAMES,
+    spec: { sigmas: positiveNumbers, sigmaBegin: positive, sigmaEnd: positive, levels: integerAtLeast(2, 100000), reduce },
+    resolve: resolveNcsnOptions,
+    loss: ncsnLoss,
+  },
+  { name: 'ddpm', requires: 'denoiser', spec: { reduce }, resolve: resolveDdpmOptions, loss: ddpmLoss },
+  {
+    name: 'continuous-dsm',
+    requires: 'denoiser',
+    spec: { weighting: oneOf(...LOSS_WEIGHTINGS), eps: openInterval(0, 1), importanceSampling: boolean, reduce },
     resolve: resolveContinuousDsmOptions,
     loss: continuousDsmLoss,
   },
-  edm: { requires: 'denoiser', options: EDM_OPTION_NAMES, resolve: resolveEdmOptions, loss: edmLoss },
-};
+  { name: 'edm', requires: 'denoiser', spec: { pMean: anyNumber, pStd: positive, sigmaData: positive, reduce }, resolve: resolveEdmOptions, loss: edmLoss },
+];
+
+function build(entry: Entry, resolved: object): Objective {
+  const loss = entry.loss as (model: unknown, batch: ObjectiveBatch, rng: Rng, options: object) => tf.Scalar;
+  return {
+    name: entry.name,
+    requires: entry.requires,
+    options: resolved,
+    loss: (model: unknown, batch: ObjectiveBatch, rng: Rng, call: ObjectiveCallOptions = {}) =>
+      loss(model, batch, rng, { ...resolved, training: call.training }),
+  } as Objective;
+}
+
+/**
+ * The objectives as a registry of `@scorekit/core`'s one shape: `names()`, each objective's option `spec`,
+ * `resolve({ name, ...options })` returning every problem with its field path and the allowed values (or the
+ * options with every default filled in), and `create`.
+ *
+ * @example
+ * objectiveRegistry.resolve({ name: 'edm', pStd: -1, sigmaData: 0, tpyo: 1 }); // { ok: false, issues: [3 issues, paths 'edm.…'] }
+ * objectiveRegistry.entry('dsm')?.spec.sigma.allowed; // 'a number > 0'
+ */
+export const objectiveRegistry: Registry<Objective> = defineRegistry<Objective>(
+  'objective',
+  entries.map((e) => ({
+    name: e.name,
+    spec: e.spec,
+    resolve: (options: Record<string, unknown>) => resolutionOf(() => Object.freeze(e.resolve(options))),
+    create: (resolved: object) => build(e, resolved),
+  })),
+);
 
 /** The names {@link createObjective} accepts. */
-export const OBJECTIVE_NAMES = Object.keys(registry) as ObjectiveName[];
+export const OBJECTIVE_NAMES = objectiveRegistry.names() as ObjectiveName[];
 
 /**
  * The option names each objective accepts (for help texts and config editors).
@@ -122,9 +165,9 @@ export const OBJECTIVE_NAMES = Object.keys(registry) as ObjectiveName[];
  * objectiveOptionNames('edm'); // ['pMean', 'pStd', 'sigmaData', 'reduce']
  */
 export function objectiveOptionNames(name: ObjectiveName): readonly string[] {
-  const entry = typeof name === 'string' && Object.hasOwn(registry, name) ? registry[name] : undefined;
+  const entry = typeof name === 'string' ? objectiveRegistry.entry(name) : undefined;
   if (!entry) throw unknownName(name);
-  return entry.options;
+  return Object.keys(entry.spec);
 }
 
 /**
@@ -145,18 +188,11 @@ export function createObjective(config: ObjectiveConfig | { readonly name: strin
   if (config == null || typeof config !== 'object' || Array.isArray(config)) {
     throw new ObjectiveConfigError('objective', [`config must be an object { name, ...options }, got ${show(config)}`]);
   }
-  const { name, ...options } = config as { name?: unknown };
-  const entry = typeof name === 'string' && Object.hasOwn(registry, name) ? registry[name as ObjectiveName] : undefined;
-  if (!entry) throw unknownName(name);
-  const resolved = Object.freeze(entry.resolve(options));
-  const loss = entry.loss as (model: unknown, batch: ObjectiveBatch, rng: Rng, options: object) => tf.Scalar;
-  return {
-    name,
-    requires: entry.requires,
-    options: resolved,
-    loss: (model: unknown, batch: ObjectiveBatch, rng: Rng, call: ObjectiveCallOptions = {}) =>
-      loss(model, batch, rng, { ...resolved, training: call.training }),
-  } as Objective;
+  const name = (config as { name?: unknown }).name;
+  if (typeof name !== 'string' || !objectiveRegistry.entry(name)) throw unknownName(name);
+  const r = objectiveRegistry.resolve(config);
+  if (!r.ok) throw new ObjectiveConfigError(name, r.issues);
+  return objectiveRegistry.entry(name)!.create(r.value.options);
 }
 
 function unknownName(name: unknown): ObjectiveConfigError {

@@ -36,7 +36,7 @@ export type { EdmPreconditioning } from '@scorekit/sde';
 export { dropLabels } from './dropLabels.js';
 export type { LabelDropoutOptions } from './dropLabels.js';
 // Registry
-export { createObjective, objectiveOptionNames, OBJECTIVE_NAMES } from './createObjective.js';
+export { createObjective, objectiveOptionNames, objectiveRegistry, OBJECTIVE_NAMES } from './createObjective.js';
 export type {
   Objective,
   ObjectiveName,

@@ -46,15 +46,15 @@ export function resolveNcsnOptions(options: unknown): ResolvedNcsnOptions {
   if (o.sigmas !== undefined) {
     const s = o.sigmas;
     if (!Array.isArray(s) || s.length === 0 || !s.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0)) {
-      p.add(`sigmas must be a non-empty array of numbers > 0, got ${show(s)}`);
+      p.issue('sigmas', `must be a non-empty array of numbers > 0, got ${show(s)}`, 'a non-empty array of numbers > 0');
     } else sigmas = [...s];
     const both = ['sigmaBegin', 'sigmaEnd', 'levels'].filter((k) => o[k] !== undefined);
-    if (both.length > 0) p.add(`give either sigmas or ${both.join(', ')} (the geometric ladder), not both`);
+    if (both.length > 0) p.issue('sigmas', `is given with ${both.join(', ')}: give either sigmas or ${both.join(', ')} (the geometric ladder), not both`, `sigmas alone, or ${both.join(', ')} alone`);
   } else {
     const sigmaBegin = p.num(o, 'sigmaBegin', 1, (v) => v > 0, 'a number > 0');
     const sigmaEnd = p.num(o, 'sigmaEnd', 0.01, (v) => v > 0, 'a number > 0');
     const levels = p.int(o, 'levels', 10, 2, 100000);
-    if (!(sigmaBegin > sigmaEnd)) p.add(`sigmaBegin (${sigmaBegin}) must be larger than sigmaEnd (${sigmaEnd})`);
+    if (!(sigmaBegin > sigmaEnd)) p.issue('sigmaBegin', `(${sigmaBegin}) must be larger than sigmaEnd (${sigmaEnd})`, `a number > sigmaEnd (${sigmaEnd})`);
     else sigmas = Array.from(ncsnSigmas({ sigmaBegin, sigmaEnd, levels }));
   }
   p.throwIfAny();

@@ -14,7 +14,8 @@ export type {
   TrajectoryOptions,
   ProgressCallback,
 } from './Sampler.js';
-export { registerPredictor, registerCorrector, predictorNames, correctorNames } from './steps.js';
+export { registerPredictor, registerCorrector, predictorNames, correctorNames, predictorRegistry, correctorRegistry } from './steps.js';
+export type { PredictorBuilder, PredictorOptions, CorrectorOptions } from './steps.js';
 export type { SdeStep, StepContext, StepOutput, PredictorFactory, CorrectorFactory } from './internal/sdeSteps.js';
 export { SamplingAbortedError } from './SamplingAbortedError.js';
 

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type * as tf from '@tensorflow/tfjs-core';
 import * as nodePath from 'node:path';
 import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import { useBackend } from '../backend.js';

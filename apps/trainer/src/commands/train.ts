@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { useBackend, useThreads } from '../backend.js';
 import { parseTrainConfig } from '../config.js';
 import type { TrainConfig } from '../config.js';
-import { CliError, formatProblems } from '../errors.js';
+import { CliError, formatProblems, type ConfigProblem } from '../errors.js';
 import { readJsonFile, runTask } from '../io.js';
 import { ALL_PRESET_NAMES, ENERGY_PRESETS, TRAIN_PRESETS } from '../presets.js';
 import { isEnergyConfig, parseEnergyConfig } from '../energyConfig.js';
@@ -98,28 +100,41 @@ export function registerTrainCommand(program: Command): void {
 }
 
 /**
- * Merges preset, config file and flags into a raw config (not yet validated).
+ * Merges preset, config file and flags into a raw config (not yet validated), as a task: the preset's and the
+ * file's problems are its `CliError`.
  *
  * @example
- * const raw = await mergeTrainInputs({ preset: '2d', steps: '500' });
+ * const raw = await runTask(mergeTrainInputs({ preset: '2d', steps: '500' }));
  */
-export async function mergeTrainInputs(flags: TrainFlags): Promise<Record<string, unknown>> {
-  let raw: Record<string, unknown> = {};
-  if (flags.preset != null) {
-    if (!ALL_PRESET_NAMES.includes(flags.preset)) {
-      throw CliError.fromProblems('Invalid flags', [{ field: '--preset', message: `unknown preset '${flags.preset}'`, allowed: ALL_PRESET_NAMES }]);
-    }
-    const presets = { ...TRAIN_PRESETS, ...ENERGY_PRESETS } as Record<string, unknown>;
-    raw = structuredClone(presets[flags.preset]) as Record<string, unknown>;
-  }
-  if (flags.config != null) {
-    const file = await runTask(readJsonFile(flags.config, '--config'));
-    if (file == null || typeof file !== 'object' || Array.isArray(file)) throw new CliError(`--config file ${flags.config} must hold a JSON object`);
-    raw = { ...raw, ...(file as Record<string, unknown>) };
+export function mergeTrainInputs(flags: TrainFlags): TE.TaskEither<CliError, Record<string, unknown>> {
+  if (flags.preset != null && !ALL_PRESET_NAMES.includes(flags.preset)) {
+    return TE.left(CliError.fromProblems('Invalid flags', [{ field: '--preset', message: `unknown preset '${flags.preset}'`, allowed: ALL_PRESET_NAMES }]));
   }
   if (flags.preset == null && flags.config == null && flags.resume !== true) {
-    throw new CliError(`scorekit train needs --preset (${ALL_PRESET_NAMES.join(', ')}) or --config <file>`);
+    return TE.left(new CliError(`scorekit train needs --preset (${ALL_PRESET_NAMES.join(', ')}) or --config <file>`));
   }
+  const presets = { ...TRAIN_PRESETS, ...ENERGY_PRESETS } as Record<string, unknown>;
+  const preset = flags.preset != null ? (structuredClone(presets[flags.preset]) as Record<string, unknown>) : {};
+  const file: TE.TaskEither<CliError, Record<string, unknown>> =
+    flags.config == null
+      ? TE.right({})
+      : pipe(
+          readJsonFile(flags.config, '--config'),
+          TE.chainEitherK((value) =>
+            value != null && typeof value === 'object' && !Array.isArray(value)
+              ? E.right(value as Record<string, unknown>)
+              : E.left(new CliError(`--config file ${flags.config} must hold a JSON object`)),
+          ),
+        );
+  return pipe(
+    file,
+    TE.map((fromFile) => withFlags(flags, { ...preset, ...fromFile })),
+  );
+}
+
+// Flags win over the preset and the file.
+function withFlags(flags: TrainFlags, merged: Record<string, unknown>): Record<string, unknown> {
+  const raw = { ...merged };
   for (const [flag, field] of Object.entries(NUMERIC_FLAGS)) {
     const v = flags[flag as keyof TrainFlags];
     if (typeof v === 'string') raw[field] = flag === 'gradClip' && v === 'none' ? null : toNumber(v);
@@ -130,6 +145,40 @@ export async function mergeTrainInputs(flags: TrainFlags): Promise<Record<string
     if (v != null) raw[k] = asObject(raw[k])?.name === v ? raw[k] : { name: v };
   }
   return raw;
+}
+
+/**
+ * The run's config as one task, composed end to end with fp-ts: a new run's inputs are read, merged and validated
+ * (every problem of the config at once), a resumed run's saved config is read and its `--steps` checked; the
+ * command folds it once.
+ *
+ * @example
+ * const config = await runTask(trainConfigTask({ preset: '2d', out: 'runs/a' }));
+ */
+export function trainConfigTask(flags: TrainFlags & { readonly out: string }): TE.TaskEither<CliError, TrainConfig | EnergyTrainConfig> {
+  if (flags.resume === true) {
+    // The run folder's own config is used (trainModel checks the checkpoint against it); only --steps may change.
+    return pipe(
+      readJsonFile(runFolder(flags.out).config, '--resume run folder'),
+      TE.chainEitherK((value) => {
+        const saved = value as TrainConfig;
+        const steps = flags.steps != null ? toNumber(flags.steps) : saved.steps;
+        return typeof steps === 'number' && Number.isInteger(steps) && steps >= 1
+          ? E.right({ ...saved, steps })
+          : E.left(CliError.fromProblems('Invalid flags', [{ field: '--steps', message: `must be an integer ≥ 1, got '${flags.steps}'` }]));
+      }),
+    );
+  }
+  return pipe(
+    mergeTrainInputs(flags),
+    TE.chainEitherK((raw) =>
+      pipe(
+        // A config with a `kind` is an energy model (rbm, hopfield, ebm-cd); score-model configs have none.
+        isEnergyConfig(raw) ? parseEnergyConfig(raw) : (parseTrainConfig(raw) as E.Either<ConfigProblem[], TrainConfig | EnergyTrainConfig>),
+        E.mapLeft((problems) => new CliError(`Invalid training config:\n${formatProblems(problems)}`, 2, problems)),
+      ),
+    ),
+  );
 }
 
 // The flags that describe the run itself: with --resume the run's saved config is used, so giving one of them
@@ -157,22 +206,7 @@ async function runTrain(flags: TrainFlags): Promise<number> {
   // The backend comes first: the config's memory check sizes the network for it.
   const choice = await useBackend(flags.backend);
   await useThreads(flags.threads);
-  let config: TrainConfig | EnergyTrainConfig;
-  if (flags.resume === true) {
-    // The run folder's own config is used (trainModel checks the checkpoint against it); only --steps may change.
-    const saved = (await runTask(readJsonFile(runFolder(out).config, '--resume run folder'))) as TrainConfig;
-    const steps = flags.steps != null ? toNumber(flags.steps) : saved.steps;
-    if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 1) {
-      throw CliError.fromProblems('Invalid flags', [{ field: '--steps', message: `must be an integer ≥ 1, got '${flags.steps}'` }]);
-    }
-    config = { ...saved, steps };
-  } else {
-    const raw = await mergeTrainInputs(flags);
-    // A config with a `kind` is an energy model (rbm, hopfield, ebm-cd); score-model configs have none.
-    const parsed = isEnergyConfig(raw) ? parseEnergyConfig(raw) : parseTrainConfig(raw);
-    if (E.isLeft(parsed)) throw new CliError(`Invalid training config:\n${formatProblems(parsed.left)}`, 2, parsed.left);
-    config = parsed.right;
-  }
+  const config = await runTask(trainConfigTask({ ...flags, out }));
   let budget: number | undefined;
   if (flags.minutes != null) {
     budget = Number(flags.minutes) * 60;

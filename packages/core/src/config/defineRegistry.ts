@@ -8,6 +8,12 @@ export interface RegistryEntry<V, O extends object = Record<string, unknown>> {
   readonly spec: OptionSpec<O>;
   /** Problems the spec cannot see alone (one option against another); every one is reported. */
   check?(options: O): readonly ConfigIssue[];
+  /**
+   * A resolver that checks the options itself, every problem at once, and fills in the defaults — used in place
+   * of the spec pass and `check` where a variant has nested configs or its own wording (networks, objectives).
+   * The spec still describes the options.
+   */
+  resolve?(options: Record<string, unknown>): Resolution<O>;
   create(options: O): V;
 }
 
@@ -63,6 +69,11 @@ export function defineRegistry<V>(kind: string, entries: readonly RegistryEntry<
       if (!entry) {
         const allowed = registry.names().join(', ');
         return { ok: false, issues: [{ path: 'name', problem: `${name == null ? 'is missing' : `${showValue(name)} is not a known ${kind}`} (allowed: ${allowed})`, allowed }] };
+      }
+      if (entry.resolve) {
+        const { name: _, ...options } = raw as Record<string, unknown>;
+        const own = entry.resolve(options);
+        return own.ok ? { ok: true, value: { name: entry.name, options: own.value } } : own;
       }
       const r = resolveOptions(raw, entry.spec, ['name']);
       if (!r.ok) return r;

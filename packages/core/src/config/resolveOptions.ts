@@ -43,3 +43,19 @@ export function readOptions<T extends object>(where: string, raw: unknown, spec:
   if (!r.ok) throw new ConfigError(where, r.issues, `${where}: invalid options`);
   return r.value;
 }
+
+/**
+ * Runs a resolver that throws a {@link ConfigError} and returns its result or its issues, so a resolver written to
+ * throw can serve a registry's non-throwing `resolve` (other errors pass through).
+ *
+ * @example
+ * const r = resolutionOf(() => resolveEdmOptions({ pStd: -1 })); // { ok: false, issues: [{ path: 'edm.pStd', … }] }
+ */
+export function resolutionOf<T>(resolve: () => T): Resolution<T> {
+  try {
+    return { ok: true, value: resolve() };
+  } catch (e) {
+    if (e instanceof ConfigError) return { ok: false, issues: e.issues };
+    throw e;
+  }
+}

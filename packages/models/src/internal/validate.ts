@@ -118,3 +118,15 @@ export function asRecord(where: string, config: unknown): Record<string, unknown
   }
   return config as Record<string, unknown>;
 }
+
+/**
+ * A network config with its variant under `kind`, the key the resolvers and stored configs use: `name` (the key
+ * every scorekit registry names its variant with) is accepted in its place; a config giving both with different
+ * values is left as is, so its `name` is reported.
+ */
+export function withKind(config: unknown): unknown {
+  if (config == null || typeof config !== 'object' || Array.isArray(config)) return config;
+  const { name, ...rest } = config as Record<string, unknown>;
+  if (name === undefined || (rest.kind !== undefined && rest.kind !== name)) return config;
+  return { kind: name, ...rest };
+}

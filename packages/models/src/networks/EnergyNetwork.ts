@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import type { ApplyOptions, Network } from '../Network.js';
-import { Problems, asRecord, show } from '../internal/validate.js';
+import { Problems, asRecord, show, withKind } from '../internal/validate.js';
 import { createMlp, resolveMlpConfig, type MlpConfig, type ResolvedMlpConfig } from './MlpNetwork.js';
 import { createUNet, resolveUNetConfig, type ResolvedUNetConfig, type UNetConfig } from './UNet.js';
 
@@ -31,21 +31,22 @@ export interface ResolvedEnergyConfig {
 export function resolveEnergyConfig(config: unknown, problems = new Problems('energy')): ResolvedEnergyConfig {
   const c = asRecord('energy', config);
   problems.unknownKeys(c, ['kind', 'network', 'form']);
-  const inner = c.network as { kind?: unknown } | undefined;
+  // `name` names the inner network's variant too (`kind`, the older key, still read).
+  const inner = withKind(c.network) as { kind?: unknown } | undefined;
   let network: ResolvedMlpConfig | ResolvedUNetConfig;
   if (inner?.kind === 'mlp') network = resolveMlpConfig(inner, new ProblemsInto(problems, 'energy.network(mlp)'));
   else if (inner?.kind === 'unet') network = resolveUNetConfig(inner, new ProblemsInto(problems, 'energy.network(unet)'));
   else {
-    problems.add(`network must be an 'mlp' or 'unet' network config, got ${show(inner)}`);
+    problems.issue('network', `must be an 'mlp' or 'unet' network config, got ${show(inner)}`, "an 'mlp' or 'unet' network config");
     network = resolveMlpConfig({ kind: 'mlp', dim: 2, outputDim: 1 });
   }
   const scalarCapable = network.kind === 'mlp' && network.outputDim === 1;
   const form = problems.oneOf(c, 'form', scalarCapable ? 'scalar' : 'quadratic', ['scalar', 'quadratic'] as const);
   if (form === 'scalar' && !scalarCapable) {
-    problems.add(`form 'scalar' needs an inner network with one output per sample (an mlp with outputDim 1)`);
+    problems.issue('form', `'scalar' needs an inner network with one output per sample (an mlp with outputDim 1)`, "'quadratic' for this inner network");
   }
   if (form === 'quadratic' && network.kind === 'mlp' && network.outputDim !== network.dim) {
-    problems.add(`form 'quadratic' needs an inner network shaped like its input (mlp outputDim = dim = ${network.dim})`);
+    problems.issue('form', `'quadratic' needs an inner network shaped like its input (mlp outputDim = dim = ${network.dim})`, "'scalar' for this inner network");
   }
   return { kind: 'energy', network, form };
 }

@@ -46,7 +46,7 @@ export function resolveMlpConfig(config: unknown, problems = new Problems('mlp')
   const c = asRecord('mlp', config);
   problems.unknownKeys(c, KEYS);
   const dim = problems.int(c, 'dim', 2, 1);
-  if (c.dim == null) problems.add('dim is required (the dimension of a data point)');
+  if (c.dim == null) problems.issue('dim', 'is required (the dimension of a data point)', 'an integer ≥ 1');
   return {
     kind: 'mlp',
     dim,
@@ -63,7 +63,7 @@ export function resolveMlpConfig(config: unknown, problems = new Problems('mlp')
 
 function evenEmbeddingDim(problems: Problems, c: Record<string, unknown>): number {
   const v = problems.int(c, 'embeddingDim', 32, 4);
-  if (v % 2 !== 0) problems.add(`embeddingDim must be even, got ${v}`);
+  if (v % 2 !== 0) problems.issue('embeddingDim', `must be even, got ${v}`, 'an even integer ≥ 4');
   return v;
 }
 

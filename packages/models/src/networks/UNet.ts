@@ -72,24 +72,26 @@ export function resolveUNetConfig(config: unknown, problems = new Problems('unet
   const s = c.imageSize;
   if (typeof s === 'number' && Number.isInteger(s) && s >= 1) imageSize = [s, s];
   else if (Array.isArray(s) && s.length === 2 && s.every((d) => Number.isInteger(d) && d >= 1)) imageSize = [s[0], s[1]];
-  else problems.add(`imageSize is required: an integer or [height, width] of integers ≥ 1, got ${show(s)}`);
+  else problems.issue('imageSize', `is required: an integer or [height, width] of integers ≥ 1, got ${show(s)}`, 'an integer or [height, width] of integers ≥ 1');
   const chMult = problems.intArray(c, 'chMult', [1, 2, 2], 1);
   const levels = chMult.length;
   const factor = 2 ** (levels - 1);
   if (imageSize[0] % factor !== 0 || imageSize[1] % factor !== 0) {
-    problems.add(
-      `imageSize ${imageSize.join('×')} must be divisible by 2^(chMult.length − 1) = ${factor} ` +
+    problems.issue(
+      'imageSize',
+      `${imageSize.join('×')} must be divisible by 2^(chMult.length − 1) = ${factor} ` +
         `(${levels} resolutions); use fewer chMult entries or another size`,
+      `sides divisible by ${factor}`,
     );
   }
   const resolutions = chMult.map((_, i) => imageSize[0] / 2 ** i);
   const lowest = resolutions[resolutions.length - 1];
   const attnResolutions = problems.intArray(c, 'attnResolutions', Number.isInteger(lowest) ? [lowest] : [], 1, 0);
   for (const r of attnResolutions) {
-    if (!resolutions.includes(r)) problems.add(`attnResolutions entry ${r} is not one of the resolutions ${resolutions.join(', ')}`);
+    if (!resolutions.includes(r)) problems.issue('attnResolutions', `entry ${r} is not one of the resolutions ${resolutions.join(', ')}`, `entries among ${resolutions.join(', ')}`);
   }
   const nf = problems.int(c, 'nf', 32, 1);
-  if (nf % 2 !== 0) problems.add(`nf must be even (it is the width of the time embedding), got ${nf}`);
+  if (nf % 2 !== 0) problems.issue('nf', `must be even (it is the width of the time embedding), got ${nf}`, 'an even integer ≥ 2');
   return {
     kind: 'unet',
     imageSize,

@@ -29,6 +29,11 @@ export class Problems {
     else this.list.add(message.slice(0, space), message.slice(space + 1));
   }
 
+  /** Records one problem of the option `path` (under `where`) with what it allows. */
+  issue(path: string, problem: string, allowed?: string): void {
+    this.list.add(path, problem, allowed);
+  }
+
   private bad(key: string, allowed: string, value: unknown): void {
     this.list.add(key, `must be ${allowed}, got ${show(value)}`, allowed);
   }

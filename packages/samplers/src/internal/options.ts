@@ -1,4 +1,4 @@
-import { readOptions as readCoreOptions, type OptionCheck as CoreOptionCheck } from '@scorekit/core';
+import { optionChecks, readOptions as readCoreOptions, type OptionCheck as CoreOptionCheck } from '@scorekit/core';
 
 /**
  * How a sampler option's value is written where only text exists (a command line): a whole number, a number,
@@ -29,27 +29,22 @@ export type OptionSpec<T> = { readonly [K in keyof T]-?: OptionSpecEntry };
 export const described = (check: OptionCheck & { readonly kind: OptionKind }, help: string): OptionSpecEntry =>
   Object.defineProperties({ help }, Object.getOwnPropertyDescriptors(check)) as OptionSpecEntry;
 
+// The checks themselves are core's (`optionChecks`): one predicate and one wording per kind of value across
+// the libraries; a sampler's spec only adds how each is written on a command line.
+const { integerAtLeast: coreIntegerAtLeast, oneOf: coreOneOf } = optionChecks;
+const writtenAs = <K extends OptionKind>(kind: K, check: CoreOptionCheck): OptionCheck & { readonly kind: K } => ({ kind, allowed: check.allowed, ok: check.ok });
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-export const integerAtLeast = (min: number): OptionCheck & { readonly kind: OptionKind } => ({
-  kind: 'integer',
-  allowed: `an integer ≥ ${min}`,
-  ok: (v) => isNumber(v) && Number.isInteger(v) && v >= min,
-});
-export const positive = { kind: 'number', allowed: 'a number > 0', ok: (v: unknown) => isNumber(v) && v > 0 } as const satisfies OptionCheck;
-export const nonNegative = { kind: 'number', allowed: 'a number ≥ 0', ok: (v: unknown) => isNumber(v) && v >= 0 } as const satisfies OptionCheck;
+export const integerAtLeast = (min: number): OptionCheck & { readonly kind: OptionKind } => writtenAs('integer', coreIntegerAtLeast(min));
+export const positive = writtenAs('number', optionChecks.positive);
+export const nonNegative = writtenAs('number', optionChecks.nonNegative);
 /** A number ≥ 0 or +∞ (a threshold whose default is "no limit", as k-diffusion's s_tmax = inf). */
 export const nonNegativeOrInfinity = { kind: 'number', allowed: 'a number ≥ 0 or Infinity', ok: (v: unknown) => typeof v === 'number' && v >= 0 } as const satisfies OptionCheck;
-export const anyNumber = { kind: 'number', allowed: 'a finite number', ok: isNumber } as const satisfies OptionCheck;
-export const unitInterval = { kind: 'number', allowed: 'a number in [0, 1]', ok: (v: unknown) => isNumber(v) && v >= 0 && v <= 1 } as const satisfies OptionCheck;
-export const boolean = { kind: 'boolean', allowed: 'true or false', ok: (v: unknown) => typeof v === 'boolean' } as const satisfies OptionCheck;
-export const fn = { kind: 'function', allowed: 'a function', ok: (v: unknown) => typeof v === 'function' } as const satisfies OptionCheck;
-export const oneOf = (...values: readonly string[]): OptionCheck & { readonly kind: OptionKind } => ({
-  kind: 'choice',
-  values,
-  allowed: `one of ${values.map((v) => `'${v}'`).join(', ')}`,
-  ok: (v) => typeof v === 'string' && values.includes(v),
-});
+export const anyNumber = writtenAs('number', optionChecks.anyNumber);
+export const unitInterval = writtenAs('number', optionChecks.unitInterval);
+export const boolean = writtenAs('boolean', optionChecks.boolean);
+export const fn = writtenAs('function', optionChecks.fn);
+export const oneOf = (...values: readonly string[]): OptionCheck & { readonly kind: OptionKind } => ({ ...writtenAs('choice', coreOneOf(...values)), values });
 /** As {@link oneOf}, for a list that can grow after import (registered predictors and correctors). */
 export const oneOfRegistered = (names: () => readonly string[]): OptionCheck & { readonly kind: OptionKind } => ({
   kind: 'choice',

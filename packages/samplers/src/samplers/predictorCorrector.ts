@@ -5,7 +5,7 @@ import { defineSampler } from '../internal/defineSampler.js';
 import { described, integerAtLeast, oneOf, oneOfRegistered, type OptionSpec, positive, readOptions } from '../internal/options.js';
 import { predictorCorrectorProgram } from '../internal/predictorCorrectorProgram.js';
 import type { AncestralVariance } from '../internal/sdeSteps.js';
-import { correctorFactory, correctorNames, predictorFactory, predictorNames } from '../steps.js';
+import { correctorNames, correctorRegistry, predictorNames, predictorRegistry } from '../steps.js';
 
 /** The built-in predictors; others can be added with `registerPredictor`. */
 export type PredictorName = 'euler-maruyama' | 'reverse-diffusion' | 'ancestral' | 'none';
@@ -65,8 +65,8 @@ export function predictorCorrectorSampler(options: PredictorCorrectorOptions = {
       checkEps('pc', sde, eps);
       const steps = o.steps ?? sde.N;
       return predictorCorrectorProgram(run, {
-        predictor: predictorFactory(resolved.predictor)(sde, { variance: o.variance }),
-        corrector: correctorFactory(resolved.corrector)(resolved.snr, resolved.correctorSteps),
+        predictor: predictorRegistry.create({ name: resolved.predictor, variance: o.variance })(sde),
+        corrector: correctorRegistry.create({ name: resolved.corrector, snr: resolved.snr, steps: resolved.correctorSteps }),
         predictorIsNone: resolved.predictor === 'none',
         ...sdeGrid(sde, steps, eps),
         chainSteps: steps,
