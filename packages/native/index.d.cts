@@ -123,6 +123,39 @@ export declare function conv2d(
   outImageStride: number,
   threads: number,
 ): void;
+/**
+ * {@link conv2d} into a dense output [batch, outH, outW, outC] whose last step also adds a per-sample bias and a
+ * residual and scales: each finished sum v becomes ((v + bias[co]) + sampleBias[n][co]), then residual[n, i, j, co]
+ * + that, then × scale, each a float32 operation, so the bits of the separate tensor operations (a ResNet block's
+ * time embedding, and its (skip + h)·rescale). `bias`, `sampleBias` ([batch][outC]) and `residual` (shaped like the
+ * output) are byte offsets, 0 for none; scale 1 skips the product.
+ */
+export declare function conv2dFused(
+  heap: ArrayBuffer,
+  x: number,
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  padTop: number,
+  padLeft: number,
+  w: number,
+  kH: number,
+  kW: number,
+  dH: number,
+  dW: number,
+  sH: number,
+  sW: number,
+  outH: number,
+  outW: number,
+  outC: number,
+  out: number,
+  bias: number,
+  sampleBias: number,
+  residual: number,
+  scale: number,
+  threads: number,
+): void;
 /** The filter gradient of {@link conv2d} (x unpadded, zeros implicit), as {@link convFilterGrad} computes it. */
 export declare function conv2dFilterGrad(
   heap: ArrayBuffer,
@@ -216,7 +249,9 @@ export declare function groupNormGrad(
  * Dropout's mask from @scorekit/core's Rng (xoshiro128**): `count` floats at byte offset `out`, each `scale` where
  * the next draw (two 32-bit outputs made a 53-bit double, rounded to float32, as `Rng.uniformArray` stores it) is
  * ≥ `rate`, else 0. `state` holds the generator's four words and advances in place exactly as the JavaScript
- * generator would, so both paths give the same bits and leave the same state.
+ * generator would, so both paths give the same bits and leave the same state. With `threads` (default 1) the stream
+ * is cut into fixed chunks of 2^15 values whose starting states are found by jumping ahead (the state update is
+ * linear over GF(2)), drawn on up to that many threads: the same bits and final state on any thread count.
  */
 export declare function dropoutMask(
   heap: ArrayBuffer,
@@ -225,4 +260,61 @@ export declare function dropoutMask(
   rate: number,
   scale: number,
   state: Int32Array | Uint32Array,
+  threads?: number,
+): void;
+/**
+ * out[i] = a[i] ⊕ b[j] for `count` floats (op 0: +, 1: −, 2: ×), b repeating each of its `period`-float rows
+ * `repeat` times: j = ⌊i / (period·repeat)⌋·period + i mod period. So period = count, repeat = 1 is two tensors of
+ * one shape; period 1, repeat count a scalar; period C a per-channel vector of [..., C]; period C, repeat h·w a
+ * per-sample [n, 1, 1, C] against [n, h, w, C]. Offsets in bytes; count a multiple of period·repeat. One float32
+ * operation per element, so the results do not depend on `threads`.
+ */
+export declare function arithmetic(
+  heap: ArrayBuffer,
+  op: 0 | 1 | 2,
+  a: number,
+  b: number,
+  out: number,
+  count: number,
+  period: number,
+  repeat: number,
+  threads: number,
+): void;
+/**
+ * out[o][c] = Σ_m x[o][m][c] for x [outer][middle][inner] floats at byte offset `x`, out [outer][inner]: rows summed
+ * in float within fixed blocks (of ~64 KiB), the blocks added in order in double and rounded once; the blocks depend
+ * on the shape only, so the results do not depend on `threads`.
+ */
+export declare function sumMiddle(
+  heap: ArrayBuffer,
+  x: number,
+  out: number,
+  outer: number,
+  middle: number,
+  inner: number,
+  threads: number,
+): void;
+/**
+ * Nearest-neighbour ×2 upsampling: x [n, h, w, c] (NHWC floats at byte offset `x`) into out [n, 2h, 2w, c], each pixel
+ * copied into its 2 × 2 block; rows on up to `threads` threads.
+ */
+export declare function upsample2x(heap: ArrayBuffer, x: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
+/**
+ * The adjoint of {@link upsample2x}: out [n, h, w, c] = the sum of each 2 × 2 block of dy [n, 2h, 2w, c], added as
+ * ((top-left + top-right) + bottom-left) + bottom-right in float32 (tfjs's order for the broadcast's gradient).
+ */
+export declare function sumPool2x(heap: ArrayBuffer, dy: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
+/**
+ * `rows` copies of `bytes` bytes, row r from byte `src` + r·`srcStride` to `dst` + r·`dstStride` (concat and split
+ * along an inner axis); chunks of rows on up to `threads` threads. Rows must not overlap.
+ */
+export declare function copyRows(
+  heap: ArrayBuffer,
+  src: number,
+  srcStride: number,
+  dst: number,
+  dstStride: number,
+  rows: number,
+  bytes: number,
+  threads: number,
 ): void;

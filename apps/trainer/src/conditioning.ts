@@ -127,6 +127,14 @@ export async function openConditioning(plan: ConditioningPlan, source: ScoreSour
       }
       classesOf = source.mixture != null ? 'the mixture has' : 'the checkpoint has';
     }
+    // Without label dropout a class-conditional checkpoint never learned its "no class" input: guidance that needs
+    // the unconditional score, and sampling with no class at all, would follow an untrained score.
+    if (!source.unconditionalTrained) {
+      const how = 'it was trained without label dropout (train with "labelDropout": 0.1–0.2 for an unconditional score too)';
+      if (plan.cfgScale != null) throw new CliError(`--cfg-scale needs the unconditional score of ${source.description}, but ${how}; give --class alone for plain conditional sampling`);
+      if (classifier != null) throw new CliError(`--classifier guides the unconditional score of ${source.description}, but ${how}; give --class alone for plain conditional sampling`);
+      if (plan.classes == null) throw new CliError(`${source.description} is class-conditional and has no trained unconditional score (${how}): give --class <k|cycle>`);
+    }
     const classes = plan.classes;
     if (classes != null && classes.value !== 'cycle' && classes.value >= numClasses) {
       throw new CliError(`${classes.flag} must be 'cycle' or a class 0…${numClasses - 1} (${classesOf} ${numClasses} class${numClasses === 1 ? '' : 'es'}), got '${classes.value}'`);

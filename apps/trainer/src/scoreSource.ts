@@ -32,6 +32,12 @@ export interface ScoreSource {
    * analytic mixture, whose classes are its components.
    */
   readonly numClasses: number;
+  /**
+   * Whether `denoiser` (the model called without a class) is a trained unconditional score: always for
+   * unconditional models and mixtures; for a class-conditional checkpoint only when it was trained with label
+   * dropout — otherwise its "no class" input was never seen in training.
+   */
+  readonly unconditionalTrained: boolean;
   /** The class-conditional denoiser (labels in its call options; label numClasses = no class), where numClasses > 0. */
   readonly conditional?: Denoiser;
   /** The score for fixed per-sample class labels (int32 [n]); class-conditional sources only. */
@@ -105,6 +111,7 @@ async function openAnalytic(spec: string, sdeName: string): Promise<ScoreSource>
     conditional,
     density: mixtureDensity(mixture),
     numClasses: mixture.weights.length,
+    unconditionalTrained: true,
     scoreFor: (labels) => scoreOf(conditional, { labels }),
     sde,
     pointShape: [mixture.dim],
@@ -155,6 +162,7 @@ async function openCheckpoint(path: string, flags: ScoreSourceFlags): Promise<Sc
     denoiser: built.model,
     ...(numClasses > 0 ? { conditional: built.model } : {}),
     numClasses,
+    unconditionalTrained: numClasses === 0 || Number(config.labelDropout ?? 0) > 0,
     scoreFor: (labels) => built.scoreFn(labels),
     sde: built.sde,
     pointShape,

@@ -21,6 +21,19 @@ function png(size: number, pixel: (p: number) => number): Buffer {
   return PNG.sync.write(image);
 }
 
+function conditionalConfig(data: string, labelDropout: number) {
+  return tinyConfig({
+    dataset: { name: 'folder', dir: data },
+    network: { kind: 'unet', imageSize: 4, channels: 1, nf: 4, chMult: [1], attnResolutions: [], numClasses: 2 },
+    conditional: true,
+    labelDropout,
+    steps: 1,
+    batchSize: 2,
+    sampleCount: 1,
+    sampler: { name: 'ddim', steps: 1 },
+  });
+}
+
 // A tiny class-conditional 4×4 U-Net (two class folders, one optimiser step): the image paths of the CLI —
 // checkpoint classes, PNG masks, image shapes — without training anything worth looking at.
 describe('scorekit sample / interpolate on an image checkpoint', () => {
@@ -35,18 +48,31 @@ describe('scorekit sample / interpolate on an image checkpoint', () => {
       for (let i = 0; i < 2; i++) await fs.writeFile(nodePath.join(data, cls, `${i}.png`), png(4, (p) => (v + 10 * i + p) % 256));
     }
     run = nodePath.join(dir, 'run');
-    await trainModel(
-      tinyConfig({
-        dataset: { name: 'folder', dir: data },
-        network: { kind: 'unet', imageSize: 4, channels: 1, nf: 4, chMult: [1], attnResolutions: [], numClasses: 2 },
-        conditional: true,
-        steps: 1,
-        batchSize: 2,
-        sampleCount: 1,
-        sampler: { name: 'ddim', steps: 1 },
-      }),
-      { runDir: run },
-    );
+    await trainModel(conditionalConfig(data, 0.2), { runDir: run });
+  });
+
+  it('a conditional checkpoint trained without label dropout has no unconditional score: CFG, classifier guidance and no class are refused', async () => {
+    const strict = nodePath.join(dir, 'no-dropout');
+    await trainModel(conditionalConfig(nodePath.join(dir, 'data'), 0), { runDir: strict });
+    const clf = nodePath.join(dir, 'clf4');
+    const c = createNoisyClassifier({ kind: 'conv', sde: { name: 'vp' }, numClasses: 2, dataShape: [4, 4, 1], filters: [2, 2], width: 4, embeddingDim: 4 });
+    await saveNoisyClassifier(c, clf);
+    c.dispose();
+    const out = nodePath.join(dir, 'strict.npy');
+    const common = ['--sampler', 'ddim', '--steps', '2', '--n', '2', '--out', out, '--backend', 'cpu'];
+    const cfg = await cli('sample', '--checkpoint', strict, '--cfg-scale', '1', '--class', '0', ...common);
+    expect(cfg.code).toBe(2);
+    expect(cfg.stderr).toMatch(/--cfg-scale needs the unconditional score of .* but it was trained without label dropout/);
+    const guided = await cli('sample', '--checkpoint', strict, '--classifier', clf, '--class', '1', ...common);
+    expect(guided.code).toBe(2);
+    expect(guided.stderr).toMatch(/--classifier guides the unconditional score of .* trained without label dropout/);
+    const none = await cli('sample', '--checkpoint', strict, ...common);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/is class-conditional and has no trained unconditional score .*: give --class <k\|cycle>/);
+    await expect(fs.stat(out)).rejects.toThrow();
+    // Plain conditional sampling needs no unconditional score.
+    const plain = await cli('sample', '--checkpoint', strict, '--class', '1', ...common);
+    expect(plain.code, plain.stderr).toBe(0);
   });
 
   it('--cfg-scale with --class cycle samples a conditional checkpoint', async () => {

@@ -119,6 +119,11 @@ describe('switching native kernels', () => {
     resetNativeKernels();
     process.env.SCOREKIT_NATIVE = '0';
     expect(nativeKernelsStatus()).toEqual({ active: false, reason: 'switched off by SCOREKIT_NATIVE=0' });
+    // read once, at first use: a later change is seen after resetNativeKernels()
+    process.env.SCOREKIT_NATIVE = '1';
+    expect(nativeKernelsStatus().reason).toBe('switched off by SCOREKIT_NATIVE=0');
+    resetNativeKernels();
+    expect(nativeKernelsStatus().reason).not.toBe('switched off by SCOREKIT_NATIVE=0');
   });
 
   it('bad values are refused, naming the allowed ones', () => {

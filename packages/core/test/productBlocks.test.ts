@@ -169,9 +169,13 @@ describe('thread defaults', () => {
       resetWasmThreads();
       expect(getWasmThreads()).toBe(1);
       expect(blockJobThreads()).toBe(availableParallelism() >= 2 ? 2 : 1);
+      // the environment is read once, at first use: a change is seen after resetWasmThreads()
       process.env.SCOREKIT_WASM_THREADS = '1';
+      expect(blockJobThreads()).toBe(availableParallelism() >= 2 ? 2 : 1);
+      resetWasmThreads();
       expect(blockJobThreads()).toBe(1);
       process.env.SCOREKIT_WASM_THREADS = '2';
+      resetWasmThreads();
       expect(getWasmThreads()).toBe(2);
       delete process.env.SCOREKIT_WASM_THREADS;
       setWasmThreads(1);
@@ -182,6 +186,7 @@ describe('thread defaults', () => {
     } finally {
       if (env === undefined) delete process.env.SCOREKIT_WASM_THREADS;
       else process.env.SCOREKIT_WASM_THREADS = env;
+      resetWasmThreads();
       setWasmThreads(1);
     }
   });

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeTensors } from '@scorekit/core';
 import type { Sde } from '@scorekit/sde';
-import { createNoisyClassifier, type ResolvedNoisyClassifierConfig, type TrainableNoisyClassifier } from './createNoisyClassifier.js';
-import { NOISY_CLASSIFIER_FILES, NOISY_CLASSIFIER_FORMAT, NOISY_CLASSIFIER_VERSION } from './internal/classifierFiles.js';
-import { sdeDifference } from './internal/sdeDifference.js';
+import type { TrainableNoisyClassifier } from './createNoisyClassifier.js';
+import { NOISY_CLASSIFIER_FILES } from './internal/classifierFiles.js';
+import { assignClassifierWeights, classifierFromManifest } from './internal/rebuildNoisyClassifier.js';
 
 /** What a decoded classifier must fit; each given field is checked and every difference reported at once. */
 export interface NoisyClassifierFit {
@@ -31,36 +31,11 @@ export interface NoisyClassifierFit {
  */
 export function decodeNoisyClassifier(manifest: unknown, weights: Uint8Array | ArrayBuffer, fit: NoisyClassifierFit = {}): TrainableNoisyClassifier {
   const source = fit.source ?? 'noisy classifier';
-  const m = manifest as { format?: unknown; version?: unknown; config?: ResolvedNoisyClassifierConfig } | null;
-  if (m == null || typeof m !== 'object' || m.format !== NOISY_CLASSIFIER_FORMAT || m.version !== NOISY_CLASSIFIER_VERSION || m.config == null) {
-    throw new Error(
-      `Cannot read ${source}: its ${NOISY_CLASSIFIER_FILES.config} must have format '${NOISY_CLASSIFIER_FORMAT}' version ${NOISY_CLASSIFIER_VERSION} and a config; ` +
-        `got format ${JSON.stringify(m?.format)} version ${JSON.stringify(m?.version)}`,
-    );
-  }
-  const classifier = createNoisyClassifier(m.config);
+  const classifier = classifierFromManifest(manifest, fit, source);
   try {
-    const problems: string[] = [];
-    if (fit.sde) {
-      const differs = sdeDifference(classifier.sde, fit.sde);
-      if (differs) problems.push(`it was trained for another SDE (classifier vs model: ${differs})`);
-    }
-    if (fit.dataShape && fit.dataShape.join(',') !== classifier.dataShape.join(',')) {
-      problems.push(`it classifies samples of shape [${classifier.dataShape.join(', ')}], the model makes [${fit.dataShape.join(', ')}]`);
-    }
-    if (fit.numClasses != null && fit.numClasses !== classifier.numClasses) problems.push(`it has ${classifier.numClasses} classes, ${fit.numClasses} were expected`);
-    if (problems.length > 0) throw new Error(`${source} does not fit: ${problems.join('; ')}`);
     const { tensors } = decodeTensors(weights, { source: `${source} ${NOISY_CLASSIFIER_FILES.weights}` });
     try {
-      const wrong: string[] = [];
-      const names = new Set(classifier.variables.map((v) => v.name));
-      for (const v of classifier.variables) {
-        const w = tensors[v.name];
-        if (!w || !tf.util.arraysEqual(w.shape, v.variable.shape)) wrong.push(`${v.name} [${v.variable.shape.join(',')}]${w ? ` saved as [${w.shape.join(',')}]` : ' missing'}`);
-      }
-      for (const name of Object.keys(tensors)) if (!names.has(name)) wrong.push(`unexpected weight '${name}'`);
-      if (wrong.length > 0) throw new Error(`Cannot read ${source}: its weights do not match its config: ${wrong.join('; ')}`);
-      for (const v of classifier.variables) v.variable.assign(tensors[v.name]!);
+      assignClassifierWeights(classifier, tensors, source);
     } finally {
       tf.dispose(tensors);
     }

@@ -3,9 +3,9 @@ import nodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadTensors } from '@scorekit/core/node';
 import type { Sde } from '@scorekit/sde';
-import { createNoisyClassifier, type ResolvedNoisyClassifierConfig, type TrainableNoisyClassifier } from './createNoisyClassifier.js';
-import { NOISY_CLASSIFIER_FILES, NOISY_CLASSIFIER_FORMAT, NOISY_CLASSIFIER_VERSION } from './internal/classifierFiles.js';
-import { sdeDifference } from './internal/sdeDifference.js';
+import type { TrainableNoisyClassifier } from './createNoisyClassifier.js';
+import { NOISY_CLASSIFIER_FILES } from './internal/classifierFiles.js';
+import { assignClassifierWeights, classifierFromManifest } from './internal/rebuildNoisyClassifier.js';
 
 /** What the loaded classifier must fit; each given field is checked and every difference reported. */
 export interface LoadNoisyClassifierOptions {
@@ -30,37 +30,19 @@ export async function loadNoisyClassifier(dir: string, options: LoadNoisyClassif
   const text = await fs.readFile(file, 'utf8').catch(() => {
     throw new Error(`Cannot read noisy classifier ${dir}: ${file} does not exist (saveNoisyClassifier writes it)`);
   });
-  let manifest: { format?: unknown; version?: unknown; config?: ResolvedNoisyClassifierConfig };
+  let manifest: unknown;
   try {
-    manifest = JSON.parse(text) as typeof manifest;
+    manifest = JSON.parse(text);
   } catch (e) {
     throw new Error(`Cannot read noisy classifier ${dir}: ${file} is not valid JSON (${(e as Error).message})`);
   }
-  if (manifest?.format !== NOISY_CLASSIFIER_FORMAT || manifest.version !== NOISY_CLASSIFIER_VERSION || manifest.config == null) {
-    throw new Error(`Cannot read noisy classifier ${dir}: ${file} must have format '${NOISY_CLASSIFIER_FORMAT}' version ${NOISY_CLASSIFIER_VERSION} and a config; got format ${JSON.stringify(manifest?.format)} version ${JSON.stringify(manifest?.version)}`);
-  }
-  const classifier = createNoisyClassifier(manifest.config);
+  const source = `noisy classifier ${dir}`;
+  // The format and the fit are checked from config.json alone, before the weights are read.
+  const classifier = classifierFromManifest(manifest, options, source);
   try {
-    const problems: string[] = [];
-    if (options.sde) {
-      const differs = sdeDifference(classifier.sde, options.sde);
-      if (differs) problems.push(`it was trained for another SDE (classifier vs model: ${differs})`);
-    }
-    if (options.dataShape && options.dataShape.join(',') !== classifier.dataShape.join(',')) {
-      problems.push(`it classifies samples of shape [${classifier.dataShape.join(', ')}], the model makes [${options.dataShape.join(', ')}]`);
-    }
-    if (options.numClasses != null && options.numClasses !== classifier.numClasses) problems.push(`it has ${classifier.numClasses} classes, ${options.numClasses} were expected`);
-    if (problems.length > 0) throw new Error(`Noisy classifier ${dir} does not fit: ${problems.join('; ')}`);
-    const weightsFile = nodePath.join(dir, NOISY_CLASSIFIER_FILES.weights);
-    const { tensors } = await loadTensors(weightsFile);
+    const { tensors } = await loadTensors(nodePath.join(dir, NOISY_CLASSIFIER_FILES.weights));
     try {
-      const missing: string[] = [];
-      for (const v of classifier.variables) {
-        const w = tensors[v.name];
-        if (!w || w.shape.join(',') !== v.variable.shape.join(',')) missing.push(`${v.name} [${v.variable.shape.join(',')}]${w ? ` saved as [${w.shape.join(',')}]` : ' missing'}`);
-      }
-      if (missing.length > 0) throw new Error(`Cannot read noisy classifier ${weightsFile}: weights do not match its config: ${missing.join('; ')}`);
-      for (const v of classifier.variables) v.variable.assign(tensors[v.name]);
+      assignClassifierWeights(classifier, tensors, source);
     } finally {
       tf.dispose(tensors);
     }

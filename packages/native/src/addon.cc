@@ -10,6 +10,7 @@
 #include "activations.h"
 #include "adam.h"
 #include "conv.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "groupNorm.h"
 #include "random.h"
@@ -142,6 +143,17 @@ napi_value Activate(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Checks that each of `count` float arrays (byte offsets offs[i], sizes[i] floats) lies inside the heap.
+bool floatArrays(napi_env env, const char* fn, const char* const* names, const int64_t* offs, const int64_t* sizes,
+                 int count, int64_t len) {
+  for (int i = 0; i < count; i++) {
+    if (offs[i] % 4 != 0 || offs[i] + 4 * sizes[i] > len)
+      return throwError(env, std::string(fn) + ": " + names[i] + " is not a float array inside the heap (" +
+                                 std::to_string(len) + " bytes)", true);
+  }
+  return true;
+}
+
 // Rejects integer arguments of 2^40 or more (sizes and offsets that could overflow the range arithmetic below).
 bool belowLimit(napi_env env, const char* fn, const char* const* names, const int64_t* v, int n) {
   for (int i = 0; i < n; i++)
@@ -249,6 +261,55 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// conv2dFused(heap, x, batch, inH, inW, inC, padTop, padLeft, w, kH, kW, dH, dW, sH, sW, outH, outW, outC, out, bias,
+// sampleBias, residual, scale, threads): conv2d into a dense output with conv.h's epilogue — bias (outC floats),
+// sampleBias ([batch][outC]) and residual (shaped like the output) byte offsets, each 0 for none, then × scale.
+napi_value Conv2dFused(napi_env env, napi_callback_info info) {
+  napi_value argv[24];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "conv2dFused",
+                "conv2dFused(heap, x, batch, inH, inW, inC, padTop, padLeft, w, kH, kW, dH, dW, sH, sW, outH, outW, "
+                "outC, out, bias, sampleBias, residual, scale, threads)",
+                24, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"x",  "batch", "inH", "inW", "inC",  "padTop", "padLeft", "w",    "kH",         "kW",
+                                "dH", "dW",    "sH",  "sW",  "outH", "outW",   "outC",    "out",  "bias", "sampleBias",
+                                "residual"};
+  int64_t v[21];
+  if (!integers(env, argv + 1, "conv2dFused", names, 21, v, 5, 7)) return nullptr;
+  if (!belowLimit(env, "conv2dFused", names, v, 21)) return nullptr;
+  static const char* threadName[] = {"threads"};
+  int64_t threads;
+  if (!integers(env, argv + 23, "conv2dFused", threadName, 1, &threads)) return nullptr;
+  double scale;
+  if (napi_get_value_double(env, argv[22], &scale) != napi_ok || !std::isfinite(scale)) {
+    throwError(env, "conv2dFused: scale must be a finite number");
+    return nullptr;
+  }
+  const int64_t x = v[0], w = v[7], out = v[17], bias = v[18], sampleBias = v[19], residual = v[20];
+  const scorekit::ConvShape s{v[1], v[2], v[3], v[4], v[5], v[6], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
+                              v[16], v[16], v[15] * v[16], v[14] * v[15] * v[16]};
+  const bool empty = s.batch * s.outH * s.outW * s.outC == 0;
+  if (!validConvGeometry(env, "conv2dFused", s, !empty, false) || !convRanges(env, "conv2dFused", s, x, w, out, len))
+    return nullptr;
+  const int64_t offs[] = {bias, sampleBias, residual};
+  const int64_t sizes[] = {s.outC, s.batch * s.outC, s.batch * s.outH * s.outW * s.outC};
+  for (int i = 0; i < 3; i++) {
+    if (offs[i] != 0 && !floatArrays(env, "conv2dFused", names + 18 + i, offs + i, sizes + i, 1, len)) return nullptr;
+  }
+  auto at = [&](int64_t o) { return o != 0 ? reinterpret_cast<const float*>(heap + o) : nullptr; };
+  scorekit::ConvEpilogue e;
+  e.bias = at(bias);
+  e.sampleBias = at(sampleBias);
+  e.residual = at(residual);
+  e.scaled = scale != 1.0;
+  e.scale = static_cast<float>(scale);
+  scorekit::conv(s, reinterpret_cast<const float*>(heap + x), reinterpret_cast<const float*>(heap + w),
+                 reinterpret_cast<float*>(heap + out), threadCount(threads), e);
+  return nullptr;
+}
+
 // convFilterGrad(heap, x, batch, paddedH, paddedW, inC, dy, kH, kW, dH, dW, sH, sW, outH, outW, outC, dw, threads):
 // an already zero-padded input (the first API; conv2dFilterGrad pads implicitly).
 napi_value ConvFilterGrad(napi_env env, napi_callback_info info) {
@@ -342,17 +403,6 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// Checks that each of `count` float arrays (byte offsets offs[i], sizes[i] floats) lies inside the heap.
-bool floatArrays(napi_env env, const char* fn, const char* const* names, const int64_t* offs, const int64_t* sizes,
-                 int count, int64_t len) {
-  for (int i = 0; i < count; i++) {
-    if (offs[i] % 4 != 0 || offs[i] + 4 * sizes[i] > len)
-      return throwError(env, std::string(fn) + ": " + names[i] + " is not a float array inside the heap (" +
-                                 std::to_string(len) + " bytes)", true);
-  }
-  return true;
-}
-
 // The shape arguments n, pixels, channels, groups: channels divisible by groups ≥ 1.
 bool groupNormShape(napi_env env, const char* fn, const napi_value* args, scorekit::GroupNormShape& s) {
   static const char* names[] = {"n", "pixels", "channels", "groups"};
@@ -422,14 +472,20 @@ napi_value GroupNormGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// dropoutMask(heap, out, count, rate, scale, state): count floats at byte offset `out`; `state` an Int32Array or
-// Uint32Array of the generator's four words, advanced in place.
+// dropoutMask(heap, out, count, rate, scale, state[, threads]): count floats at byte offset `out`; `state` an
+// Int32Array or Uint32Array of the generator's four words, advanced in place; threads 1 when left out (the first API).
 napi_value DropoutMask(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
+  napi_value argv[7];
   uint8_t* heap = nullptr;
   int64_t len = 0;
-  if (!readCall(env, info, "dropoutMask", "dropoutMask(heap, out, count, rate, scale, state)", 6, argv, heap, len))
+  size_t argc = 7;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  const size_t given = argc == 6 ? 6 : 7;
+  if (!readCall(env, info, "dropoutMask", "dropoutMask(heap, out, count, rate, scale, state, threads)", given, argv, heap, len))
     return nullptr;
+  int64_t threads = 1;
+  static const char* threadName[] = {"threads"};
+  if (given == 7 && !integers(env, argv + 6, "dropoutMask", threadName, 1, &threads)) return nullptr;
   static const char* names[] = {"out", "count"};
   int64_t v[2];
   if (!integers(env, argv + 1, "dropoutMask", names, 2, v)) return nullptr;
@@ -455,7 +511,113 @@ napi_value DropoutMask(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   scorekit::dropoutMask(static_cast<uint32_t*>(data), reinterpret_cast<float*>(heap + out), count, rate,
-                        static_cast<float>(scale));
+                        static_cast<float>(scale), threadCount(threads));
+  return nullptr;
+}
+
+// arithmetic(heap, op, a, b, out, count, period, repeat, threads): op 0 add, 1 subtract, 2 multiply; a and out `count`
+// floats, b count / repeat floats; see elementwise.h.
+napi_value Arithmetic(napi_env env, napi_callback_info info) {
+  napi_value argv[9];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "arithmetic", "arithmetic(heap, op, a, b, out, count, period, repeat, threads)", 9, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"op", "a", "b", "out", "count", "period", "repeat", "threads"};
+  int64_t v[8];
+  if (!integers(env, argv + 1, "arithmetic", names, 8, v)) return nullptr;
+  const int64_t op = v[0], count = v[4], period = v[5], repeat = v[6];
+  if (op > 2) {
+    throwError(env, "arithmetic: op must be 0 (add), 1 (subtract) or 2 (multiply)");
+    return nullptr;
+  }
+  if (count >= (int64_t{1} << 40) || period < 1 || repeat < 1 || count % (period * repeat) != 0) {
+    throwError(env, "arithmetic: period and repeat must be ≥ 1 with count a multiple of period·repeat", true);
+    return nullptr;
+  }
+  const int64_t offs[] = {v[1], v[2], v[3]};
+  const int64_t sizes[] = {count, count / repeat, count};
+  if (!floatArrays(env, "arithmetic", names + 1, offs, sizes, 3, len)) return nullptr;
+  auto f = [&](int64_t o) { return reinterpret_cast<float*>(heap + o); };
+  scorekit::binary(static_cast<scorekit::BinaryOp>(op), f(v[1]), f(v[2]), f(v[3]), count, period, repeat,
+                   threadCount(v[7]));
+  return nullptr;
+}
+
+// sumMiddle(heap, x, out, outer, middle, inner, threads): x [outer][middle][inner] floats, out [outer][inner]; see
+// elementwise.h.
+napi_value SumMiddle(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "sumMiddle", "sumMiddle(heap, x, out, outer, middle, inner, threads)", 7, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"x", "out", "outer", "middle", "inner", "threads"};
+  int64_t v[6];
+  if (!integers(env, argv + 1, "sumMiddle", names, 6, v)) return nullptr;
+  const int64_t outer = v[2], middle = v[3], inner = v[4];
+  if (outer >= (int64_t{1} << 31) || middle >= (int64_t{1} << 31) || inner >= (int64_t{1} << 31) ||
+      outer * middle * inner >= (int64_t{1} << 40)) {
+    throwError(env, "sumMiddle: outer, middle and inner must be below 2^31 and their product below 2^40", true);
+    return nullptr;
+  }
+  const int64_t offs[] = {v[0], v[1]};
+  const int64_t sizes[] = {outer * middle * inner, outer * inner};
+  if (!floatArrays(env, "sumMiddle", names, offs, sizes, 2, len)) return nullptr;
+  scorekit::sumMiddle(reinterpret_cast<const float*>(heap + v[0]), reinterpret_cast<float*>(heap + v[1]), outer, middle,
+                      inner, threadCount(v[5]));
+  return nullptr;
+}
+
+// upsample2x(heap, x, out, n, h, w, c, threads) and sumPool2x(heap, dy, out, n, h, w, c, threads): see
+// elementwise.h; the small side [n, h, w, c], the large one [n, 2h, 2w, c].
+template <bool Up>
+napi_value Resize2x(napi_env env, napi_callback_info info) {
+  const char* fn = Up ? "upsample2x" : "sumPool2x";
+  napi_value argv[8];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, fn, std::string(fn) + (Up ? "(heap, x, out, n, h, w, c, threads)" : "(heap, dy, out, n, h, w, c, threads)"), 8,
+                argv, heap, len))
+    return nullptr;
+  static const char* upNames[] = {"x", "out", "n", "h", "w", "c", "threads"};
+  static const char* poolNames[] = {"dy", "out", "n", "h", "w", "c", "threads"};
+  const char* const* names = Up ? upNames : poolNames;
+  int64_t v[7];
+  if (!integers(env, argv + 1, fn, names, 7, v) || !belowLimit(env, fn, names, v, 6)) return nullptr;
+  const int64_t n = v[2], h = v[3], w = v[4], c = v[5];
+  if (n * h * w * c >= (int64_t{1} << 38)) {
+    throwError(env, std::string(fn) + ": n·h·w·c must be below 2^38", true);
+    return nullptr;
+  }
+  const int64_t small = n * h * w * c;
+  const int64_t sizes[] = {Up ? small : 4 * small, Up ? 4 * small : small};
+  if (!floatArrays(env, fn, names, v, sizes, 2, len)) return nullptr;
+  auto f = [&](int64_t o) { return reinterpret_cast<float*>(heap + o); };
+  if (Up)
+    scorekit::upsample2x(f(v[0]), f(v[1]), n, h, w, c, threadCount(v[6]));
+  else
+    scorekit::sumPool2x(f(v[0]), f(v[1]), n, h, w, c, threadCount(v[6]));
+  return nullptr;
+}
+
+// copyRows(heap, src, srcStride, dst, dstStride, rows, bytes, threads): byte offsets and strides; see elementwise.h.
+napi_value CopyRows(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  uint8_t* heap = nullptr;
+  int64_t len = 0;
+  if (!readCall(env, info, "copyRows", "copyRows(heap, src, srcStride, dst, dstStride, rows, bytes, threads)", 8, argv, heap, len))
+    return nullptr;
+  static const char* names[] = {"src", "srcStride", "dst", "dstStride", "rows", "bytes", "threads"};
+  int64_t v[7];
+  if (!integers(env, argv + 1, "copyRows", names, 7, v) || !belowLimit(env, "copyRows", names, v, 6)) return nullptr;
+  const int64_t src = v[0], ss = v[1], dst = v[2], ds = v[3], rows = v[4], bytes = v[5];
+  if (rows > 0 && bytes > 0 &&
+      (src + (rows - 1) * ss + bytes > len || dst + (rows - 1) * ds + bytes > len)) {
+    throwError(env, "copyRows: a row reaches past the end of the heap (" + std::to_string(len) + " bytes)", true);
+    return nullptr;
+  }
+  scorekit::copyRows(heap + src, ss, heap + dst, ds, rows, bytes, threadCount(v[6]));
   return nullptr;
 }
 
@@ -486,6 +648,9 @@ NAPI_MODULE_INIT() {
   napi_create_function(env, "conv2dFilterGrad", NAPI_AUTO_LENGTH, Conv2dFilterGrad, nullptr, &conv2dFilterGrad);
   napi_set_named_property(env, exports, "conv2d", conv2d);
   napi_set_named_property(env, exports, "conv2dFilterGrad", conv2dFilterGrad);
+  napi_value conv2dFused;
+  napi_create_function(env, "conv2dFused", NAPI_AUTO_LENGTH, Conv2dFused, nullptr, &conv2dFused);
+  napi_set_named_property(env, exports, "conv2dFused", conv2dFused);
   napi_set_named_property(env, exports, "siluDerivative", siluDerivative);
   napi_value groupNorm, groupNormGrad;
   napi_create_function(env, "groupNorm", NAPI_AUTO_LENGTH, GroupNorm, nullptr, &groupNorm);
@@ -495,5 +660,18 @@ NAPI_MODULE_INIT() {
   napi_value dropoutMask;
   napi_create_function(env, "dropoutMask", NAPI_AUTO_LENGTH, DropoutMask, nullptr, &dropoutMask);
   napi_set_named_property(env, exports, "dropoutMask", dropoutMask);
+  napi_value arithmetic, sumMiddle;
+  napi_create_function(env, "arithmetic", NAPI_AUTO_LENGTH, Arithmetic, nullptr, &arithmetic);
+  napi_create_function(env, "sumMiddle", NAPI_AUTO_LENGTH, SumMiddle, nullptr, &sumMiddle);
+  napi_set_named_property(env, exports, "arithmetic", arithmetic);
+  napi_set_named_property(env, exports, "sumMiddle", sumMiddle);
+  napi_value upsample2x, sumPool2x;
+  napi_create_function(env, "upsample2x", NAPI_AUTO_LENGTH, Resize2x<true>, nullptr, &upsample2x);
+  napi_create_function(env, "sumPool2x", NAPI_AUTO_LENGTH, Resize2x<false>, nullptr, &sumPool2x);
+  napi_set_named_property(env, exports, "upsample2x", upsample2x);
+  napi_set_named_property(env, exports, "sumPool2x", sumPool2x);
+  napi_value copyRows;
+  napi_create_function(env, "copyRows", NAPI_AUTO_LENGTH, CopyRows, nullptr, &copyRows);
+  napi_set_named_property(env, exports, "copyRows", copyRows);
   return exports;
 }

@@ -128,8 +128,8 @@ struct TapRows {
 // address), so only the batch's last tile has idle lanes; row-by-row tiles left 5 of 12 lanes idle on 7-pixel rows
 // and 4 of 18 on 14-pixel ones. A pixel's sums run over taps and channels in the same order in any tile, so the
 // results are the same bits however the pixels are grouped.
-void convPixels(const ConvShape& s, const TapRows& rows, const float* w, const float* bias, float* out, int64_t first,
-                int64_t count) {
+void convPixels(const ConvShape& s, const TapRows& rows, const float* w, const ConvEpilogue& e, float* out,
+                int64_t first, int64_t count) {
   alignas(32) float acc[PX * CO];
   const int64_t panels = (s.outC + CO - 1) / CO;
   const int64_t taps = s.kH * s.kW;
@@ -138,20 +138,32 @@ void convPixels(const ConvShape& s, const TapRows& rows, const float* w, const f
   for (int64_t p0 = first; p0 < first + count; p0 += PX) {
     const int64_t pixels = std::min<int64_t>(PX, first + count - p0);
     float* o[PX];
+    const float* sb[PX];   // the pixel's row of sampleBias
+    const float* res[PX];  // the pixel's residual
     // lanes past the range repeat its last pixel (computed, then not stored), so no read leaves the input
     for (int r = 0; r < PX; r++) {
       const int64_t p = p0 + std::min<int64_t>(r, pixels - 1);
       const int64_t n = p / perImage, i = p % perImage / s.outW, j = p % s.outW;
       o[r] = out + n * s.outImageStride + i * s.outRowStride + j * s.outPixelStride;
+      sb[r] = e.sampleBias != nullptr ? e.sampleBias + n * s.outC : nullptr;
+      res[r] = e.residual != nullptr ? e.residual + p * s.outC : nullptr;
       rows.fill(p, a.data() + r, PX);
     }
     for (int64_t q = 0; q < panels; q++) {
       convTile(a.data(), taps, s.inC, w + q * taps * s.inC * CO, acc);
-      const int64_t cols = std::min<int64_t>(CO, s.outC - q * CO);
-      if (bias != nullptr)
-        for (int64_t r = 0; r < pixels; r++)
-          for (int64_t l = 0; l < cols; l++) acc[r * CO + l] += bias[q * CO + l];
-      for (int64_t r = 0; r < pixels; r++) std::memcpy(o[r] + q * CO, acc + r * CO, cols * sizeof(float));
+      const int64_t c0 = q * CO, cols = std::min<int64_t>(CO, s.outC - c0);
+      for (int64_t r = 0; r < pixels; r++) {
+        float* v = acc + r * CO;
+        if (e.bias != nullptr)
+          for (int64_t l = 0; l < cols; l++) v[l] += e.bias[c0 + l];
+        if (e.sampleBias != nullptr)
+          for (int64_t l = 0; l < cols; l++) v[l] += sb[r][c0 + l];
+        if (e.residual != nullptr)
+          for (int64_t l = 0; l < cols; l++) v[l] = res[r][c0 + l] + v[l];
+        if (e.scaled)
+          for (int64_t l = 0; l < cols; l++) v[l] *= e.scale;
+        std::memcpy(o[r] + c0, v, cols * sizeof(float));
+      }
     }
   }
 }
@@ -227,6 +239,12 @@ void convFilterGrad(const ConvShape& s, const float* x, const float* dy, float* 
 }
 
 void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads, const float* bias) {
+  ConvEpilogue e;
+  e.bias = bias;
+  conv(s, x, w, out, threads, e);
+}
+
+void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads, const ConvEpilogue& e) {
   const int64_t pixels = s.batch * s.outH * s.outW;
   if (pixels == 0 || s.outC == 0) return;
   const std::vector<float> zeros(s.inC + PX, 0.0f);
@@ -235,7 +253,7 @@ void conv(const ConvShape& s, const float* x, const float* w, float* out, int th
   const int parts = static_cast<int>(std::min<int64_t>({threads, ThreadPool::shared().maxParts(), tiles}));
   // chunks of whole tiles (a few rows' worth), so a thread the OS puts aside holds up little
   ThreadPool::shared().forEachChunk(parts, tiles, std::max<int64_t>(1, tiles / (8 * parts)), [&](int64_t first, int64_t last) {
-    convPixels(s, rows, w, bias, out, first * PX, std::min(pixels, last * PX) - first * PX);
+    convPixels(s, rows, w, e, out, first * PX, std::min(pixels, last * PX) - first * PX);
   });
 }
 

@@ -22,6 +22,20 @@ struct ConvShape {
 // With `bias` (outC floats, or null), bias[co] is added to each finished sum: the same rounding as adding it after.
 void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads, const float* bias = nullptr);
 
+// What a convolution's last step does to each finished sum v of output (n, i, j, co), in this order and each in
+// float32, so the result has the bits of the separate operations: v + bias[co], + sampleBias[n][co], residual + v
+// (residual dense [batch, outH, outW, outC]), × scale. A null pointer or `scaled` false skips that step.
+struct ConvEpilogue {
+  const float* bias = nullptr;
+  const float* sampleBias = nullptr;
+  const float* residual = nullptr;
+  bool scaled = false;
+  float scale = 1.0f;
+};
+
+// conv with an epilogue (the output dense: the residual is read at the output's own offsets).
+void conv(const ConvShape& s, const float* x, const float* w, float* out, int threads, const ConvEpilogue& epilogue);
+
 // The filter gradient of that convolution: dw[kh·kW + kw][ci][co] = Σ_{n, i, j} x[n, i·sH + kh·dH − padTop,
 // j·sW + kw·dW − padLeft, ci] · dy[n, i, j, co] (x zero outside the input as above), with dy dense
 // [batch, outH, outW, outC] (the shape's output strides are ignored) and dw dense. Work is split over (tap,

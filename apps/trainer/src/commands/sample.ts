@@ -142,7 +142,7 @@ async function runSample(flags: SampleFlags): Promise<void> {
   try {
     // The samples themselves are kept whole; a batch's working memory is checked once its size is known.
     const pointFloats = source.pointShape.reduce((a, b) => a * b, 1);
-    assertFitsInMemory(4 * n * pointFloats, `keeping ${n} samples of shape [${source.pointShape.join(', ')}]`, 'lower --n (draw several runs with different --seed, or use --shard)');
+    assertFitsInMemory(4 * n * pointFloats, `sampling ${n} points of shape [${source.pointShape.join(', ')}]`, 'lower --n (draw several runs with different --seed, or use --shard)');
     const sampler = samplerFromFlags(flags, source.runSampler);
     const is2d = source.pointShape.length === 1 && source.pointShape[0] === 2;
     if (outputs.png != null && !is2d && !source.images) {

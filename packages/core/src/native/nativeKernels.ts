@@ -132,6 +132,33 @@ export interface NativeKernels {
     dw: number,
     threads: number,
   ): void;
+  // optional: an addon built before it lacks it, and the block's last step runs in JavaScript after conv2d
+  conv2dFused?(
+    heap: ArrayBuffer,
+    x: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    inC: number,
+    padTop: number,
+    padLeft: number,
+    w: number,
+    kH: number,
+    kW: number,
+    dH: number,
+    dW: number,
+    sH: number,
+    sW: number,
+    outH: number,
+    outW: number,
+    outC: number,
+    out: number,
+    bias: number,
+    sampleBias: number,
+    residual: number,
+    scale: number,
+    threads: number,
+  ): void;
   // optional: an addon built before they existed lacks them, and the kernels then run their WebAssembly-heap JS code
   groupNorm?(
     heap: ArrayBuffer,
@@ -149,7 +176,15 @@ export interface NativeKernels {
     silu: number,
     threads: number,
   ): void;
-  dropoutMask?(heap: ArrayBuffer, out: number, count: number, rate: number, scale: number, state: Int32Array): void;
+  // threads: an addon built before it draws on one thread and takes six arguments
+  dropoutMask?(heap: ArrayBuffer, out: number, count: number, rate: number, scale: number, state: Int32Array, threads?: number): void;
+  // optional: an addon built before them lacks them, and Add, Sub, Multiply and Sum then run tfjs's (or our
+  // WebAssembly) kernels
+  arithmetic?(heap: ArrayBuffer, op: 0 | 1 | 2, a: number, b: number, out: number, count: number, period: number, repeat: number, threads: number): void;
+  sumMiddle?(heap: ArrayBuffer, x: number, out: number, outer: number, middle: number, inner: number, threads: number): void;
+  upsample2x?(heap: ArrayBuffer, x: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
+  sumPool2x?(heap: ArrayBuffer, dy: number, out: number, n: number, h: number, w: number, c: number, threads: number): void;
+  copyRows?(heap: ArrayBuffer, src: number, srcStride: number, dst: number, dstStride: number, rows: number, bytes: number, threads: number): void;
   groupNormGrad?(
     heap: ArrayBuffer,
     dy: number,
@@ -212,10 +247,15 @@ function load(): { kernels: NativeKernels | null; reason: string } {
   return loaded;
 }
 
+// SCOREKIT_NATIVE as read at first use (every kernel asks: reading process.env each time cost ~1 µs a call, a few ms
+// of a U-Net step on the main thread); resetNativeKernels() reads it again.
+let envRead: { value: string | undefined } | undefined;
+
 /** `setNativeKernels`'s value, else SCOREKIT_NATIVE's (`0` off, `1` or unset on). */
 function wanted(): boolean {
   if (enabled !== undefined) return enabled;
-  const env = typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_NATIVE;
+  envRead ??= { value: typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_NATIVE };
+  const env = envRead.value;
   if (env === undefined || env === '' || env === '1') return true;
   if (env === '0') return false;
   throw new Error(`SCOREKIT_NATIVE must be 0 (WebAssembly kernels only) or 1 (native kernels when installed), got '${env}'`);
@@ -223,7 +263,7 @@ function wanted(): boolean {
 
 /**
  * Turns the native kernels of `@scorekit/native` on or off for scorekit's wasm backend (default: on when that
- * package is installed and built, unless `SCOREKIT_NATIVE=0`). With them, matrix products and SiLU run as AVX2 + FMA
+ * package is installed and built, unless `SCOREKIT_NATIVE=0`, read once at first use). With them, matrix products and SiLU run as AVX2 + FMA
  * code on the wasm heap in place (products at 82–91 GFLOP/s per core measured here, against ~45 for the
  * WebAssembly SIMD kernels).
  *
@@ -256,7 +296,8 @@ export function nativeKernels(): NativeKernels | null {
   return wanted() ? load().kernels : null;
 }
 
-/** @internal Forgets `setNativeKernels` (tests of the defaults). */
+/** @internal Forgets `setNativeKernels` and the environment's value read so far (tests of the defaults). */
 export function resetNativeKernels(): void {
   enabled = undefined;
+  envRead = undefined;
 }

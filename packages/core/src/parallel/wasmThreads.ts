@@ -3,10 +3,17 @@ import { WasmWorkerPool } from './WasmWorkerPool.js';
 
 let configured: number | undefined;
 
+// SCOREKIT_WASM_THREADS as read at first use, and the core count: every native kernel asks for its thread count, and
+// reading process.env and node:os each time cost a few ms of a U-Net step on the main thread. resetWasmThreads()
+// reads the environment again.
+let envRead: { value: string | undefined } | undefined;
+let cores: number | undefined;
+
 /** `setWasmThreads`'s value, else `SCOREKIT_WASM_THREADS`'s, else undefined: what the user asked for. */
 function requestedThreads(): number | undefined {
   if (configured !== undefined) return configured;
-  const env = typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_WASM_THREADS;
+  envRead ??= { value: typeof process === 'undefined' ? undefined : process.env?.SCOREKIT_WASM_THREADS };
+  const env = envRead.value;
   if (env !== undefined && env !== '') return parseThreads(env, 'SCOREKIT_WASM_THREADS');
   return undefined;
 }
@@ -22,7 +29,7 @@ function parseThreads(value: number | string, what: string): number {
 
 /**
  * Sets how many threads scorekit's wasm kernels (matmul, convolutions and their gradients) use in Node: 1, or 2
- * (the main thread plus one worker). The default is 1, or `SCOREKIT_WASM_THREADS`; choose 2 on a machine
+ * (the main thread plus one worker). The default is 1, or `SCOREKIT_WASM_THREADS` (read once, at first use); choose 2 on a machine
  * with a core to spare (the main thread waits for the worker's half of each job, so when the cores are busy a
  * descheduled worker slows training down). Block-scheduled jobs (`forEachProductBlock`: metrics' distances and
  * covariances) use the worker by default on a machine with two cores or more, since a slow worker delays them by
@@ -53,16 +60,20 @@ export function getWasmThreads(): number {
 export function blockJobThreads(): number {
   const asked = requestedThreads();
   if (asked !== undefined) return asked;
-  const os =
-    typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
-      ? (process.getBuiltinModule('node:os') as typeof NodeOs | undefined)
-      : undefined;
-  return os !== undefined && os.availableParallelism() >= 2 ? 2 : 1;
+  if (cores === undefined) {
+    const os =
+      typeof process !== 'undefined' && typeof process.getBuiltinModule === 'function'
+        ? (process.getBuiltinModule('node:os') as typeof NodeOs | undefined)
+        : undefined;
+    cores = os === undefined ? 1 : os.availableParallelism();
+  }
+  return cores >= 2 ? 2 : 1;
 }
 
-/** @internal Forgets `setWasmThreads` (tests of the defaults). */
+/** @internal Forgets `setWasmThreads` and the environment's value read so far (tests of the defaults). */
 export function resetWasmThreads(): void {
   configured = undefined;
+  envRead = undefined;
 }
 
 let minFlops = 2e7;

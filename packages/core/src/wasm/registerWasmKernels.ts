@@ -14,7 +14,10 @@ import { splitVConfig } from './kernels/SplitV.js';
 import { siluConfig, siluDerivativeConfig } from './kernels/Silu.js';
 import { adamConfig } from './kernels/Adam.js';
 import { groupNormConfig, groupNormGradConfig } from './kernels/GroupNorm.js';
+import { residualConv2DConfig } from './kernels/ResidualConv2D.js';
+import { sumPool2xConfig, upsample2xConfig } from './kernels/Upsample2x.js';
 import { sumConfig } from './kernels/Sum.js';
+import { addConfig, multiplyConfig, subConfig } from './kernels/Arithmetic.js';
 import { unsortedSegmentSumConfig } from './kernels/UnsortedSegmentSum.js';
 import { rememberOriginal } from './internal/originalKernels.js';
 import { resizeNearestNeighborGradGradConfig } from './gradients/resizeNearestNeighborGradGrad.js';
@@ -34,6 +37,9 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   concatConfig,
   splitVConfig,
   sumConfig,
+  addConfig,
+  subConfig,
+  multiplyConfig,
   resizeNearestNeighborGradConfig,
   unsortedSegmentSumConfig,
   siluConfig,
@@ -41,6 +47,9 @@ export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [
   adamConfig,
   groupNormConfig,
   groupNormGradConfig,
+  residualConv2DConfig,
+  upsample2xConfig,
+  sumPool2xConfig,
 ];
 
 /**

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { silu } from '@scorekit/core';
-import { addPerChannel, conv2d, dense, groupNorm, nin, softmax } from './layers.js';
+import { conv2d, dense, groupNorm, nin, softmax } from './layers.js';
 import type { DenseParams, GroupNormParams } from './ParamBuilder.js';
 
 export interface ResBlockParams {
@@ -23,19 +22,19 @@ export interface AttnBlockParams {
 /**
  * DDPM++ residual block (score_sde models/layerspp.py ResnetBlockDDPMpp): GN → SiLU → conv → + Dense(SiLU(temb))
  * → GN → SiLU → dropout → conv, plus a 1×1 skip when channels change; the sum times `rescale` (1/√2 in DDPM++).
+ * `tembSilu` is SiLU(temb), computed once for all blocks. The time embedding, the skip and the rescale are applied
+ * in the convolutions' last steps (see `conv2d`).
  */
 export function resBlock(
   p: ResBlockParams,
   x: tf.Tensor,
-  temb: tf.Tensor,
+  tembSilu: tf.Tensor,
   drop: (h: tf.Tensor) => tf.Tensor,
   rescale: number,
 ): tf.Tensor {
-  let h = conv2d(p.conv0, groupNorm(p.gn0, x, { silu: true }));
-  h = addPerChannel(h, dense(p.temb, silu(temb)));
-  h = conv2d(p.conv1, drop(groupNorm(p.gn1, h, { silu: true })));
+  const h = conv2d(p.conv0, groupNorm(p.gn0, x, { silu: true }), 1, { sampleBias: dense(p.temb, tembSilu) });
   const skip = p.skip ? nin(p.skip, x) : x;
-  return tf.mul(tf.add(skip, h), rescale);
+  return conv2d(p.conv1, drop(groupNorm(p.gn1, h, { silu: true })), 1, { residual: skip, scale: rescale });
 }
 
 /** Self-attention over all pixels (score_sde models/layers.py AttnBlock): x + NIN(softmax(qkᵀ/√C)·v), × `rescale`. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { exp, groupNorm as coreGroupNorm, type Rng } from '@scorekit/core';
+import { exp, groupNorm as coreGroupNorm, residualConv2d, upsampleNearest2x as coreUpsampleNearest2x, type Rng } from '@scorekit/core';
 import type { DenseParams, GroupNormParams } from './ParamBuilder.js';
 
 // Functional layers over ParamBuilder parameters. Everything here is built from ops whose gradients are correct to
@@ -22,10 +22,24 @@ export function nin(p: DenseParams, x: tf.Tensor): tf.Tensor {
   return tf.reshape(dense(p, tf.reshape(x, [n * h * w, c])), [n, h, w, out]);
 }
 
-/** A k×k convolution with 'same' padding (stride 2: TF's asymmetric padding, as score_sde's Downsample). */
-export function conv2d(p: DenseParams, x: tf.Tensor, stride: 1 | 2 = 1): tf.Tensor {
-  // one fused op: on wasm the bias is added in the convolution's last step (the same bits as conv2d then add)
-  return tf.fused.conv2d({ x: x as tf.Tensor4D, filter: p.kernel as tf.Tensor4D, strides: stride, pad: 'same', bias: p.bias });
+/** What a convolution's last step may add and scale (a residual block's ending): see {@link conv2d}. */
+export interface ConvEnding {
+  /** [n, outC]: a per-sample bias (the block's projected time embedding). */
+  readonly sampleBias?: tf.Tensor;
+  /** Shaped like the output: the skip path. */
+  readonly residual?: tf.Tensor;
+  /** The sum's factor (1/√2 in DDPM++). */
+  readonly scale?: number;
+}
+
+/**
+ * A k×k convolution with 'same' padding (stride 2: TF's asymmetric padding, as score_sde's Downsample), then
+ * optionally (residual + (conv + bias + sampleBias[n])) · scale. One op (core's residualConv2d): on wasm the bias,
+ * the sample bias, the residual and the scale are applied in the convolution's last step, the same bits as the
+ * separate adds and multiply without their passes over the output.
+ */
+export function conv2d(p: DenseParams, x: tf.Tensor, stride: 1 | 2 = 1, ending: ConvEnding = {}): tf.Tensor {
+  return residualConv2d(x, p.kernel, { strides: stride, pad: 'same', bias: p.bias, ...ending });
 }
 
 /**
@@ -55,14 +69,10 @@ export function dropout(x: tf.Tensor, rate: number, rng: Rng): tf.Tensor {
   return tf.mul(x, rng.dropoutMask(x.shape, rate));
 }
 
-/** Nearest-neighbour ×2 upsampling by broadcasting (its gradient is a plain sum, available on every backend). */
+/**
+ * Nearest-neighbour ×2 upsampling: core's op (a copy on the native thread pool on wasm, its gradient a 2 × 2 block
+ * sum; the broadcast elsewhere, whose gradient is a plain sum available on every backend).
+ */
 export function upsampleNearest2x(x: tf.Tensor): tf.Tensor {
-  const [n, h, w, c] = x.shape;
-  const expanded = tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, 2, 1, 2, 1]));
-  return tf.reshape(expanded, [n, 2 * h, 2 * w, c]);
-}
-
-/** Adds a per-sample vector [n, c] to every pixel of x [n, h, w, c]. */
-export function addPerChannel(x: tf.Tensor, v: tf.Tensor): tf.Tensor {
-  return tf.add(x, tf.reshape(v, [v.shape[0], 1, 1, v.shape[1] as number]));
+  return coreUpsampleNearest2x(x);
 }

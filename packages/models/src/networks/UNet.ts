@@ -227,12 +227,14 @@ export function createUNet(config: UNetConfig, options: { rng?: Rng } = {}): UNe
           const onehot = labelOneHot(x.shape[0], cfg.numClasses, opts.labels);
           temb = tf.add(temb, tf.matMul(onehot as tf.Tensor2D, classTable as tf.Tensor2D));
         }
+        // every residual block reads SiLU(temb): computed once (one op and one gradient instead of one per block)
+        const tembSilu = silu(temb);
         const hs: tf.Tensor[] = [conv2d(convIn, x)];
         let h = hs[0];
         for (const op of ops) {
           switch (op.type) {
             case 'res':
-              h = resBlock(op.p, h, temb, drop, rescale);
+              h = resBlock(op.p, h, tembSilu, drop, rescale);
               if (op.push) hs.push(h);
               break;
             case 'attn':
@@ -244,7 +246,7 @@ export function createUNet(config: UNetConfig, options: { rng?: Rng } = {}): UNe
               hs.push(h);
               break;
             case 'resCat':
-              h = resBlock(op.p, tf.concat([h, hs.pop() as tf.Tensor], 3), temb, drop, rescale);
+              h = resBlock(op.p, tf.concat([h, hs.pop() as tf.Tensor], 3), tembSilu, drop, rescale);
               break;
             case 'up':
               h = conv2d(op.p, upsampleNearest2x(h));

@@ -132,6 +132,14 @@ export interface DirectConvJob {
   readonly filter: FilterSource;
   /** Byte offset of outC floats added to every output pixel (a fused conv bias), or undefined for none. */
   readonly bias?: number;
+  /**
+   * A fused block's last step, after the bias and in this order, each a float32 operation (so the bits of the
+   * separate ops): + sampleBias[n][co] (byte offset of [N][outC] floats), residual + v (byte offset of a tensor
+   * shaped like the output), × scale. Dense outputs only.
+   */
+  readonly sampleBias?: number;
+  readonly residual?: number;
+  readonly scale?: number;
   /** Output base (bytes) and its strides in floats: between pixels of a row, rows, images (strided for phases). */
   readonly output: number;
   readonly outPixelStride: number;
@@ -203,8 +211,9 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const Wp = (outW - 1) * sW + (kW - 1) * dW + 1;
   const native = rt.native();
   if (native !== null) {
-    if (nativeDirectConv(rt, native, job, Hp, Wp)) return;
-    addBias(rt.f32, job);
+    const done = nativeDirectConv(rt, native, job, Hp, Wp);
+    if (done === 'nothing') addBias(rt.f32, job);
+    if (done !== 'all') applyEpilogue(rt.f32, job);
     return;
   }
   const coutPadded = ceilTo(outC, 8);
@@ -280,6 +289,7 @@ export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
     else scatterImages(pool.f32, g, sOut >>> 2, job, 0, nW, coutPadded);
   }
   addBias(rt.f32, job);
+  applyEpilogue(rt.f32, job);
 }
 
 /**
@@ -300,19 +310,54 @@ function addBias(f: Float32Array, job: DirectConvJob): void {
       }
 }
 
-/** The job natively; true when the bias was added too (conv2d), false when the caller still has to add it. */
-function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectConvJob, Hp: number, Wp: number): boolean {
+/** Applies the job's sample bias, residual and scale (those it has) to its dense output, in JavaScript. */
+function applyEpilogue(f: Float32Array, job: DirectConvJob): void {
+  const { sampleBias, residual, scale } = job;
+  if (sampleBias === undefined && residual === undefined && scale === undefined) return;
+  const [N] = job.inputShape;
+  const { outH, outW, outC } = job;
+  const o = job.output >>> 2;
+  const perImage = outH * outW * outC;
+  const factor = scale === undefined ? 1 : Math.fround(scale);  // tfjs's scalar tensor holds it as float32
+  for (let n = 0; n < N; n++) {
+    const sb = sampleBias === undefined ? -1 : (sampleBias >>> 2) + n * outC;
+    for (let i = n * perImage; i < (n + 1) * perImage; i++) {
+      let v = f[o + i];
+      if (sb >= 0) v = Math.fround(v + f[sb + (i % outC)]);
+      if (residual !== undefined) v = Math.fround(f[(residual >>> 2) + i] + v);
+      if (scale !== undefined) v = Math.fround(v * factor);
+      f[o + i] = v;
+    }
+  }
+}
+
+const hasEpilogue = (job: DirectConvJob): boolean => job.sampleBias !== undefined || job.residual !== undefined || job.scale !== undefined;
+
+/**
+ * The job natively: 'all' when the bias and the epilogue were applied too (conv2dFused, or conv2d for a job with
+ * no epilogue), 'bias' when only the bias was (conv2d), 'nothing' when the caller still has to add both (an addon
+ * built before conv2d).
+ */
+function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectConvJob, Hp: number, Wp: number): 'all' | 'bias' | 'nothing' {
   const [N, H, W, C] = job.inputShape;
   const { outH, outW, outC, kH, kW, sH, sW, dH, dW } = job;
   const T = kH * kW;
   const panels = Math.ceil(outC / 16);
+  const dense = job.outPixelStride === outC && job.outRowStride === outW * outC && job.outImageStride === outH * outW * outC;
+  if (native.conv2dFused !== undefined && hasEpilogue(job) && dense && job.placeH === 1 && job.placeW === 1) {
+    const [wpk] = rt.scratch([panels * T * C * 16 * 4]);
+    packFilter(rt.f32, job, C, wpk >>> 2, 16);
+    native.conv2dFused(rt.memory.buffer, job.input, N, H, W, C, job.top, job.left, wpk, kH, kW, dH, dW, sH, sW, outH, outW, outC,
+      job.output, job.bias ?? 0, job.sampleBias ?? 0, job.residual ?? 0, job.scale ?? 1, blockJobThreads());
+    return 'all';
+  }
   if (native.conv2d !== undefined && job.placeH === 1 && job.placeW === 1) {
     // zeros outside the input are implicit: no padded copy
     const [wpk] = rt.scratch([panels * T * C * 16 * 4]);
     packFilter(rt.f32, job, C, wpk >>> 2, 16);
     native.conv2d(rt.memory.buffer, job.input, N, H, W, C, job.top, job.left, wpk, job.bias ?? 0, kH, kW, dH, dW, sH, sW, outH, outW,
       outC, job.output, job.outPixelStride, job.outRowStride, job.outImageStride, blockJobThreads());
-    return true;
+    return hasEpilogue(job) ? 'bias' : 'all';
   }
   const [xp, wpk] = rt.scratch([N * Hp * Wp * C * 4, panels * T * C * 16 * 4]);
   const f = rt.f32;
@@ -341,7 +386,7 @@ function nativeDirectConv(rt: WasmRuntime, native: NativeKernels, job: DirectCon
     job.outImageStride,
     blockJobThreads(),
   );
-  return false;
+  return 'nothing';
 }
 
 /** Copies `count` dense images [outH, outW, coutPadded] (from `src` at float `s`) to images first… of the job's output. */

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { bytesPerElement } from '../internal/bytesPerElement.js';
 import { runOriginal } from '../internal/originalKernels.js';
 import { runtimeFor } from '../internal/WasmRuntime.js';
+import { blockJobThreads } from '../../parallel/wasmThreads.js';
 
 /**
- * `Concat` with one block copy per (outer index, input) done in wasm; tfjs-backend-wasm's creates a JS subarray
+ * `Concat` with one block copy per (outer index, input), natively on the thread pool with @scorekit/native, else in wasm; tfjs-backend-wasm's creates a JS subarray
  * per block, which dominates when concatenating along channels (a U-Net skip: 50k blocks of 32 floats).
  */
 export const concatConfig: tf.KernelConfig = {
@@ -27,9 +28,11 @@ export const concatConfig: tf.KernelConfig = {
     const outInner = tf.util.sizeFromShape(outShape.slice($axis)) * b;
     if (rows * outInner === 0) return out;
     let dst = rt.offset(out);
+    const native = rt.native();
     for (const t of inputs) {
       const inner = tf.util.sizeFromShape(t.shape.slice($axis)) * b;
-      if (inner > 0) rt.misc.copyRows(rt.offset(t), inner, dst, outInner, rows, inner);
+      if (inner > 0 && native?.copyRows !== undefined) native.copyRows(rt.memory.buffer, rt.offset(t), inner, dst, outInner, rows, inner, blockJobThreads());
+      else if (inner > 0) rt.misc.copyRows(rt.offset(t), inner, dst, outInner, rows, inner);
       dst += inner;
     }
     return out;

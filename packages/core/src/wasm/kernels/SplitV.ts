@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { bytesPerElement } from '../internal/bytesPerElement.js';
 import { runOriginal } from '../internal/originalKernels.js';
 import { runtimeFor } from '../internal/WasmRuntime.js';
+import { blockJobThreads } from '../../parallel/wasmThreads.js';
 
-/** `SplitV` (split, and the gradient of concat) as block copies in wasm, like {@link concatConfig}. */
+/** `SplitV` (split, and the gradient of concat) as block copies, natively on the thread pool or in wasm, like {@link concatConfig}. */
 export const splitVConfig: tf.KernelConfig = {
   kernelName: tf.SplitV,
   backendName: 'wasm',
@@ -24,9 +25,11 @@ export const splitVConfig: tf.KernelConfig = {
       return rt.backend.makeOutput(shape, x.dtype);
     });
     let src = rt.offset(x);
+    const native = rt.native();
     sizes.forEach((s, i) => {
       const bytes = s * inner;
-      if (bytes > 0 && rows > 0) rt.misc.copyRows(src, xInner, rt.offset(outs[i]), bytes, rows, bytes);
+      if (bytes > 0 && rows > 0 && native?.copyRows !== undefined) native.copyRows(rt.memory.buffer, src, xInner, rt.offset(outs[i]), bytes, rows, bytes, blockJobThreads());
+      else if (bytes > 0 && rows > 0) rt.misc.copyRows(src, xInner, rt.offset(outs[i]), bytes, rows, bytes);
       src += bytes;
     });
     return outs;
