@@ -69,7 +69,11 @@ describe('scorekit sample / interpolate on an image checkpoint', () => {
     const none = await cli('sample', '--checkpoint', strict, ...common);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/is class-conditional and has no trained unconditional score .*: give --class <k\|cycle>/);
+    const strip = await cli('interpolate', '--checkpoint', strict, '--seeds', '1,2', '--count', '3', '--out', nodePath.join(dir, 'strict-strip.npy'), '--backend', 'cpu');
+    expect(strip.code).toBe(2);
+    expect(strip.stderr).toMatch(/trained without label dropout: it has no trained unconditional score to interpolate with/);
     await expect(fs.stat(out)).rejects.toThrow();
+    await expect(fs.stat(nodePath.join(dir, 'strict-strip.npy'))).rejects.toThrow();
     // Plain conditional sampling needs no unconditional score.
     const plain = await cli('sample', '--checkpoint', strict, '--class', '1', ...common);
     expect(plain.code, plain.stderr).toBe(0);

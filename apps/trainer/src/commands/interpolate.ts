@@ -89,6 +89,10 @@ async function runInterpolate(flags: InterpolateFlags): Promise<void> {
   await useBackend(flags.backend);
   const source = await openScoreSource(flags);
   try {
+    if (!source.unconditionalTrained) {
+      // The ODE follows the model without a class, an input this checkpoint never saw in training.
+      throw new CliError(`${source.description} is class-conditional and was trained without label dropout: it has no trained unconditional score to interpolate with (train with "labelDropout": 0.1–0.2)`);
+    }
     const shape = source.pointShape;
     const is2d = shape.length === 1 && shape[0] === 2;
     if (outputs.png != null && !is2d && !source.images) {
