@@ -1,9 +1,9 @@
 import { createSampler, type X0Threshold } from '@scorekit/samplers';
+import { withLabels } from '@scorekit/guidance';
 import { guidanceAvailability } from './guidanceAvailability.js';
 import { guidanceProblems } from './guidanceProblems.js';
 import { guidedDenoiser, type Guidance } from './guidedDenoiser.js';
 import type { RunModel } from './loadRunModel.js';
-import { withLabels } from './withLabels.js';
 import type { Denoiser } from '@scorekit/sde';
 
 /** What the page asks for. */

@@ -3,15 +3,14 @@
 // @scorekit/models/node — none of the gallery's browser code. Guided draws compose @scorekit/guidance as the CLI's
 // conditioning.ts does for `--cfg-scale w --class k` and `--classifier <dir> --guidance-scale w --class k`, the
 // classifier read by @scorekit/guidance/node's loadNoisyClassifier.
-import * as tf from '@tensorflow/tfjs-core';
 import nodePath from 'node:path';
 import { Rng } from '@scorekit/core';
 import { createNetwork, createScoreModel, ExponentialMovingAverage } from '@scorekit/models';
 import { readCheckpoint, restoreCheckpoint } from '@scorekit/models/node';
-import { classifierFreeGuidance, classifierGuidance } from '@scorekit/guidance';
+import { classifierFreeGuidance, classifierGuidance, withLabels } from '@scorekit/guidance';
 import { loadNoisyClassifier } from '@scorekit/guidance/node';
 import { createSampler } from '@scorekit/samplers';
-import { createSde, type Denoiser, type DenoiserCallOptions } from '@scorekit/sde';
+import { createSde, type Denoiser } from '@scorekit/sde';
 
 export interface NodeDraw {
   readonly sampler: string;
@@ -64,17 +63,3 @@ export async function sampleInNode(runDir: string, draw: NodeDraw): Promise<{ va
   }
 }
 
-// apps/trainer conditioning.ts withLabels: a class-conditional denoiser called with fixed per-sample labels.
-function withLabels(conditional: Denoiser, labels: readonly number[]): Denoiser {
-  return {
-    sde: conditional.sde,
-    predict(x: tf.Tensor, t: tf.Tensor | number, options: DenoiserCallOptions = {}) {
-      const y = tf.tensor1d(labels as number[], 'int32');
-      try {
-        return conditional.predict(x, t, { ...options, labels: y });
-      } finally {
-        y.dispose();
-      }
-    },
-  };
-}

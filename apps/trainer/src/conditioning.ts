@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
-import { classifierFreeGuidance, classifierGuidance, inpaint, mixtureClassifier } from '@scorekit/guidance';
+import { classifierFreeGuidance, classifierGuidance, inpaint, mixtureClassifier, withLabels } from '@scorekit/guidance';
 import type { NoisyClassifier } from '@scorekit/guidance';
 import { loadNoisyClassifier } from '@scorekit/guidance/node';
 import type { StepCallback } from '@scorekit/samplers';
-import type { Denoiser, DenoiserCallOptions } from '@scorekit/sde';
+import type { Denoiser } from '@scorekit/sde';
 import { CliError } from './errors.js';
 import { readPoints } from './pointArrays.js';
 import type { ScoreSource } from './scoreSource.js';
@@ -168,20 +168,6 @@ export async function openConditioning(plan: ConditioningPlan, source: ScoreSour
   }
 }
 
-// A class-conditional denoiser called with fixed per-sample labels (plain conditional sampling, no guidance).
-function withLabels(conditional: Denoiser, labels: readonly number[]): Denoiser {
-  return {
-    sde: conditional.sde,
-    predict(x: tf.Tensor, t: tf.Tensor | number, options: DenoiserCallOptions = {}) {
-      const y = tf.tensor1d(labels as number[], 'int32');
-      try {
-        return conditional.predict(x, t, { ...options, labels: y });
-      } finally {
-        y.dispose();
-      }
-    },
-  };
-}
 
 interface Inpainting {
   callbackFor(indices: readonly number[], source: ScoreSource, rng: Rng): StepCallback;

@@ -23,6 +23,7 @@ export { decodeNoisyClassifier } from './decodeNoisyClassifier.js';
 export type { NoisyClassifierFit } from './decodeNoisyClassifier.js';
 
 // Guidance as transforms of a Denoiser
+export { withLabels } from './withLabels.js';
 export { classifierGuidance } from './classifierGuidance.js';
 export type { ClassifierGuidanceOptions } from './classifierGuidance.js';
 export { classifierFreeGuidance } from './classifierFreeGuidance.js';
