@@ -23,6 +23,10 @@ export { formatBackendChoice };
 /** The values `--threads` accepts. */
 export const THREAD_COUNTS = ['1', '2'] as const;
 
+/** What `--threads` help says. */
+export const THREADS_HELP =
+  'threads of the wasm kernels: 1, or 2 (default SCOREKIT_WASM_THREADS, else the native kernels on both cores and the rest on one)';
+
 /**
  * Applies a `--threads` flag: how many threads scorekit's wasm kernels use (1, or 2: the main thread and one
  * worker; default `SCOREKIT_WASM_THREADS` or 1), waiting for the worker to come up so the command uses both cores

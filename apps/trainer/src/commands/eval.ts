@@ -6,7 +6,7 @@ import { loadDualEncoder } from '@scorekit/metrics/node';
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureExtractor, FlatFeatures } from '@scorekit/metrics';
-import { THREAD_COUNTS, useBackend, useThreads } from '../backend.js';
+import { THREAD_COUNTS, THREADS_HELP, useBackend, useThreads } from '../backend.js';
 import { CliError, problem } from '../errors.js';
 import { checkOutputFile } from '../outputPath.js';
 import { SEED_LIMIT } from '../seeds.js';
@@ -353,7 +353,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--count <n>', 'use only the first n samples of each input')
     .option('--batch-size <b>', 'images per forward pass of the extractor (default 100)')
     .option('--backend <name>', 'TensorFlow.js backend (default: fastest available)')
-    .option('--threads <n>', 'threads of the wasm kernels: 1, or 2 (a worker on the second core; default SCOREKIT_WASM_THREADS or 1)')
+    .option('--threads <n>', THREADS_HELP)
     .option('--json', 'print the result as JSON on stdout')
     .option('--out <file>', 'also write the JSON result to this file (atomically)')
     .option('--stats-out <file>', 'one shard: write its mergeable sums (.json: fid, is, clip) or features (.npy: kid, pr, prdc) instead of a metric')

@@ -5,7 +5,7 @@ import { Rng } from '@scorekit/core';
 import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
 import { decode, encode, slerp } from '@scorekit/samplers';
 import type { ScoreFn } from '@scorekit/sde';
-import { useBackend } from '../backend.js';
+import { THREADS_HELP, useBackend, useThreads } from '../backend.js';
 import { CliError } from '../errors.js';
 import { checkOutputFile } from '../outputPath.js';
 import { imageGridPng, scatterPng } from '../png.js';
@@ -17,6 +17,8 @@ import { createTaskProgress } from '../taskProgress.js';
 import { parseSampleOutputs } from './sample.js';
 
 interface InterpolateFlags extends ScoreSourceFlags {
+  /** --threads: threads of the wasm kernels (1 or 2). */
+  readonly threads?: string;
   readonly from?: string;
   readonly to?: string;
   readonly seeds?: string;
@@ -54,6 +56,7 @@ export function registerInterpolateCommand(program: Command): void {
     .option('--atol <x>', 'RK45 absolute tolerance of the ODE (score_sde)', '1e-5')
     .option('--out <files...>', 'output: .npy [count, m, ...dims], .png strip, or one of each')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--threads <n>', THREADS_HELP)
     .option('--json', 'the result line on stdout is JSON (always so; accepted like every command\'s --json)')
     .action(async (flags: InterpolateFlags) => {
       await runInterpolate(flags);
@@ -87,6 +90,7 @@ async function runInterpolate(flags: InterpolateFlags): Promise<void> {
   if (problems.length > 0) throw new CliError(problems.length === 1 ? problems[0]! : `Invalid interpolate flags:\n  - ${problems.join('\n  - ')}`);
   for (const file of [outputs.npy, outputs.png]) if (file != null) await checkOutputFile(file, '--out');
   await useBackend(flags.backend);
+  await useThreads(flags.threads);
   const source = await openScoreSource(flags);
   try {
     if (!source.unconditionalTrained) {

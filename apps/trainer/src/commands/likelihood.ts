@@ -5,7 +5,7 @@ import { Rng } from '@scorekit/core';
 import { ensureDir, saveNpy } from '@scorekit/core/node';
 import { loadFashionMnist, loadMnist } from '@scorekit/data/node';
 import { dequantize, likelihood } from '@scorekit/samplers';
-import { useBackend } from '../backend.js';
+import { THREADS_HELP, useBackend, useThreads } from '../backend.js';
 import { CliError } from '../errors.js';
 import { checkOutputFile } from '../outputPath.js';
 import { parseSeedFlag } from '../seeds.js';
@@ -15,6 +15,8 @@ import { dataTensor, openScoreSource } from '../scoreSource.js';
 import type { ScoreSourceFlags } from '../scoreSource.js';
 
 interface LikelihoodFlags extends ScoreSourceFlags {
+  /** --threads: threads of the wasm kernels (1 or 2). */
+  readonly threads?: string;
   readonly data?: string;
   readonly dataset?: string;
   readonly count: string;
@@ -54,6 +56,7 @@ export function registerLikelihoodCommand(program: Command): void {
     .option('--atol <x>', 'ODE absolute tolerance (default 1e-5)')
     .option('--no-dequantize', 'images: do not dequantise (continuous density, no offset)')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--threads <n>', THREADS_HELP)
     .option('--json', 'the result line on stdout is JSON (always so; accepted like every command\'s --json)')
     .action(async (flags: LikelihoodFlags) => {
       await runLikelihood(flags);
@@ -77,6 +80,7 @@ async function runLikelihood(flags: LikelihoodFlags): Promise<void> {
   if (flags.out != null) await checkOutputFile(flags.out, '--out');
   const raw = flags.data != null ? await runTask(readNpyFile(flags.data, '--data')) : await datasetArray(flags.dataset!, flags.count);
   await useBackend(flags.backend);
+  await useThreads(flags.threads);
   const source = await openScoreSource(flags);
   const x0 = dataTensor(raw, source.pointShape, flags.data != null ? `--data ${flags.data}` : `--dataset ${flags.dataset}`);
   let x = x0;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as nodePath from 'node:path';
 import { ensureDir, saveNpy, writeFileAtomic } from '@scorekit/core/node';
-import { useBackend } from '../backend.js';
+import { THREADS_HELP, useBackend, useThreads } from '../backend.js';
 import { CliError } from '../errors.js';
 import { assertFitsInMemory } from '../memoryBudget.js';
 import { checkOutputFile } from '../outputPath.js';
@@ -27,6 +27,8 @@ import { streamSeed } from '../seeds.js';
 import { batchRanges, batchSeed, defaultSampleBatch } from '../sampleBatches.js';
 
 interface SampleFlags extends ScoreSourceFlags, ConditioningFlags {
+  /** --threads: threads of the wasm kernels (1 or 2). */
+  readonly threads?: string;
   readonly n: string;
   readonly seed: string;
   readonly out?: string[] | string;
@@ -70,6 +72,7 @@ export function registerSampleCommand(program: Command): void {
     .option('--x0-threshold <none|clip|dynamic>', 'x̂₀ clipping to [−1, 1] (diffusers clip_sample) or dynamic thresholding (Imagen); default none (measured: clipping made the mnist preset samples worse)')
     .option('--trajectory <every=k>', 'also save the trajectory every k steps (<out>.trajectory.npy + index)')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu')
+    .option('--threads <n>', THREADS_HELP)
     .option('--json', 'the result line on stdout is JSON (always so; accepted like every command\'s --json)')
     .option('--shard <i/N>', 'draw only shard i of N of the --n samples, each from its own seed (seed, index): N shards = one run')
     .option('--shards <N>', 'as --shard, with i from JOB_COMPLETION_INDEX (Kubernetes Indexed Job)')
@@ -137,6 +140,7 @@ async function runSample(flags: SampleFlags): Promise<void> {
   if (flags.sampler != null || flags.checkpoint == null) samplerFromFlags(flags);
   for (const file of [outputs.npy, outputs.png]) if (file != null) await checkOutputFile(file, '--out');
   await useBackend(flags.backend);
+  await useThreads(flags.threads);
   const source = await openScoreSource(flags);
   let disposeConditioning = (): void => undefined;
   try {

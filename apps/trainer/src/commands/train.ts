@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { useBackend, useThreads } from '../backend.js';
+import { THREADS_HELP, useBackend, useThreads } from '../backend.js';
 import { parseTrainConfig } from '../config.js';
 import type { TrainConfig } from '../config.js';
 import { CliError, formatProblems, type ConfigProblem } from '../errors.js';
@@ -76,7 +76,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--out <dir>', 'run folder', undefined)
     .option('--resume', 'continue the run in --out from its latest checkpoint')
     .option('--backend <name>', 'auto, tensorflow, wasm or cpu (default: SCOREKIT_BACKEND or auto)')
-    .option('--threads <n>', 'threads of the wasm kernels: 1, or 2 (a worker on the second core; default SCOREKIT_WASM_THREADS or 1)')
+    .option('--threads <n>', THREADS_HELP)
     .option('--json', 'print the summary (as summary.json, paths absolute) as one JSON line on stdout')
     .option('--minutes <m>', 'stop after m minutes of training (a checkpoint is saved; --resume continues), e.g. 15')
     .option('--dataset <name>', 'data set name')
