@@ -50,7 +50,7 @@ export async function sampleInNode(runDir: string, draw: NodeDraw): Promise<{ va
       denoiser,
       shape: [draw.n, ...pointShape],
       seed: draw.seed,
-      ...(images ? { x0Threshold: { kind: 'clip' as const } } : {}),
+      ...(images ? { x0Threshold: { name: 'clip' as const } } : {}),
     });
     const values = (await samples.data()) as Float32Array;
     const shape = samples.shape;

@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       denoiser,
       shape: [labels.length, ...shape],
       seed,
-      ...(threshold === 'clip' ? { x0Threshold: { kind: 'clip' as const } } : {}),
+      ...(threshold === 'clip' ? { x0Threshold: { name: 'clip' as const } } : {}),
       onProgress: (i, total) => {
         if (Date.now() - last > 60_000) {
           last = Date.now();
