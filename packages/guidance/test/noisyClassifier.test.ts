@@ -23,7 +23,7 @@ describeOnBackends('noisy classifiers', () => {
     const sde = new VpSde();
     const train = mixture.sampleWithLabels(3000, new Rng(1));
     const held = mixture.sampleWithLabels(2000, new Rng(2));
-    const classifier = createNoisyClassifier({ kind: 'mlp', sde, numClasses: 3, dataShape: [2], width: 64, depth: 2 });
+    const classifier = createNoisyClassifier({ name: 'mlp', sde, numClasses: 3, dataShape: [2], width: 64, depth: 2 });
     const exact = mixtureClassifier(mixture, sde);
     const t = 0.01;
     // Held-out points perturbed by the SDE at each evaluation time (fixed noise), as the classifier sees them.
@@ -103,14 +103,14 @@ describeOnBackends('noisy classifiers', () => {
   });
 
   it('bad config: every problem at once; no leaks in training', async () => {
-    expect(() => createNoisyClassifier({ kind: 'cnn' as 'conv', sde: { name: 'vp' }, numClasses: 1, dataShape: [2] })).toThrow(
-      /kind must be one of mlp, conv; got "cnn"\n- numClasses must be an integer ≥ 2; got 1/,
+    expect(() => createNoisyClassifier({ name: 'cnn' as 'conv', sde: { name: 'vp' }, numClasses: 1, dataShape: [2] })).toThrow(
+      /name must be one of mlp, conv; got "cnn"\n- numClasses must be an integer ≥ 2; got 1/,
     );
     expect(() => createNoisyClassifier({ kind: 'conv', sde: { name: 'vq' } as never, numClasses: 2, dataShape: [4] })).toThrow(
       /a 'conv' classifier takes images: dataShape \[h, w, c\]; got \[4\]\n- Invalid SDE config:\n {2}- name 'vq' is not a known SDE/,
     );
     const sde = new VpSde();
-    const classifier = createNoisyClassifier({ kind: 'mlp', sde, numClasses: 3, dataShape: [2], width: 8, depth: 1 });
+    const classifier = createNoisyClassifier({ name: 'mlp', sde, numClasses: 3, dataShape: [2], width: 8, depth: 1 });
     const data = tf.zeros([10, 2]);
     await expect(trainNoisyClassifier(classifier, { data, labels: new Array(10).fill(3), steps: 1, seed: 0 })).rejects.toThrow(/unknown class labels\[0\] = 3/);
     await expectNoTensorLeak(() => trainNoisyClassifier(classifier, { data, labels: new Array(10).fill(1), steps: 3, batchSize: 4, seed: 0 }));
