@@ -1,11 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { withVariantName } from '@scorekit/core';
 import { TOY_DATASET_NAMES } from '@scorekit/data';
 import type { ConfigProblem } from './errors.js';
 import { resolveNetworkConfig } from '@scorekit/models';
 import { IMAGE_DATASET_NAMES, fromError, show } from './config.js';
 import { seedProblem } from './seeds.js';
 
-/** The energy-based models `scorekit train` trains besides score models (a config's `kind`). */
+/** The energy-based models `scorekit train` trains besides score models (a config's `name`; `kind` before). */
 export const ENERGY_KINDS = ['rbm', 'hopfield', 'ebm-cd'] as const;
 export type EnergyKind = (typeof ENERGY_KINDS)[number];
 
@@ -39,7 +40,7 @@ interface EnergyRunCommon {
 
 /** An RBM with binary units trained by CD-k or PCD-k (`@scorekit/energy` RbmTrainer). */
 export interface RbmRunConfig extends EnergyRunCommon {
-  readonly kind: 'rbm';
+  readonly name: 'rbm';
   readonly hiddenUnits: number;
   /** Gibbs steps per update (CD-k / PCD-k). */
   readonly k: number;
@@ -59,7 +60,7 @@ export interface RbmRunConfig extends EnergyRunCommon {
 
 /** A Hopfield network storing training images by Hebb's rule (each step stores one batch of patterns). */
 export interface HopfieldRunConfig extends EnergyRunCommon {
-  readonly kind: 'hopfield';
+  readonly name: 'hopfield';
   /** Binary (sign) or continuous (tanh) units. */
   readonly units: 'binary' | 'continuous';
   /** Gain β of continuous (tanh) units. */
@@ -70,7 +71,7 @@ export interface HopfieldRunConfig extends EnergyRunCommon {
 
 /** A deep EBM (MLP energy) trained by contrastive divergence with short-run Langevin and a replay buffer. */
 export interface EbmCdRunConfig extends EnergyRunCommon {
-  readonly kind: 'ebm-cd';
+  readonly name: 'ebm-cd';
   /** The MLP computing E(x): hidden width, depth and activation (`createEnergyNetwork` of @scorekit/models). */
   readonly network: { readonly width: number; readonly depth: number; readonly activation: string };
   /** Adam learning rate. */
@@ -89,9 +90,12 @@ export interface EbmCdRunConfig extends EnergyRunCommon {
 /** An energy-model run, fully resolved: what `config.json` holds for one. */
 export type EnergyTrainConfig = RbmRunConfig | HopfieldRunConfig | EbmCdRunConfig;
 
-/** Whether a raw config asks for an energy model (it has a `kind`; score-model configs have none). */
+/**
+ * Whether a raw config asks for an energy model: it names one at the top (`name`, or `kind` in configs saved before
+ * `name`); score-model configs name nothing there.
+ */
 export function isEnergyConfig(raw: unknown): boolean {
-  return raw != null && typeof raw === 'object' && 'kind' in raw;
+  return raw != null && typeof raw === 'object' && ('name' in raw || 'kind' in raw);
 }
 
 const COMMON_DEFAULTS = { seed: 0, logEvery: 10, sampleEvery: 0, checkpointEvery: 0, keepCheckpoints: 3, sampleCount: 64 } as const;
@@ -126,7 +130,7 @@ const DEFAULTS = {
   },
 } as const;
 
-const COMMON_KEYS = ['kind', 'dataset', 'steps', 'batchSize', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints', 'sampleCount', 'sampler'];
+const COMMON_KEYS = ['name', 'dataset', 'steps', 'batchSize', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints', 'sampleCount', 'sampler'];
 const KEYS: Record<EnergyKind, readonly string[]> = {
   rbm: [...COMMON_KEYS, 'hiddenUnits', 'k', 'persistent', 'lr', 'momentum', 'weightDecay', 'weightStd'],
   hopfield: [...COMMON_KEYS, 'units', 'gain'],
@@ -141,20 +145,24 @@ const ACCEPTED_DATA: Record<EnergyKind, { readonly names: readonly string[]; rea
 };
 
 /**
- * Validates an energy-model config (`kind: 'rbm' | 'hopfield' | 'ebm-cd'`, merged from preset, file and flags),
+ * Validates an energy-model config (`name: 'rbm' | 'hopfield' | 'ebm-cd'`, merged from preset, file and flags;
+ * `kind`, the key of configs saved before, is still read and written back as `name`),
  * filling defaults and collecting every problem at once: unknown fields, numbers out of range, and data the
  * model cannot take (an RBM on 2D points, ebm-cd on images) — each names the field and what is allowed.
  *
  * @example
- * const r = parseEnergyConfig({ kind: 'rbm', dataset: 'mnist', hiddenUnits: -3 });
+ * const r = parseEnergyConfig({ name: 'rbm', dataset: 'mnist', hiddenUnits: -3 });
  * // Left: [{ field: 'hiddenUnits', message: 'must be an integer ≥ 1, got -3' }]
  */
 export function parseEnergyConfig(input: unknown): E.Either<ConfigProblem[], EnergyTrainConfig> {
   if (input == null || typeof input !== 'object' || Array.isArray(input)) return E.left([{ field: 'config', message: `must be a JSON object, got ${show(input)}` }]);
-  const given = input as Record<string, unknown>;
-  const kind = given.kind;
+  const named = withVariantName(input as Record<string, unknown>, ['kind']);
+  if (!named.ok) return E.left(named.issues.map((i) => ({ field: 'name', message: i.problem, allowed: ENERGY_KINDS })));
+  const given = named.value;
+  const kind = given.name;
   if (typeof kind !== 'string' || !(ENERGY_KINDS as readonly string[]).includes(kind)) {
-    return E.left([{ field: 'kind', message: `unknown model kind ${show(kind)} (leave kind out for a score model)`, allowed: ENERGY_KINDS }]);
+    const key = (input as { name?: unknown }).name === undefined && (input as { kind?: unknown }).kind !== undefined ? 'kind' : 'name';
+    return E.left([{ field: key, message: `unknown energy model ${show(kind)} (leave ${key} out for a score model)`, allowed: ENERGY_KINDS }]);
   }
   const k = kind as EnergyKind;
   const defaults = DEFAULTS[k] as Record<string, unknown>;
@@ -165,7 +173,7 @@ export function parseEnergyConfig(input: unknown): E.Either<ConfigProblem[], Ene
   }
   const problems: ConfigProblem[] = [];
   const check = new Checks(raw, problems);
-  for (const key of Object.keys(raw)) if (!KEYS[k].includes(key)) problems.push({ field: key, message: `unknown field for kind '${k}'`, allowed: KEYS[k] });
+  for (const key of Object.keys(raw)) if (!KEYS[k].includes(key)) problems.push({ field: key, message: `unknown field for '${k}'`, allowed: KEYS[k] });
 
   const dataset = datasetOf(raw.dataset, k, problems);
   check.int('steps', 1);
@@ -199,7 +207,7 @@ export function parseEnergyConfig(input: unknown): E.Either<ConfigProblem[], Ene
       else if ([net.width, net.depth].every((v) => Number.isInteger(v) && (v as number) >= 1)) {
         // The MLP energy itself is checked by @scorekit/models (activation names and the rest), without building it.
         try {
-          resolveNetworkConfig({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 1, width: net.width, depth: net.depth, activation: net.activation } } as never);
+          resolveNetworkConfig({ name: 'energy', network: { name: 'mlp', dim: 2, outputDim: 1, width: net.width, depth: net.depth, activation: net.activation } } as never);
         } catch (e) {
           problems.push(...fromError('network', e, 'energy.network'));
         }
@@ -234,12 +242,12 @@ function datasetOf(value: unknown, kind: EnergyKind, problems: ConfigProblem[]):
   }
   const binary = kind !== 'ebm-cd';
   const keys = binary ? ['name', 'count', 'dir', 'binarisation'] : ['name'];
-  for (const key of Object.keys(d)) if (!keys.includes(key)) problems.push({ field: `dataset.${key}`, message: `unknown field for kind '${kind}'`, allowed: keys });
+  for (const key of Object.keys(d)) if (!keys.includes(key)) problems.push({ field: `dataset.${key}`, message: `unknown field for '${kind}'`, allowed: keys });
   if (typeof d.name !== 'string' || !accepted.names.includes(d.name)) {
     const known = typeof d.name === 'string' && ([...TOY_DATASET_NAMES, ...IMAGE_DATASET_NAMES] as readonly string[]).includes(d.name);
     problems.push({
       field: 'dataset.name',
-      message: known ? `kind '${kind}' cannot train on '${d.name as string}': ${accepted.why}` : `unknown data set ${show(d.name)}`,
+      message: known ? `'${kind}' cannot train on '${d.name as string}': ${accepted.why}` : `unknown data set ${show(d.name)}`,
       allowed: accepted.names,
     });
   }
@@ -293,7 +301,7 @@ class Checks {
   sampler(name: string, options: Record<string, OptionSpec>): void {
     const s = this.record('sampler', ['name', ...Object.keys(options)]);
     if (s == null) return;
-    if (s.name !== name) this.problems.push({ field: 'sampler.name', message: `this model kind samples with '${name}', got ${show(s.name)}`, allowed: [name] });
+    if (s.name !== name) this.problems.push({ field: 'sampler.name', message: `this model samples with '${name}', got ${show(s.name)}`, allowed: [name] });
     for (const [key, spec] of Object.entries(options)) {
       const field = `sampler.${key}`;
       if (spec[0] === 'int') this.int(field, spec[1], s[key]);

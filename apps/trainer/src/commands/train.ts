@@ -17,6 +17,7 @@ import { runFolder } from '../runFolder.js';
 import { setExitCode } from '../exitStatus.js';
 import { checkOutputFolder } from '../outputPath.js';
 import { parseSeedFlag } from '../seeds.js';
+import { withCurrentKeys } from '../savedConfig.js';
 
 /** Flags of `scorekit train` as commander parses them (all strings; validated with the config). */
 export interface TrainFlags {
@@ -70,7 +71,7 @@ const NUMERIC_FLAGS = {
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('train a score model, or an energy model (kind: rbm, hopfield, ebm-cd), into a run folder (config.json, metrics.jsonl, checkpoints/, samples/, …)')
+    .description('train a score model, or an energy model (name: rbm, hopfield, ebm-cd), into a run folder (config.json, metrics.jsonl, checkpoints/, samples/, …)')
     .option('--preset <name>', `start from a preset: ${ALL_PRESET_NAMES.join(', ')}`)
     .option('--config <file>', 'JSON config file (fields as in config.json; see README)')
     .option('--out <dir>', 'run folder', undefined)
@@ -161,7 +162,8 @@ export function trainConfigTask(flags: TrainFlags & { readonly out: string }): T
     return pipe(
       readJsonFile(runFolder(flags.out).config, '--resume run folder'),
       TE.chainEitherK((value) => {
-        const saved = value as TrainConfig;
+        // Run folders saved before `name` hold the older keys; the run goes on under the current ones.
+        const saved = withCurrentKeys(value) as TrainConfig;
         const steps = flags.steps != null ? toNumber(flags.steps) : saved.steps;
         return typeof steps === 'number' && Number.isInteger(steps) && steps >= 1
           ? E.right({ ...saved, steps })
@@ -173,7 +175,7 @@ export function trainConfigTask(flags: TrainFlags & { readonly out: string }): T
     mergeTrainInputs(flags),
     TE.chainEitherK((raw) =>
       pipe(
-        // A config with a `kind` is an energy model (rbm, hopfield, ebm-cd); score-model configs have none.
+        // A config with a top-level `name` (`kind` before) is an energy model (rbm, hopfield, ebm-cd); score-model configs have none.
         isEnergyConfig(raw) ? parseEnergyConfig(raw) : (parseTrainConfig(raw) as E.Either<ConfigProblem[], TrainConfig | EnergyTrainConfig>),
         E.mapLeft((problems) => new CliError(`Invalid training config:\n${formatProblems(problems)}`, 2, problems)),
       ),
