@@ -40,7 +40,7 @@ describe('scorekit faults and bad input: one clear message, the right exit code,
   it('an empty --out is refused instead of writing into the current folder', async () => {
     const train = await cli('train', '--config', config, '--out', '', '--backend', 'cpu');
     expect(train.code).toBe(2);
-    expect(train.stderr).toContain('--out must name a folder, got an empty string');
+    expect(train.stderr).toContain('--out: must name a folder, got an empty string');
     expect((await sample('--out', '')).stderr).toMatch(/--out must name a \.npy file, a \.png file.*got ''/);
     expect((await sample('--out', '.npy')).stderr).toMatch(/--out must name a \.npy file, a \.png file.*got '\.npy'/);
   });
