@@ -52,7 +52,7 @@ describeOnBackends('noisy classifiers', () => {
 
   it('conv: log-probabilities normalise, the time embedding matters, and a few steps lower the loss', async () => {
     const sde = new VpSde();
-    const classifier = createNoisyClassifier({ kind: 'conv', sde, numClasses: 4, dataShape: [8, 8, 1], filters: [4, 8], width: 16 });
+    const classifier = createNoisyClassifier({ name: 'conv', sde, numClasses: 4, dataShape: [8, 8, 1], filters: [4, 8], width: 16 });
     const rng = new Rng(3);
     // Four classes of 8 × 8 images: a bright quadrant each, plus noise.
     const labels = Int32Array.from({ length: 256 }, (_, i) => i % 4);
@@ -79,7 +79,7 @@ describeOnBackends('noisy classifiers', () => {
 
   it('save and load: the same log-probabilities; loading checks SDE, data shape and classes and says what differs', async () => {
     const sde = new VpSde();
-    const classifier = createNoisyClassifier({ kind: 'conv', sde, numClasses: 3, dataShape: [6, 6, 2], filters: [3, 5], width: 8, seed: 4 });
+    const classifier = createNoisyClassifier({ kind: 'conv' /* the older key, as folders saved before name hold it */, sde, numClasses: 3, dataShape: [6, 6, 2], filters: [3, 5], width: 8, seed: 4 });
     const dir = mkdtempSync(nodePath.join(tmpdir(), 'scorekit-noisy-'));
     dirs.push(dir);
     const target = nodePath.join(dir, 'clf');
@@ -106,7 +106,7 @@ describeOnBackends('noisy classifiers', () => {
     expect(() => createNoisyClassifier({ name: 'cnn' as 'conv', sde: { name: 'vp' }, numClasses: 1, dataShape: [2] })).toThrow(
       /name must be one of mlp, conv; got "cnn"\n- numClasses must be an integer ≥ 2; got 1/,
     );
-    expect(() => createNoisyClassifier({ kind: 'conv', sde: { name: 'vq' } as never, numClasses: 2, dataShape: [4] })).toThrow(
+    expect(() => createNoisyClassifier({ name: 'conv', sde: { name: 'vq' } as never, numClasses: 2, dataShape: [4] })).toThrow(
       /a 'conv' classifier takes images: dataShape \[h, w, c\]; got \[4\]\n- Invalid SDE config:\n {2}- name 'vq' is not a known SDE/,
     );
     const sde = new VpSde();
