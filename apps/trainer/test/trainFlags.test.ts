@@ -1,7 +1,9 @@
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
+import * as E from 'fp-ts/lib/Either.js';
 import { trainFlagProblems } from '../src/commands/trainFlagChecks.js';
+import { parseEnergyConfig } from '../src/energyConfig.js';
 import { cli } from './cliHarness.js';
 import { tempDir } from './helpers.js';
 
@@ -18,6 +20,24 @@ describe('scorekit train checks its flags and its config in one validation', () 
     expect(trainFlagProblems({ resume: true, out: 'runs/a', lr: '1', steps: '9' })).toEqual([
       expect.objectContaining({ field: '--resume', message: expect.stringContaining('--lr would be ignored') }),
     ]);
+  });
+
+  it('an energy config reports every problem of every nested part at once', () => {
+    const r = parseEnergyConfig({
+      name: 'ebm-cd',
+      dataset: 'mnist',
+      steps: 0,
+      network: { width: -1, depth: 2, activation: 'relu6' },
+      langevin: { steps: 0, stepSize: 0.1 },
+      buffer: { capacity: 10, extra: 1 },
+      sampler: { name: 'gibbs' },
+    });
+    if (E.isRight(r)) throw new Error('expected problems');
+    expect(r.left.map((p) => p.field)).toEqual(['dataset.name', 'steps', 'network.width', 'langevin.steps', 'buffer.extra', 'sampler.name']);
+    // With its sizes valid, the MLP energy's own check (by @scorekit/models) names the activation and what it allows.
+    const act = parseEnergyConfig({ name: 'ebm-cd', dataset: 'two-moons', steps: 3, network: { width: 8, depth: 1, activation: 'relu6' } });
+    if (E.isRight(act)) throw new Error('expected a problem');
+    expect(act.left).toEqual([expect.objectContaining({ field: 'network', path: 'network.activation', accepts: "one of 'silu', 'softplus', 'tanh'" })]);
   });
 
   it('bad flags and a bad config field are reported together, exit 2, and nothing is written', async () => {
