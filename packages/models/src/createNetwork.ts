@@ -107,7 +107,7 @@ export function networkKinds(): string[] {
 }
 
 /**
- * Registers a network factory under `kind` (the name configs give it), so configs and the CLI can name it. It has
+ * Registers a network factory under `name` (what configs give as theirs), so configs and the CLI can name it. It has
  * no resolver of its own: its options are handed to the factory as they are, under `name`
  * (`resolveNetworkConfig` builds it once and frees it).
  *
@@ -115,15 +115,15 @@ export function networkKinds(): string[] {
  * registerNetwork('tiny', (config, options) => createMlp({ ...config, name: 'mlp', width: 8 }, options));
  */
 export function registerNetwork<C extends { name: string }>(
-  kind: string,
+  name: string,
   factory: (config: C, options: CreateNetworkOptions) => Network,
 ): void {
-  if (networkRegistry.entry(kind)) throw new Error(`A network kind '${kind}' is already registered`);
-  unresolvedKinds.add(kind);
+  if (networkRegistry.entry(name)) throw new Error(`A network '${name}' is already registered`);
+  unresolvedKinds.add(name);
   networkRegistry.register<Record<string, unknown>>({
-    name: kind,
+    name,
     spec: {},
-    resolve: (options) => ({ ok: true, value: { name: kind, ...options } }),
+    resolve: (options) => ({ ok: true, value: { name, ...options } }),
     create: (config) => (options = {}) => factory(config as C, options),
   });
 }

@@ -1,7 +1,7 @@
 import { ConfigError, Rng } from '@scorekit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { createNetwork, networkKinds, networkRegistry, resolveNetworkConfig } from '../src/index.js';
+import { createMlp, createNetwork, networkKinds, networkRegistry, registerNetwork, resolveNetworkConfig } from '../src/index.js';
 
 const issuesOf = (f: () => unknown) => {
   try {
@@ -74,6 +74,22 @@ describe('networkRegistry (core registry shape, keyed by name)', () => {
     // Inside an energy network the inner config's problem is reported with the rest of the energy config's.
     const inner = issuesOf(() => createNetwork({ name: 'energy', form: 'cubic', network: { name: 'mlp', kind: 'unet', dim: 2 } } as never));
     expect(inner.map((i) => i.path).sort()).toEqual(['energy.form', 'energy.network.name']);
+  });
+
+  it('a registered network gets its config under name, whichever key the config used', () => {
+    const seen: unknown[] = [];
+    registerNetwork('tiny-named', (config: { name: string; dim?: number }, options) => {
+      seen.push(config);
+      return createMlp({ name: 'mlp', dim: config.dim ?? 2, width: 4, depth: 1 }, options);
+    });
+    expect(networkKinds()).toContain('tiny-named');
+    const a = createNetwork({ name: 'tiny-named', dim: 3 });
+    const b = createNetwork({ kind: 'tiny-named', dim: 3 });
+    expect(seen).toEqual([{ name: 'tiny-named', dim: 3 }, { name: 'tiny-named', dim: 3 }]);
+    expect(b.config).toEqual(a.config);
+    a.dispose();
+    b.dispose();
+    expect(() => registerNetwork('tiny-named', () => createMlp({ name: 'mlp', dim: 2 }))).toThrow(/'tiny-named' is already registered/);
   });
 
   it("each built-in spec lists exactly the options its resolver accepts", () => {
