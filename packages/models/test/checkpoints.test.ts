@@ -135,6 +135,23 @@ describeOnBackends('checkpoints', (backend) => {
     });
   }
 
+  it('an energy network saved before name (kind at both levels) restores into the network its config rebuilds', async () => {
+    const saved = createNetwork({ name: 'energy', network: { name: 'mlp', dim: 2, outputDim: 1, width: 8, depth: 1 } }, { rng: new Rng(4) });
+    const root = nodePath.join(dir, `${backend}-old-energy`);
+    await saveCheckpoint(root, { step: 1, network: saved });
+    const file = nodePath.join((await readCheckpoint(root)).path, 'checkpoint.json');
+    const manifest = JSON.parse(await fs.readFile(file, 'utf8')) as { network: { name: string; network: { name: string } } };
+    const { name, network: { name: innerName, ...inner }, ...rest } = manifest.network;
+    await fs.writeFile(file, JSON.stringify({ ...manifest, network: { kind: name, network: { kind: innerName, ...inner }, ...rest } }));
+    const info = await readCheckpoint(root);
+    expect(info.networkConfig).toEqual(saved.config);
+    const restored = createNetwork(info.networkConfig as NetworkConfig, { rng: new Rng(99) });
+    await restoreCheckpoint(root, { network: restored });
+    restored.variables.forEach((v, i) => expectAllClose(v.variable, saved.variables[i]!.variable, 0));
+    saved.dispose();
+    restored.dispose();
+  });
+
   it('round trip: weights, EMA, optimizer slots and iteration count, RNG states, step, configs, extra', async () => {
     const run = freshRun(MLP, 3);
     for (let i = 0; i < 3; i++) trainStep(run, [8, 2]);

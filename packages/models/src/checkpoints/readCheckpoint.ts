@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import nodePath from 'node:path';
-import { Rng, issueLine, withVariantName, type JsonValue, type RngState } from '@scorekit/core';
+import { Rng, issueLine, withVariantName, type JsonValue, type Resolution, type RngState } from '@scorekit/core';
 import type { EmaState } from '../ExponentialMovingAverage.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, FILES, checkpointDirName, type CheckpointManifest } from './checkpointFormat.js';
 
@@ -93,8 +93,9 @@ export async function readCheckpoint(root: string, options: ReadCheckpointOption
   if (m?.format !== CHECKPOINT_FORMAT) problems.push(`format must be '${CHECKPOINT_FORMAT}', got ${JSON.stringify(m?.format)}`);
   if (m?.version !== CHECKPOINT_VERSION) problems.push(`version ${JSON.stringify(m?.version)} is not supported (this reader knows ${CHECKPOINT_VERSION})`);
   if (!Number.isInteger(m?.step) || m.step < 0) problems.push(`step must be an integer ≥ 0, got ${JSON.stringify(m?.step)}`);
-  // Checkpoints written before `name` name the network under `kind`; both are read, `name` is given back.
-  const net = withVariantName(m?.network, ['kind']);
+  // Checkpoints written before `name` name the network (and an energy network's inner one) under `kind`; both are
+  // read, `name` is given back, so that the config compares equal to the network rebuilt from it.
+  const net = withInnerName(withVariantName(m?.network, ['kind']));
   const netName = net.ok ? (net.value as { name?: unknown } | null)?.name : undefined;
   if (!net.ok) problems.push(`network: ${net.issues.map(issueLine).join('; ')}`);
   else if (net.value == null || typeof net.value !== 'object' || typeof netName !== 'string') problems.push('network must be a network config with a name');
@@ -124,4 +125,13 @@ export async function readCheckpoint(root: string, options: ReadCheckpointOption
 /** @internal The raw manifest (restoreCheckpoint needs the optimizer bookkeeping). */
 export async function readManifest(dir: string): Promise<CheckpointManifest> {
   return JSON.parse(await fs.readFile(nodePath.join(dir, FILES.manifest), 'utf8')) as CheckpointManifest;
+}
+
+// An energy network's inner network config under `name` too (`kind` in checkpoints written before).
+function withInnerName(r: Resolution<JsonValue | undefined>): Resolution<JsonValue | undefined> {
+  if (!r.ok || r.value == null || typeof r.value !== 'object' || Array.isArray(r.value)) return r;
+  const inner = (r.value as { network?: unknown }).network;
+  if (inner == null || typeof inner !== 'object' || Array.isArray(inner)) return r;
+  const named = withVariantName(inner as JsonValue, ['kind']);
+  return named.ok ? { ok: true, value: { ...r.value, network: named.value } as JsonValue } : { ok: false, issues: named.issues.map((i) => ({ ...i, path: `network.${i.path}` })) };
 }
