@@ -60,7 +60,7 @@ export async function drawSamples(model: RunModel, request: DrawRequest): Promis
     denoiser = withLabels(model.denoiser, classList(k, model.numClasses, request.n));
   }
   let last: [number, number] = [0, 0];
-  const x0Threshold: X0Threshold | undefined = model.images ? { kind: 'clip' } : undefined;
+  const x0Threshold: X0Threshold | undefined = model.images ? { name: 'clip' } : undefined;
   const iterator = sampler.steps({
     denoiser,
     shape: [request.n, ...model.pointShape],

@@ -1,19 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeTensors, Rng } from '@scorekit/core';
+import { decodeTensors, Rng, variantNameOf } from '@scorekit/core';
 import { createNetwork, createScoreModel, type Network, type ScoreModelConfig } from '@scorekit/models';
 import { createSde, type Denoiser, type ScoreFn, type Sde } from '@scorekit/sde';
 
 /** The parts of `checkpoint.json` the page needs (see @scorekit/models checkpointFormat.ts). */
 export interface CheckpointManifestJson {
   readonly step: number;
-  readonly network: { readonly kind: string; readonly [key: string]: unknown };
+  /** Its variant under `name`, or `kind` in checkpoints written before `name`. */
+  readonly network: { readonly [key: string]: unknown };
   readonly config?: RunConfigJson | null;
   readonly ema?: unknown;
 }
 
 /** The parts of a run's `config.json` the page needs. */
 export interface RunConfigJson {
-  readonly network: { readonly kind: string; readonly [key: string]: unknown };
+  readonly network: { readonly [key: string]: unknown };
   readonly sde: { readonly name: string; readonly [key: string]: unknown };
   readonly scoreModel?: ScoreModelConfig;
   readonly conditional?: boolean;
@@ -70,8 +71,8 @@ export async function loadRunModel(
     const ema = useEma && manifest.ema != null;
     if (ema) await assign(network, files.ema, read, 'trainable');
     const model = createScoreModel(network, sde, config.scoreModel);
-    const net = manifest.network as { kind: string; dim?: number; imageSize?: number | readonly [number, number]; channels?: number; numClasses?: number };
-    const images = net.kind !== 'mlp';
+    const net = manifest.network as { dim?: number; imageSize?: number | readonly [number, number]; channels?: number; numClasses?: number };
+    const images = variantNameOf(manifest.network, ['kind']) !== 'mlp';
     const size = net.imageSize ?? 0;
     const [h, w] = typeof size === 'number' ? [size, size] : size;
     return {

@@ -56,7 +56,7 @@ export async function runPage(name) {
     // The run-folder convention: <run>/classifier/ holds the noisy classifier the sampling page guides with.
     const c = run.classifier;
     const acc = c.heldOutAccuracyAtEps != null ? `; held-out accuracy ${num(c.heldOutAccuracyAtEps)} near t = 0, ${num(c.heldOutAccuracyAtHalfT)} at T/2` : '';
-    page.append(h('h2', {}, 'Noisy classifier'), h('p', { id: 'run-classifier' }, `classifier/: ${c.kind}, ${c.numClasses} classes, samples [${c.dataShape.join(', ')}], ${c.sde} SDE${acc} — `, h('a', { href: `#/sample/${encodeURIComponent(name)}` }, 'sample with classifier guidance')));
+    page.append(h('h2', {}, 'Noisy classifier'), h('p', { id: 'run-classifier' }, `classifier/: ${c.name}, ${c.numClasses} classes, samples [${c.dataShape.join(', ')}], ${c.sde} SDE${acc} — `, h('a', { href: `#/sample/${encodeURIComponent(name)}` }, 'sample with classifier guidance')));
   }
   page.append(h('h2', {}, 'Config'), h('pre', { class: 'config' }, JSON.stringify(run.config, null, 2)));
   return page;

@@ -147,7 +147,8 @@ export async function samplePage(name) {
     return page;
   }
   const lib = await loadLibrary();
-  const images = run.config?.network?.kind !== 'mlp';
+  // The network's variant is `name` (`kind` in run folders written before).
+  const images = (run.config?.network?.name ?? run.config?.network?.kind) !== 'mlp';
   const numClasses = run.config?.conditional ? Number(run.config?.network?.numClasses ?? 0) : 0;
   const field = (label, input) => h('label', {}, `${label} `, input, ' ');
   const backend = h('select', { id: 'backend' }, ['auto', ...BROWSER_BACKENDS].map((b) => h('option', { value: b }, b)));

@@ -1,19 +1,20 @@
+import { variantNameOf } from '@scorekit/core';
 import { isRecord, type JsonRecord } from './internal/json.js';
 
-/** The energy-model kinds `scorekit train` writes run folders for (config.json's `kind`). */
+/** The energy models `scorekit train` writes run folders for (config.json's `name`; `kind` in older ones). */
 export const ENERGY_RUN_KINDS = ['rbm', 'hopfield', 'ebm-cd'] as const;
 
 /**
  * How the runs list describes an energy-model run (an RBM, a Hopfield network or a deep EBM trained by CD, written
- * by `scorekit train` with a `kind`), or null for a score-model run. Energy runs have no network/SDE/objective
+ * by `scorekit train` with a `name`, or `kind` before), or null for a score-model run. Energy runs have no network/SDE/objective
  * fields: the model comes from the kind and its sizes, the "objective" is the training rule, and there is no SDE.
  *
  * @example
- * describeEnergyRun({ kind: 'rbm', hiddenUnits: 500, k: 1, persistent: false, dataset: { name: 'mnist' } });
+ * describeEnergyRun({ name: 'rbm', hiddenUnits: 500, k: 1, persistent: false, dataset: { name: 'mnist' } });
  * // { model: 'rbm 500 hidden', sde: 'no', objective: 'CD-1', kind: 'images' }
  */
 export function describeEnergyRun(config: JsonRecord): { model: string; sde: string; objective: string; kind: 'points' | 'images' } | null {
-  const kind = config.kind;
+  const kind = variantNameOf(config, ['kind']);
   if (typeof kind !== 'string' || !(ENERGY_RUN_KINDS as readonly string[]).includes(kind)) return null;
   if (kind === 'rbm') {
     return { model: `rbm ${String(config.hiddenUnits ?? '?')} hidden`, sde: 'no', objective: `${config.persistent === true ? 'PCD' : 'CD'}-${String(config.k ?? 1)}`, kind: 'images' };

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { variantNameOf } from '@scorekit/core';
 import nodePath from 'node:path';
 import { readMetrics } from './readMetrics.js';
 import type { MetricsPoint, RunSummary } from './runSummary.js';
@@ -81,12 +82,14 @@ export async function readRun(root: string, name: string): Promise<{ ok: true; r
   if (!config.ok) return { ok: false, reason: config.missing ? 'no config.json (not a scorekit run folder)' : `config.json: ${config.reason}` };
   if (!isRecord(config.value)) return { ok: false, reason: 'config.json is not a JSON object' };
   const c = config.value;
-  // Energy-model runs (kind rbm, hopfield, ebm-cd) have no network/SDE fields; their description comes from the kind.
+  // Energy-model runs (rbm, hopfield, ebm-cd) have no network/SDE fields; their description comes from the model's name.
+  // Variants are read under `name` or `kind`, the key of run folders written before `name`.
   const energy = describeEnergyRun(c);
   const missing = (energy ? ['dataset'] : ['dataset', 'network', 'sde']).filter((k) => c[k] == null);
   if (missing.length > 0) return { ok: false, reason: `config.json has no ${missing.join(', ')}` };
   const network = isRecord(c.network) ? c.network : energy ? {} : null;
-  if (network == null || (!energy && typeof network.kind !== 'string')) return { ok: false, reason: 'config.json: network must be an object with a kind' };
+  const networkName = network == null ? undefined : variantNameOf(network, ['kind']);
+  if (network == null || (!energy && typeof networkName !== 'string')) return { ok: false, reason: 'config.json: network must be an object with a name' };
 
   const warnings: string[] = [];
   const summaryFile = await readJson(nodePath.join(dir, 'summary.json'));
@@ -137,16 +140,17 @@ export async function readRun(root: string, name: string): Promise<{ ok: true; r
     stepsPlanned: typeof c.steps === 'number' ? c.steps : null,
     status: typeof status?.status === 'string' ? status.status : 'running',
     lastMetrics: points.at(-1) ?? null,
-    kind: energy?.kind ?? (network.kind === 'mlp' && dim === 2 ? 'points' : 'images'),
+    kind: energy?.kind ?? (networkName === 'mlp' && dim === 2 ? 'points' : 'images'),
     checkpoints: checkpoints.length,
   };
   return { ok: true, run: { summary, config: c, status, metrics: points, warnings, checkpoints, sampleSets, trajectories, nfeQuality, knownDensity: datasetMixture(c), classifier, classifierProblem } };
 }
 
 function describeNetwork(n: JsonRecord): string {
-  if (n.kind === 'mlp') return `mlp ${String(n.width ?? 128)}×${String(n.depth ?? 3)}`;
-  if (n.kind === 'unet') return `unet nf ${String(n.nf ?? '?')}`;
-  return String(n.kind);
+  const name = variantNameOf(n, ['kind']);
+  if (name === 'mlp') return `mlp ${String(n.width ?? 128)}×${String(n.depth ?? 3)}`;
+  if (name === 'unet') return `unet nf ${String(n.nf ?? '?')}`;
+  return String(name);
 }
 
 async function listNames(dir: string): Promise<string[]> {
@@ -201,6 +205,6 @@ function datasetMixture(config: JsonRecord): MixtureJson | null {
   const dataset = config.dataset;
   const name = typeof dataset === 'string' ? dataset : isRecord(dataset) && typeof dataset.name === 'string' ? dataset.name : null;
   const network = isRecord(config.network) ? config.network : null;
-  if (name == null || network?.kind !== 'mlp' || network.dim !== 2) return null;
+  if (name == null || network == null || variantNameOf(network, ['kind']) !== 'mlp' || network.dim !== 2) return null;
   return knownMixture(name) ?? null;
 }

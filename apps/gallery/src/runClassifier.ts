@@ -1,4 +1,5 @@
 import nodePath from 'node:path';
+import { variantNameOf } from '@scorekit/core';
 import { isRecord } from './internal/json.js';
 import type { readJson as ReadJsonFile } from './internal/json.js';
 
@@ -10,7 +11,8 @@ export const RUN_CLASSIFIER_FOLDER = 'classifier';
  * <run>/classifier` wrote (`config.json` of format `scorekit-noisy-classifier`, and `weights.safetensors`).
  */
 export interface RunClassifier {
-  readonly kind: string;
+  /** The classifier's variant ('mlp', 'conv'): its config's `name`, or `kind` in folders written before. */
+  readonly name: string;
   readonly numClasses: number;
   readonly dataShape: readonly number[];
   /** The SDE it was trained for (its name). */
@@ -47,7 +49,7 @@ export async function readRunClassifier(
   const num = (x: unknown) => (typeof x === 'number' ? x : null);
   return {
     classifier: {
-      kind: typeof c.kind === 'string' ? c.kind : '?',
+      name: typeof variantNameOf(c, ['kind']) === 'string' ? (variantNameOf(c, ['kind']) as string) : '?',
       numClasses,
       dataShape: dataShape as number[],
       sde: isRecord(c.sde) && typeof c.sde.name === 'string' ? c.sde.name : '?',

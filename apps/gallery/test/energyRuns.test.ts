@@ -4,8 +4,9 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRuns, readRun } from '../src/index.js';
 
-// Energy-model runs (scorekit train with kind rbm / hopfield / ebm-cd) have no network, sde or objective in their
-// config.json; the readers describe them from the kind. (apps/trainer/test/energyRuns.test.ts reads real ones.)
+// Energy-model runs (scorekit train with name rbm / hopfield / ebm-cd) have no network, sde or objective in their
+// config.json; the readers describe them from the model's name (the RBM's config is one written before `name`, under
+// the older key `kind`, which is still read). (apps/trainer/test/energyRuns.test.ts reads real ones.)
 describe('energy-model run folders', () => {
   let root: string;
   beforeAll(async () => {
@@ -24,7 +25,7 @@ describe('energy-model run folders', () => {
       'samples/step-000000040.npy': '',
       'samples/step-000000040.png': '',
     });
-    await mk('ebm', { 'config.json': JSON.stringify({ kind: 'ebm-cd', dataset: { name: 'two-moons' }, network: { width: 64, depth: 2 }, langevin: { steps: 10 }, steps: 8 }) });
+    await mk('ebm', { 'config.json': JSON.stringify({ name: 'ebm-cd', dataset: { name: 'two-moons' }, network: { width: 64, depth: 2 }, langevin: { steps: 10 }, steps: 8 }) });
     await mk('unknown-kind', { 'config.json': JSON.stringify({ kind: 'boltzmann', dataset: 'mnist' }) });
   });
   afterAll(() => fs.rm(root, { recursive: true, force: true }));

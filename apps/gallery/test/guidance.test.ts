@@ -170,7 +170,7 @@ describe('which guidance a run offers, and bad choices', () => {
     expect(reason(offers['mixture-100']!.classifier)).toBe('no noisy classifier in mixture-100/classifier/ (train one: scorekit train-classifier --noisy --run runs/mixture-100 --out runs/mixture-100/classifier)');
     expect(offers['mixture-400']!.classifierClasses).toBe(2);
     const r = await readRun(FIXTURE_RUNS, 'mixture-400');
-    expect(r.ok && r.run.classifier).toMatchObject({ kind: 'mlp', numClasses: 2, dataShape: [2], sde: 'vp' });
+    expect(r.ok && r.run.classifier).toMatchObject({ name: 'mlp', numClasses: 2, dataShape: [2], sde: 'vp' });
   });
 
   it('names every problem of a choice: kind not offered, negative or missing scale, class out of range', () => {

@@ -18,15 +18,15 @@ describe('runs list', () => {
     await mk('empty', {});
     await mk('broken-json', { 'config.json': '{ "dataset": ' });
     await mk('array-config', { 'config.json': '[1, 2]' });
-    await mk('no-sde', { 'config.json': JSON.stringify({ dataset: 'two-moons', network: { kind: 'mlp', dim: 2 } }) });
+    await mk('no-sde', { 'config.json': JSON.stringify({ dataset: 'two-moons', network: { name: 'mlp', dim: 2 } }) });
     // A readable run with problems that must not break it: a cut metrics line, a bad trajectory index.
     await mk('half-written', {
-      'config.json': JSON.stringify({ dataset: { name: 'mnist' }, network: { kind: 'unet', nf: 8 }, sde: 'vp', objective: 'dsm', steps: 50 }),
+      'config.json': JSON.stringify({ dataset: { name: 'mnist' }, network: { name: 'unet', nf: 8 }, sde: 'vp', objective: 'dsm', steps: 50 }),
       'metrics.jsonl': '{"step":10,"loss":2.5}\n{"step":20,"loss":1.5}\n{"step":30,"lo',
       'trajectories/index.json': '[{"step": 10}]',
     });
     // A run whose classifier/ folder (the gallery's convention for classifier guidance) is not a noisy classifier's.
-    const plainConfig = JSON.stringify({ dataset: 'ncsn-mixture', network: { kind: 'mlp', dim: 2 }, sde: 'vp' });
+    const plainConfig = JSON.stringify({ dataset: 'ncsn-mixture', network: { name: 'mlp', dim: 2 }, sde: 'vp' });
     await mk('other-classifier', { 'config.json': plainConfig, 'classifier/config.json': JSON.stringify({ format: 'scorekit-classifier', config: {} }) });
     await mk('no-classifier-weights', { 'config.json': plainConfig, 'classifier/config.json': JSON.stringify({ format: 'scorekit-noisy-classifier', version: 1, config: { numClasses: 2, dataShape: [2] } }) });
     await fs.writeFile(nodePath.join(fixture.root, 'notes.txt'), 'a plain file is not a run');
@@ -86,7 +86,7 @@ describe('runs list', () => {
     // Its noisy classifier, read from mixture-400/classifier/config.json (what train-classifier --noisy wrote).
     const manifest = JSON.parse(await fs.readFile(nodePath.join(fixture.root, 'mixture-400', 'classifier', 'config.json'), 'utf8'));
     expect(r.run.classifier).toEqual({
-      kind: 'mlp',
+      name: 'mlp',
       numClasses: 2,
       dataShape: [2],
       sde: 'vp',
@@ -121,7 +121,7 @@ describe('runs list', () => {
   });
 
   it('does not read a config.json that links outside the runs folder', async () => {
-    await fs.writeFile(nodePath.join(fixture.base, 'outside.json'), JSON.stringify({ dataset: 'x', network: { kind: 'mlp' }, sde: 'vp' }));
+    await fs.writeFile(nodePath.join(fixture.base, 'outside.json'), JSON.stringify({ dataset: 'x', network: { name: 'mlp' }, sde: 'vp' }));
     await fs.mkdir(nodePath.join(fixture.root, 'linked-config'));
     await fs.symlink(nodePath.join(fixture.base, 'outside.json'), nodePath.join(fixture.root, 'linked-config', 'config.json'));
     expect(await readRun(fixture.root, 'linked-config')).toEqual({ ok: false, reason: 'config.json: links outside the runs folder (not read)' });

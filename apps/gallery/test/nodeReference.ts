@@ -33,8 +33,8 @@ export async function sampleInNode(runDir: string, draw: NodeDraw): Promise<{ va
   await restoreCheckpoint(root, { network, ...(ema ? { ema } : {}) });
   ema?.swapIn();
   const model = createScoreModel(network, sde, config.scoreModel);
-  const net = info.networkConfig as { kind: string; dim?: number; imageSize?: [number, number]; channels?: number; numClasses?: number };
-  const images = net.kind !== 'mlp';
+  const net = info.networkConfig as { name: string; dim?: number; imageSize?: [number, number]; channels?: number; numClasses?: number };
+  const images = net.name !== 'mlp';
   const pointShape = images ? [...net.imageSize!, net.channels ?? 1] : [net.dim!];
   const guidance = draw.guidance;
   const classifier = guidance?.kind === 'classifier' ? await loadNoisyClassifier(guidance.dir, { sde, dataShape: pointShape }) : undefined;
@@ -50,7 +50,7 @@ export async function sampleInNode(runDir: string, draw: NodeDraw): Promise<{ va
       denoiser,
       shape: [draw.n, ...pointShape],
       seed: draw.seed,
-      ...(images ? { x0Threshold: { kind: 'clip' as const } } : {}),
+      ...(images ? { x0Threshold: { name: 'clip' as const } } : {}),
     });
     const values = (await samples.data()) as Float32Array;
     const shape = samples.shape;

@@ -76,7 +76,7 @@ async function main(): Promise<void> {
           sde: source.sde,
           shape: [n, ...source.pointShape],
           seed: 0,
-          ...(c.clip ? { x0Threshold: { kind: 'clip' as const } } : {}),
+          ...(c.clip ? { x0Threshold: { name: 'clip' as const } } : {}),
         });
         nfe = used;
         await saveNpy(file, (await samples.data()) as Float32Array, [n, ...source.pointShape], 'float32');

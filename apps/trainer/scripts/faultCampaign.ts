@@ -61,7 +61,7 @@ export interface Fixtures {
 export function tinyTrainConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
   return {
     dataset: { name: 'two-moons' },
-    network: { kind: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8 },
+    network: { name: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8 },
     scoreModel: {},
     sde: { name: 'vp' },
     objective: { name: 'continuous-dsm' },
@@ -174,11 +174,11 @@ export function faultCases(): FaultCase[] {
     ['trajectoryEvery', [-1, 0.5]],
     ['conditional', ['yes', 1, null]],
     ['dataset', [7, null, { name: 'moons' }, { name: 'two-moons', count: -1 }, { name: 'folder' }, { name: 'two-moons', extra: 1 }]],
-    ['network', [null, 'mlp', { kind: 'mlpp' }, { kind: 'mlp', dim: 2, width: -1 }, { kind: 'mlp', dim: 2, width: 30000, depth: 4 }, { kind: 'mlp', dim: 2, depth: 0 }, { kind: 'unet', imageSize: 28 }]],
+    ['network', [null, 'mlp', { name: 'mlpp' }, { name: 'mlp', dim: 2, width: -1 }, { name: 'mlp', dim: 2, width: 30000, depth: 4 }, { name: 'mlp', dim: 2, depth: 0 }, { name: 'unet', imageSize: 28 }]],
     ['sde', [7, 'vpp', { name: 'vp', beta_max: 'x' }]],
     ['objective', [7, 'dsm2']],
     ['sampler', [7, 'dpm', { name: 'pc', snr: -1 }]],
-    ['scoreModel', [7, 'eps', { parameterisation: 'z' }]],
+    ['scoreModel', [7, 'eps', { name: 'z' }]],
   ];
   for (const [field, values] of badFields) {
     for (const v of values) {
@@ -218,7 +218,7 @@ export function faultCases(): FaultCase[] {
   add({
     name: 'data shape against network dim',
     args: async ({ dir }) => {
-      await fs.writeFile(nodePath.join(dir, 'c.json'), JSON.stringify(tinyTrainConfig({ network: { kind: 'mlp', dim: 3, width: 8, depth: 2, embeddingDim: 8 } })));
+      await fs.writeFile(nodePath.join(dir, 'c.json'), JSON.stringify(tinyTrainConfig({ network: { name: 'mlp', dim: 3, width: 8, depth: 2, embeddingDim: 8 } })));
       return ['train', '--config', 'c.json', '--out', 'run', ...B];
     },
     expect: refuse(2, 'shape [2]', '[3]'),
@@ -237,7 +237,7 @@ export function faultCases(): FaultCase[] {
           if (bytes === 'link') await fs.symlink(nodePath.join(fixtures.root, 'png', 'a.png'), nodePath.join(data, path));
           else await fs.writeFile(nodePath.join(data, path), bytes);
         }
-        const config = tinyTrainConfig({ dataset: { name: 'folder', dir: data }, network: { kind: 'unet', imageSize: 4, channels: 1, nf: 4, chMult: [1], attnResolutions: [] }, steps: 1, sampleCount: 1 });
+        const config = tinyTrainConfig({ dataset: { name: 'folder', dir: data }, network: { name: 'unet', imageSize: 4, channels: 1, nf: 4, chMult: [1], attnResolutions: [] }, steps: 1, sampleCount: 1 });
         await fs.writeFile(nodePath.join(dir, 'c.json'), JSON.stringify(config));
         return ['train', '--config', 'c.json', '--out', 'run', ...B];
       },
@@ -258,7 +258,7 @@ export function faultCases(): FaultCase[] {
       const data = nodePath.join(dir, 'data');
       await fs.mkdir(data);
       await fs.symlink(nodePath.join(fixtures.root, 'png', 'a.png'), nodePath.join(data, 'a.png'));
-      const config = tinyTrainConfig({ dataset: { name: 'folder', dir: data }, network: { kind: 'unet', imageSize: 4, channels: 1, nf: 4, chMult: [1], attnResolutions: [] }, steps: 1, sampleCount: 1, sampler: { name: 'dpm-solver++', steps: 1 } });
+      const config = tinyTrainConfig({ dataset: { name: 'folder', dir: data }, network: { name: 'unet', imageSize: 4, channels: 1, nf: 4, chMult: [1], attnResolutions: [] }, steps: 1, sampleCount: 1, sampler: { name: 'dpm-solver++', steps: 1 } });
       await fs.writeFile(nodePath.join(dir, 'c.json'), JSON.stringify(config));
       return ['train', '--config', 'c.json', '--out', 'run', ...B];
     },
@@ -278,7 +278,7 @@ export function faultCases(): FaultCase[] {
         await fs.mkdir(data);
         await fs.writeFile(nodePath.join(data, 'train-images-idx3-ubyte'), bytes);
         await fs.writeFile(nodePath.join(data, 'train-labels-idx1-ubyte'), idx([0], []));
-        const config = tinyTrainConfig({ dataset: { name: 'fashion-mnist', dir: data }, network: { kind: 'unet', imageSize: 28, channels: 1, nf: 4, chMult: [1], attnResolutions: [] }, steps: 1 });
+        const config = tinyTrainConfig({ dataset: { name: 'fashion-mnist', dir: data }, network: { name: 'unet', imageSize: 28, channels: 1, nf: 4, chMult: [1], attnResolutions: [] }, steps: 1 });
         await fs.writeFile(nodePath.join(dir, 'c.json'), JSON.stringify(config));
         return ['train', '--config', 'c.json', '--out', 'run', ...B];
       },
@@ -569,7 +569,7 @@ export async function writeFixtures(root: string): Promise<Fixtures> {
   const run = nodePath.join(root, 'run');
   const wideRun = nodePath.join(root, 'wide-run');
   const wide = nodePath.join(root, 'wide.json');
-  await fs.writeFile(wide, JSON.stringify(tinyTrainConfig({ steps: 5, network: { kind: 'mlp', dim: 2, width: 24, depth: 2, embeddingDim: 8 } })));
+  await fs.writeFile(wide, JSON.stringify(tinyTrainConfig({ steps: 5, network: { name: 'mlp', dim: 2, width: 24, depth: 2, embeddingDim: 8 } })));
   for (const [config, out] of [[tinyConfig, run], [wide, wideRun]] as const) {
     const r = await captured(() => runCli(['node', 'scorekit', 'train', '--config', config, '--out', out, ...B]));
     if (r.code !== 0) throw new Error(`fixture run failed: ${r.stderr}`);

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as A from 'fp-ts/lib/Apply.js';
 import * as RA from 'fp-ts/lib/ReadonlyArray.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { BACKEND_NAMES, ConfigError, issueLine } from '@scorekit/core';
+import { BACKEND_NAMES, ConfigError, issueLine, withVariantName } from '@scorekit/core';
 import { SDE_NAMES, createSde } from '@scorekit/sde';
 import { TOY_DATASET_NAMES } from '@scorekit/data';
 import { networkKinds, resolveNetworkConfig, resolveScoreModelConfig } from '@scorekit/models';
@@ -12,6 +12,7 @@ import { SAMPLER_NAMES, createSampler } from '@scorekit/samplers';
 import type { ConfigProblem } from './errors.js';
 import { problem } from './errors.js';
 import { formatBytes, memoryBudgetBytes, networkSize, trainingBytes } from './memoryBudget.js';
+import { networkWithName, withCurrentKeys } from './savedConfig.js';
 import { seedProblem } from './seeds.js';
 
 /** Image data sets `train` can load (besides the 2D toy sets of `@scorekit/data`). */
@@ -33,9 +34,15 @@ export interface DatasetConfig {
 /** A training run, fully resolved: what `config.json` in a run folder holds. */
 export interface TrainConfig {
   readonly dataset: DatasetConfig;
-  /** The network config given to `createNetwork` (`kind: 'mlp' | 'unet'`, …). */
-  readonly network: { readonly kind: string; readonly [key: string]: unknown };
-  /** The output parameterisation and noise conditioning (`createScoreModel`). */
+  /**
+   * The network config given to `createNetwork` (`name: 'mlp' | 'unet'`, …; run folders saved before hold the
+   * older `kind`, still read).
+   */
+  readonly network: { readonly name: string; readonly [key: string]: unknown };
+  /**
+   * The output parameterisation (`name`: score, eps, x0, v, edm; `parameterisation` in run folders saved before)
+   * and noise conditioning (`createScoreModel`).
+   */
   readonly scoreModel: ScoreModelConfig;
   /** `createSde` config: `{ name: 'vp' | 'subvp' | 've' | 'ddpm', ...options }`. */
   readonly sde: { readonly name: string; readonly [key: string]: unknown };
@@ -150,7 +157,8 @@ export function parseTrainConfig(input: unknown): Validation<TrainConfig> {
     keepCheckpoints: int('keepCheckpoints', raw.keepCheckpoints, 1),
     sampleCount: int('sampleCount', raw.sampleCount, 1),
     trajectoryEvery: int('trajectoryEvery', raw.trajectoryEvery, 0),
-    scoreModel: record('scoreModel', raw.scoreModel),
+    // Written under `name`; `parameterisation`, the older key, is read (crossChecks reports the two disagreeing).
+    scoreModel: pipe(record('scoreModel', raw.scoreModel), E.map((s) => (withCurrentKeys({ scoreModel: s }).scoreModel as Record<string, unknown>))),
   });
   // The fields and the checks across them are validated side by side, so one pass reports every problem; only
   // the memory estimate needs the whole config valid first.
@@ -178,7 +186,7 @@ function crossChecks(raw: Record<string, unknown>): Validation<null> {
       problems.push(...fromError('scoreModel', e, 'scoreModel')); // its issues read `scoreModel.…`
     }
   }
-  const network = isObject(raw.network) ? (withNetworkKind(raw.network) as Record<string, unknown>) : null;
+  const network = isObject(raw.network) ? networkWithName(raw.network) : null;
   const numClasses = network?.numClasses;
   if (network != null && raw.conditional === true && !(typeof numClasses === 'number' && numClasses > 0)) {
     problems.push({ field: 'conditional', message: 'a conditional model needs network.numClasses (e.g. 10 for MNIST)' });
@@ -187,27 +195,20 @@ function crossChecks(raw: Record<string, unknown>): Validation<null> {
     problems.push({ field: 'labelDropout', message: 'drops class labels: it needs "conditional": true' });
   }
   const datasetName = typeof raw.dataset === 'string' ? raw.dataset : (raw.dataset as { name?: unknown } | null)?.name;
-  const kind = network?.kind;
+  const kind = network?.name;
   if (typeof datasetName === 'string' && DATASET_NAMES.includes(datasetName) && typeof kind === 'string' && networkKinds().includes(kind)) {
     const toy = (TOY_DATASET_NAMES as readonly string[]).includes(datasetName);
     if (toy && kind !== 'mlp') {
-      problems.push({ field: 'network.kind', message: `2D data set '${datasetName}' needs an MLP`, allowed: ['mlp'] });
+      problems.push({ field: 'network.name', message: `2D data set '${datasetName}' needs an MLP`, allowed: ['mlp'] });
     }
     if (!toy && kind === 'mlp') {
-      problems.push({ field: 'network.kind', message: `image data set '${datasetName}' needs a U-Net`, allowed: ['unet'] });
+      problems.push({ field: 'network.name', message: `image data set '${datasetName}' needs a U-Net`, allowed: ['unet'] });
     }
   }
   return problems.length > 0 ? E.left(problems) : E.right(null);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v != null && typeof v === 'object' && !Array.isArray(v);
-
-// A network config with its variant under `kind`, what run folders store and the trainer reads: `name` (the key
-// every registry names its variant with) is accepted in its place.
-function withNetworkKind(value: Record<string, unknown>): Record<string, unknown> {
-  const { name, ...rest } = value;
-  return name !== undefined && rest.kind === undefined ? { kind: name, ...rest } : value;
-}
 
 // The run's memory estimated from the config alone (weights, and a batch of the network's input shape), before
 // anything is allocated.
@@ -250,12 +251,14 @@ function network(input: unknown): Validation<TrainConfig['network']> {
   if (!isObject(input)) {
     return E.left(problem('network', `must be an object { name, ... }, got ${show(input)}`));
   }
-  // Stored as `kind` (run folders written before `name` hold it, and the trainer reads it).
-  const value = withNetworkKind(input);
-  const kind = value.kind;
+  // Stored under `name`; `kind`, the older key of run folders written before, is still read.
+  const named = withVariantName(input, ['kind']);
+  if (!named.ok) return E.left(named.issues.map((i) => ({ field: 'network', message: i.problem, path: 'network.name', accepts: i.allowed ?? '' })));
+  const value = networkWithName(input);
+  const kind = value.name;
   if (typeof kind !== 'string' || !networkKinds().includes(kind)) {
     // Named under the key the config used (`kind` in older configs).
-    return E.left(problem(input.name !== undefined ? 'network.name' : 'network.kind', `unknown network ${show(kind ?? input.name)}`, networkKinds()));
+    return E.left(problem(input.name === undefined && input.kind !== undefined ? 'network.kind' : 'network.name', `unknown network ${show(kind)}`, networkKinds()));
   }
   try {
     // Checked without building it: a network too large for memory is refused by the size check, not allocated.

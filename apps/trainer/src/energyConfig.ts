@@ -1,11 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
+import * as RA from 'fp-ts/lib/ReadonlyArray.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { withVariantName } from '@scorekit/core';
 import { TOY_DATASET_NAMES } from '@scorekit/data';
 import type { ConfigProblem } from './errors.js';
 import { resolveNetworkConfig } from '@scorekit/models';
 import { IMAGE_DATASET_NAMES, fromError, show } from './config.js';
 import { seedProblem } from './seeds.js';
 
-/** The energy-based models `scorekit train` trains besides score models (a config's `kind`). */
+/** The energy-based models `scorekit train` trains besides score models (a config's `name`; `kind` before). */
 export const ENERGY_KINDS = ['rbm', 'hopfield', 'ebm-cd'] as const;
 export type EnergyKind = (typeof ENERGY_KINDS)[number];
 
@@ -39,7 +42,7 @@ interface EnergyRunCommon {
 
 /** An RBM with binary units trained by CD-k or PCD-k (`@scorekit/energy` RbmTrainer). */
 export interface RbmRunConfig extends EnergyRunCommon {
-  readonly kind: 'rbm';
+  readonly name: 'rbm';
   readonly hiddenUnits: number;
   /** Gibbs steps per update (CD-k / PCD-k). */
   readonly k: number;
@@ -59,7 +62,7 @@ export interface RbmRunConfig extends EnergyRunCommon {
 
 /** A Hopfield network storing training images by Hebb's rule (each step stores one batch of patterns). */
 export interface HopfieldRunConfig extends EnergyRunCommon {
-  readonly kind: 'hopfield';
+  readonly name: 'hopfield';
   /** Binary (sign) or continuous (tanh) units. */
   readonly units: 'binary' | 'continuous';
   /** Gain β of continuous (tanh) units. */
@@ -70,7 +73,7 @@ export interface HopfieldRunConfig extends EnergyRunCommon {
 
 /** A deep EBM (MLP energy) trained by contrastive divergence with short-run Langevin and a replay buffer. */
 export interface EbmCdRunConfig extends EnergyRunCommon {
-  readonly kind: 'ebm-cd';
+  readonly name: 'ebm-cd';
   /** The MLP computing E(x): hidden width, depth and activation (`createEnergyNetwork` of @scorekit/models). */
   readonly network: { readonly width: number; readonly depth: number; readonly activation: string };
   /** Adam learning rate. */
@@ -89,9 +92,12 @@ export interface EbmCdRunConfig extends EnergyRunCommon {
 /** An energy-model run, fully resolved: what `config.json` holds for one. */
 export type EnergyTrainConfig = RbmRunConfig | HopfieldRunConfig | EbmCdRunConfig;
 
-/** Whether a raw config asks for an energy model (it has a `kind`; score-model configs have none). */
+/**
+ * Whether a raw config asks for an energy model: it names one at the top (`name`, or `kind` in configs saved before
+ * `name`); score-model configs name nothing there.
+ */
 export function isEnergyConfig(raw: unknown): boolean {
-  return raw != null && typeof raw === 'object' && 'kind' in raw;
+  return raw != null && typeof raw === 'object' && ('name' in raw || 'kind' in raw);
 }
 
 const COMMON_DEFAULTS = { seed: 0, logEvery: 10, sampleEvery: 0, checkpointEvery: 0, keepCheckpoints: 3, sampleCount: 64 } as const;
@@ -126,7 +132,7 @@ const DEFAULTS = {
   },
 } as const;
 
-const COMMON_KEYS = ['kind', 'dataset', 'steps', 'batchSize', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints', 'sampleCount', 'sampler'];
+const COMMON_KEYS = ['name', 'dataset', 'steps', 'batchSize', 'seed', 'logEvery', 'sampleEvery', 'checkpointEvery', 'keepCheckpoints', 'sampleCount', 'sampler'];
 const KEYS: Record<EnergyKind, readonly string[]> = {
   rbm: [...COMMON_KEYS, 'hiddenUnits', 'k', 'persistent', 'lr', 'momentum', 'weightDecay', 'weightStd'],
   hopfield: [...COMMON_KEYS, 'units', 'gain'],
@@ -141,20 +147,24 @@ const ACCEPTED_DATA: Record<EnergyKind, { readonly names: readonly string[]; rea
 };
 
 /**
- * Validates an energy-model config (`kind: 'rbm' | 'hopfield' | 'ebm-cd'`, merged from preset, file and flags),
+ * Validates an energy-model config (`name: 'rbm' | 'hopfield' | 'ebm-cd'`, merged from preset, file and flags;
+ * `kind`, the key of configs saved before, is still read and written back as `name`),
  * filling defaults and collecting every problem at once: unknown fields, numbers out of range, and data the
  * model cannot take (an RBM on 2D points, ebm-cd on images) — each names the field and what is allowed.
  *
  * @example
- * const r = parseEnergyConfig({ kind: 'rbm', dataset: 'mnist', hiddenUnits: -3 });
+ * const r = parseEnergyConfig({ name: 'rbm', dataset: 'mnist', hiddenUnits: -3 });
  * // Left: [{ field: 'hiddenUnits', message: 'must be an integer ≥ 1, got -3' }]
  */
 export function parseEnergyConfig(input: unknown): E.Either<ConfigProblem[], EnergyTrainConfig> {
   if (input == null || typeof input !== 'object' || Array.isArray(input)) return E.left([{ field: 'config', message: `must be a JSON object, got ${show(input)}` }]);
-  const given = input as Record<string, unknown>;
-  const kind = given.kind;
+  const named = withVariantName(input as Record<string, unknown>, ['kind']);
+  if (!named.ok) return E.left(named.issues.map((i) => ({ field: 'name', message: i.problem, allowed: ENERGY_KINDS })));
+  const given = named.value;
+  const kind = given.name;
   if (typeof kind !== 'string' || !(ENERGY_KINDS as readonly string[]).includes(kind)) {
-    return E.left([{ field: 'kind', message: `unknown model kind ${show(kind)} (leave kind out for a score model)`, allowed: ENERGY_KINDS }]);
+    const key = (input as { name?: unknown }).name === undefined && (input as { kind?: unknown }).kind !== undefined ? 'kind' : 'name';
+    return E.left([{ field: key, message: `unknown energy model ${show(kind)} (leave ${key} out for a score model)`, allowed: ENERGY_KINDS }]);
   }
   const k = kind as EnergyKind;
   const defaults = DEFAULTS[k] as Record<string, unknown>;
@@ -163,145 +173,159 @@ export function parseEnergyConfig(input: unknown): E.Either<ConfigProblem[], Ene
   for (const key of ['sampler', 'network', 'langevin', 'buffer']) {
     if (isRecord(defaults[key]) && isRecord(given[key])) raw[key] = { ...(defaults[key] as object), ...(given[key] as object) };
   }
-  const problems: ConfigProblem[] = [];
-  const check = new Checks(raw, problems);
-  for (const key of Object.keys(raw)) if (!KEYS[k].includes(key)) problems.push({ field: key, message: `unknown field for kind '${k}'`, allowed: KEYS[k] });
-
-  const dataset = datasetOf(raw.dataset, k, problems);
-  check.int('steps', 1);
-  check.int('batchSize', 1);
-  const seedWrong = seedProblem(raw.seed);
-  if (seedWrong != null) problems.push({ field: 'seed', message: seedWrong });
-  check.int('logEvery', 1);
-  check.int('sampleEvery', 0);
-  check.int('checkpointEvery', 0);
-  check.int('keepCheckpoints', 1);
-  check.int('sampleCount', 1);
-  if (k === 'rbm') {
-    check.int('hiddenUnits', 1);
-    check.int('k', 1);
-    check.bool('persistent');
-    check.num('lr', (v) => v > 0, 'a number > 0');
-    check.num('momentum', (v) => v >= 0 && v < 1, 'a number in [0, 1)');
-    check.num('weightDecay', (v) => v >= 0, 'a number ≥ 0');
-    check.num('weightStd', (v) => v > 0, 'a number > 0');
-    check.sampler('gibbs', { steps: ['int', 0] });
-  } else if (k === 'hopfield') {
-    check.oneOf('units', ['binary', 'continuous']);
-    check.num('gain', (v) => v > 0, 'a number > 0');
-    check.sampler('recall', { corruption: ['fraction'], mode: ['oneOf', 'asynchronous', 'synchronous'], maxIterations: ['int', 1] });
-  } else {
-    const net = check.record('network', ['width', 'depth', 'activation']);
-    if (net) {
-      check.int('network.width', 1, net.width);
-      check.int('network.depth', 1, net.depth);
-      if (typeof net.activation !== 'string') problems.push({ field: 'network.activation', message: `must be an activation name, got ${show(net.activation)}` });
-      else if ([net.width, net.depth].every((v) => Number.isInteger(v) && (v as number) >= 1)) {
-        // The MLP energy itself is checked by @scorekit/models (activation names and the rest), without building it.
-        try {
-          resolveNetworkConfig({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 1, width: net.width, depth: net.depth, activation: net.activation } } as never);
-        } catch (e) {
-          problems.push(...fromError('network', e, 'energy.network'));
-        }
-      }
-    }
-    check.num('lr', (v) => v > 0, 'a number > 0');
-    const langevin = check.record('langevin', ['steps', 'stepSize', 'noiseStd']);
-    if (langevin) {
-      check.int('langevin.steps', 1, langevin.steps);
-      check.num('langevin.stepSize', (v) => v > 0, 'a number > 0', langevin.stepSize);
-      if (langevin.noiseStd !== undefined) check.num('langevin.noiseStd', (v) => v >= 0, 'a number ≥ 0', langevin.noiseStd);
-    }
-    check.num('regularization', (v) => v >= 0, 'a number ≥ 0');
-    const buffer = check.record('buffer', ['capacity', 'reinitProbability']);
-    if (buffer) {
-      check.int('buffer.capacity', 1, buffer.capacity);
-      check.num('buffer.reinitProbability', (v) => v >= 0 && v <= 1, 'a number in [0, 1]', buffer.reinitProbability);
-    }
-    check.num('box', (v) => v > 0, 'a number > 0');
-    check.sampler('langevin', { steps: ['int', 0], stepSize: ['positive'] });
-  }
-  if (problems.length > 0) return E.left(problems);
-  return E.right({ ...raw, dataset } as unknown as EnergyTrainConfig);
+  const field = (name: string) => raw[name];
+  const dataset = datasetOf(raw.dataset, k);
+  // Every check is a validation of its own; they are combined applicatively, so every problem is reported at once.
+  const checks: Validation<unknown>[] = [
+    allOf(Object.keys(raw).filter((key) => !KEYS[k].includes(key)).map((key) => fail(key, `unknown field for '${k}'`, KEYS[k]))),
+    dataset,
+    int('steps', field('steps'), 1),
+    int('batchSize', field('batchSize'), 1),
+    seedProblem(raw.seed) == null ? E.right(raw.seed) : fail('seed', seedProblem(raw.seed)!),
+    int('logEvery', field('logEvery'), 1),
+    int('sampleEvery', field('sampleEvery'), 0),
+    int('checkpointEvery', field('checkpointEvery'), 0),
+    int('keepCheckpoints', field('keepCheckpoints'), 1),
+    int('sampleCount', field('sampleCount'), 1),
+    ...(k === 'rbm' ? rbmChecks(raw) : k === 'hopfield' ? hopfieldChecks(raw) : ebmCdChecks(raw)),
+  ];
+  return pipe(
+    allOf(checks),
+    E.chain(() => dataset),
+    E.map((d) => ({ ...raw, dataset: d }) as unknown as EnergyTrainConfig),
+  );
 }
 
-function datasetOf(value: unknown, kind: EnergyKind, problems: ConfigProblem[]): EnergyDatasetConfig {
-  const d = typeof value === 'string' ? { name: value } : value;
-  const accepted = ACCEPTED_DATA[kind];
-  if (!isRecord(d)) {
-    problems.push({ field: 'dataset', message: `must be a name or { name, count?, dir?, binarisation? }, got ${show(value)}`, allowed: accepted.names });
-    return { name: '' };
-  }
-  const binary = kind !== 'ebm-cd';
-  const keys = binary ? ['name', 'count', 'dir', 'binarisation'] : ['name'];
-  for (const key of Object.keys(d)) if (!keys.includes(key)) problems.push({ field: `dataset.${key}`, message: `unknown field for kind '${kind}'`, allowed: keys });
-  if (typeof d.name !== 'string' || !accepted.names.includes(d.name)) {
-    const known = typeof d.name === 'string' && ([...TOY_DATASET_NAMES, ...IMAGE_DATASET_NAMES] as readonly string[]).includes(d.name);
-    problems.push({
-      field: 'dataset.name',
-      message: known ? `kind '${kind}' cannot train on '${d.name as string}': ${accepted.why}` : `unknown data set ${show(d.name)}`,
-      allowed: accepted.names,
-    });
-  }
-  if (d.count != null && !(Number.isInteger(d.count) && (d.count as number) >= 1)) problems.push({ field: 'dataset.count', message: `must be an integer ≥ 1, got ${show(d.count)}` });
-  if (d.dir != null && typeof d.dir !== 'string') problems.push({ field: 'dataset.dir', message: `must be a path, got ${show(d.dir)}` });
-  if (d.name === 'folder' && typeof d.dir !== 'string') problems.push({ field: 'dataset.dir', message: "is required for the 'folder' data set" });
-  if (!binary) return d as unknown as EnergyDatasetConfig;
-  const binarisation = d.binarisation ?? 'threshold';
-  if (!(BINARISATIONS as readonly unknown[]).includes(binarisation)) {
-    problems.push({ field: 'dataset.binarisation', message: `unknown binarisation ${show(binarisation)}`, allowed: BINARISATIONS });
-  }
-  return { ...(d as unknown as EnergyDatasetConfig), binarisation: binarisation as EnergyDatasetConfig['binarisation'] };
+/** A check's outcome: the value, or every problem found. */
+type Validation<T> = E.Either<ConfigProblem[], T>;
+
+const Applicative = E.getApplicativeValidation(RA.getSemigroup<ConfigProblem>());
+
+// Every problem of every check, or null when all pass (fp-ts' applicative validation over the list).
+function allOf(checks: readonly Validation<unknown>[]): Validation<null> {
+  return pipe(
+    checks.map((c) => pipe(c, E.mapLeft((problems) => problems as readonly ConfigProblem[]))),
+    RA.sequence(Applicative),
+    E.bimap((problems) => [...problems], () => null),
+  );
+}
+
+const fail = (field: string, message: string, allowed?: readonly string[]): Validation<never> =>
+  E.left([allowed != null ? { field, message, allowed } : { field, message }]);
+
+function num(field: string, value: unknown, ok: (v: number) => boolean, what: string): Validation<number> {
+  return typeof value === 'number' && Number.isFinite(value) && ok(value) ? E.right(value) : fail(field, `must be ${what}, got ${show(value)}`);
+}
+
+function int(field: string, value: unknown, min: number): Validation<number> {
+  return num(field, value, (v) => Number.isInteger(v) && v >= min, `an integer ≥ ${min}`);
+}
+
+function bool(field: string, value: unknown): Validation<boolean> {
+  return typeof value === 'boolean' ? E.right(value) : fail(field, `must be true or false, got ${show(value)}`);
+}
+
+function oneOf(field: string, value: unknown, allowed: readonly string[]): Validation<string> {
+  return typeof value === 'string' && allowed.includes(value) ? E.right(value) : fail(field, `must be one of the allowed values, got ${show(value)}`, allowed);
+}
+
+// A nested object: its own problem when it is not one; otherwise its unknown keys and the checks of its fields,
+// all reported together.
+function nested(field: string, value: unknown, keys: readonly string[], fields: (v: Record<string, unknown>) => readonly Validation<unknown>[]): Validation<null> {
+  if (!isRecord(value)) return fail(field, `must be an object, got ${show(value)}`);
+  return allOf([...Object.keys(value).filter((key) => !keys.includes(key)).map((key) => fail(`${field}.${key}`, 'unknown field', keys)), ...fields(value)]);
 }
 
 type OptionSpec = readonly ['int', number] | readonly ['positive'] | readonly ['fraction'] | readonly ['oneOf', ...string[]];
 
-// Field checks that push a problem naming the field (dotted for nested ones) and what is allowed.
-class Checks {
-  constructor(
-    private readonly raw: Record<string, unknown>,
-    private readonly problems: ConfigProblem[],
-  ) {}
+// The run's periodic sampler: its one name for this model, and its options.
+function sampler(value: unknown, name: string, options: Record<string, OptionSpec>): Validation<null> {
+  return nested('sampler', value, ['name', ...Object.keys(options)], (s) => [
+    s.name === name ? E.right(null) : fail('sampler.name', `this model samples with '${name}', got ${show(s.name)}`, [name]),
+    ...Object.entries(options).map(([key, spec]) => {
+      const f = `sampler.${key}`;
+      if (spec[0] === 'int') return int(f, s[key], spec[1]);
+      if (spec[0] === 'positive') return num(f, s[key], (v) => v > 0, 'a number > 0');
+      if (spec[0] === 'fraction') return num(f, s[key], (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+      return oneOf(f, s[key], spec.slice(1) as string[]);
+    }),
+  ]);
+}
 
-  num(field: string, ok: (v: number) => boolean, what: string, value: unknown = this.raw[field]): void {
-    if (!(typeof value === 'number' && Number.isFinite(value) && ok(value))) this.problems.push({ field, message: `must be ${what}, got ${show(value)}` });
-  }
+function rbmChecks(raw: Record<string, unknown>): Validation<unknown>[] {
+  return [
+    int('hiddenUnits', raw.hiddenUnits, 1),
+    int('k', raw.k, 1),
+    bool('persistent', raw.persistent),
+    num('lr', raw.lr, (v) => v > 0, 'a number > 0'),
+    num('momentum', raw.momentum, (v) => v >= 0 && v < 1, 'a number in [0, 1)'),
+    num('weightDecay', raw.weightDecay, (v) => v >= 0, 'a number ≥ 0'),
+    num('weightStd', raw.weightStd, (v) => v > 0, 'a number > 0'),
+    sampler(raw.sampler, 'gibbs', { steps: ['int', 0] }),
+  ];
+}
 
-  int(field: string, min: number, value: unknown = this.raw[field]): void {
-    this.num(field, (v) => Number.isInteger(v) && v >= min, `an integer ≥ ${min}`, value);
-  }
+function hopfieldChecks(raw: Record<string, unknown>): Validation<unknown>[] {
+  return [
+    oneOf('units', raw.units, ['binary', 'continuous']),
+    num('gain', raw.gain, (v) => v > 0, 'a number > 0'),
+    sampler(raw.sampler, 'recall', { corruption: ['fraction'], mode: ['oneOf', 'asynchronous', 'synchronous'], maxIterations: ['int', 1] }),
+  ];
+}
 
-  bool(field: string): void {
-    if (typeof this.raw[field] !== 'boolean') this.problems.push({ field, message: `must be true or false, got ${show(this.raw[field])}` });
-  }
+function ebmCdChecks(raw: Record<string, unknown>): Validation<unknown>[] {
+  return [
+    nested('network', raw.network, ['width', 'depth', 'activation'], (net) => {
+      const sizes = [int('network.width', net.width, 1), int('network.depth', net.depth, 1)];
+      if (typeof net.activation !== 'string') return [...sizes, fail('network.activation', `must be an activation name, got ${show(net.activation)}`)];
+      // The MLP energy itself is checked by @scorekit/models (activation names and the rest), without building it —
+      // once its sizes are valid, so that a bad width is not reported twice.
+      const energy = E.isLeft(allOf(sizes))
+        ? E.right(null)
+        : E.tryCatch(
+            () => resolveNetworkConfig({ name: 'energy', network: { name: 'mlp', dim: 2, outputDim: 1, width: net.width, depth: net.depth, activation: net.activation } } as never),
+            (e) => fromError('network', e, 'energy.network'),
+          );
+      return [...sizes, energy];
+    }),
+    num('lr', raw.lr, (v) => v > 0, 'a number > 0'),
+    nested('langevin', raw.langevin, ['steps', 'stepSize', 'noiseStd'], (l) => [
+      int('langevin.steps', l.steps, 1),
+      num('langevin.stepSize', l.stepSize, (v) => v > 0, 'a number > 0'),
+      l.noiseStd === undefined ? E.right(null) : num('langevin.noiseStd', l.noiseStd, (v) => v >= 0, 'a number ≥ 0'),
+    ]),
+    num('regularization', raw.regularization, (v) => v >= 0, 'a number ≥ 0'),
+    nested('buffer', raw.buffer, ['capacity', 'reinitProbability'], (b) => [
+      int('buffer.capacity', b.capacity, 1),
+      num('buffer.reinitProbability', b.reinitProbability, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    ]),
+    num('box', raw.box, (v) => v > 0, 'a number > 0'),
+    sampler(raw.sampler, 'langevin', { steps: ['int', 0], stepSize: ['positive'] }),
+  ];
+}
 
-  oneOf(field: string, allowed: readonly string[], value: unknown = this.raw[field]): void {
-    if (typeof value !== 'string' || !allowed.includes(value)) this.problems.push({ field, message: `must be one of the allowed values, got ${show(value)}`, allowed });
-  }
-
-  record(field: string, keys: readonly string[]): Record<string, unknown> | undefined {
-    const value = this.raw[field];
-    if (!isRecord(value)) {
-      this.problems.push({ field, message: `must be an object, got ${show(value)}` });
-      return undefined;
-    }
-    for (const key of Object.keys(value)) if (!keys.includes(key)) this.problems.push({ field: `${field}.${key}`, message: 'unknown field', allowed: keys });
-    return value;
-  }
-
-  /** The run's periodic sampler: its one name for this kind, and its options. */
-  sampler(name: string, options: Record<string, OptionSpec>): void {
-    const s = this.record('sampler', ['name', ...Object.keys(options)]);
-    if (s == null) return;
-    if (s.name !== name) this.problems.push({ field: 'sampler.name', message: `this model kind samples with '${name}', got ${show(s.name)}`, allowed: [name] });
-    for (const [key, spec] of Object.entries(options)) {
-      const field = `sampler.${key}`;
-      if (spec[0] === 'int') this.int(field, spec[1], s[key]);
-      else if (spec[0] === 'positive') this.num(field, (v) => v > 0, 'a number > 0', s[key]);
-      else if (spec[0] === 'fraction') this.num(field, (v) => v >= 0 && v <= 1, 'a number in [0, 1]', s[key]);
-      else this.oneOf(field, spec.slice(1) as string[], s[key]);
-    }
-  }
+// The data set: a name or { name, count?, dir?, binarisation? } that this model can train on.
+function datasetOf(value: unknown, kind: EnergyKind): Validation<EnergyDatasetConfig> {
+  const d = typeof value === 'string' ? { name: value } : value;
+  const accepted = ACCEPTED_DATA[kind];
+  if (!isRecord(d)) return fail('dataset', `must be a name or { name, count?, dir?, binarisation? }, got ${show(value)}`, accepted.names);
+  const binary = kind !== 'ebm-cd';
+  const keys = binary ? ['name', 'count', 'dir', 'binarisation'] : ['name'];
+  const known = typeof d.name === 'string' && ([...TOY_DATASET_NAMES, ...IMAGE_DATASET_NAMES] as readonly string[]).includes(d.name);
+  const binarisation = d.binarisation ?? 'threshold';
+  return pipe(
+    allOf([
+      ...Object.keys(d).filter((key) => !keys.includes(key)).map((key) => fail(`dataset.${key}`, `unknown field for '${kind}'`, keys)),
+      typeof d.name === 'string' && accepted.names.includes(d.name)
+        ? E.right(null)
+        : fail('dataset.name', known ? `'${kind}' cannot train on '${d.name as string}': ${accepted.why}` : `unknown data set ${show(d.name)}`, accepted.names),
+      d.count == null || (Number.isInteger(d.count) && (d.count as number) >= 1) ? E.right(null) : fail('dataset.count', `must be an integer ≥ 1, got ${show(d.count)}`),
+      d.dir == null || typeof d.dir === 'string' ? E.right(null) : fail('dataset.dir', `must be a path, got ${show(d.dir)}`),
+      d.name === 'folder' && typeof d.dir !== 'string' ? fail('dataset.dir', "is required for the 'folder' data set") : E.right(null),
+      !binary || (BINARISATIONS as readonly unknown[]).includes(binarisation) ? E.right(null) : fail('dataset.binarisation', `unknown binarisation ${show(binarisation)}`, BINARISATIONS),
+    ]),
+    E.map(() => (binary ? { ...(d as unknown as EnergyDatasetConfig), binarisation: binarisation as EnergyDatasetConfig['binarisation'] } : (d as unknown as EnergyDatasetConfig))),
+  );
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

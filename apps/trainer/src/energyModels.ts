@@ -27,7 +27,7 @@ export interface EnergyDrawOptions {
  * shape during training (the replay buffer, stored patterns) goes through `state()` / `loadState()`.
  */
 export interface EnergyModel {
-  readonly kind: EnergyTrainConfig['kind'];
+  readonly name: EnergyTrainConfig['name'];
   /** The checkpointed config and parameters (plus fixed-shape state such as PCD chains). */
   readonly module: CheckpointedModule;
   readonly optimizer: tf.Optimizer | null;
@@ -55,8 +55,8 @@ export interface EnergyModel {
  * const model = createEnergyModel(config, 784, { visibleBias });
  */
 export function createEnergyModel(config: EnergyTrainConfig, pointSize: number, init: { visibleBias?: tf.Tensor1D } = {}): EnergyModel {
-  if (config.kind === 'rbm') return rbmModel(config, pointSize, init.visibleBias);
-  if (config.kind === 'hopfield') return hopfieldModel(config, pointSize);
+  if (config.name === 'rbm') return rbmModel(config, pointSize, init.visibleBias);
+  if (config.name === 'hopfield') return hopfieldModel(config, pointSize);
   return ebmModel(config, pointSize);
 }
 
@@ -74,9 +74,9 @@ function rbmModel(config: RbmRunConfig, visibleUnits: number, visibleBias?: tf.T
   const chains = config.persistent ? tf.variable(tf.zeros([config.batchSize, visibleUnits]), false) : null;
   const variables = [named('weights', rbm.weights), named('visibleBias', rbm.visibleBias), named('hiddenBias', rbm.hiddenBias), ...(chains ? [named('chains', chains, false)] : [])];
   return {
-    kind: 'rbm',
+    name: 'rbm',
     module: {
-      config: { kind: 'rbm', visibleUnits, hiddenUnits: config.hiddenUnits } as CheckpointedModule['config'],
+      config: { name: 'rbm', visibleUnits, hiddenUnits: config.hiddenUnits } as CheckpointedModule['config'],
       get variables() {
         // Copied in before every save, read back after a restore (see loadState).
         if (chains && trainer.chains) chains.assign(trainer.chains);
@@ -129,8 +129,8 @@ function hopfieldModel(config: HopfieldRunConfig, units: number): EnergyModel {
   let patterns: Float32Array = new Float32Array(0);
   const network = () => tf.tidy(() => tf.div(sums, units) as tf.Tensor2D);
   return {
-    kind: 'hopfield',
-    module: { config: { kind: 'hopfield', units } as CheckpointedModule['config'], variables: [named('hebbianSums', sums, false)] },
+    name: 'hopfield',
+    module: { config: { name: 'hopfield', units } as CheckpointedModule['config'], variables: [named('hebbianSums', sums, false)] },
     optimizer: null,
     parameterCount: (units * (units - 1)) / 2,
     lossName: 'fraction of the stored batch bits that one synchronous update flips (crosstalk; 0 below capacity)',
@@ -188,7 +188,7 @@ function hopfieldModel(config: HopfieldRunConfig, units: number): EnergyModel {
 
 function ebmModel(config: EbmCdRunConfig, dim: number): EnergyModel {
   const network = createNetwork(
-    { kind: 'energy', network: { kind: 'mlp', dim, outputDim: 1, width: config.network.width, depth: config.network.depth, activation: config.network.activation } } as never,
+    { name: 'energy', network: { name: 'mlp', dim, outputDim: 1, width: config.network.width, depth: config.network.depth, activation: config.network.activation } } as never,
     { rng: new Rng(config.seed) },
   ) as EnergyNetwork;
   const energy = (x: tf.Tensor) => tf.tidy(() => network.energy(x, tf.zeros([x.shape[0]!])));
@@ -209,7 +209,7 @@ function ebmModel(config: EbmCdRunConfig, dim: number): EnergyModel {
     regularization: config.regularization,
   });
   return {
-    kind: 'ebm-cd',
+    name: 'ebm-cd',
     module: network,
     optimizer,
     parameterCount: network.parameterCount,

@@ -56,11 +56,11 @@ export interface NetworkSize {
  * resolution's residual blocks), which is what a memory check needs.
  *
  * @example
- * networkSize({ kind: 'mlp', dim: 2, width: 30000, depth: 3, embeddingDim: 32 }).parameters; // ≈ 1.8e9
+ * networkSize({ name: 'mlp', dim: 2, width: 30000, depth: 3, embeddingDim: 32 }).parameters; // ≈ 1.8e9
  */
-export function networkSize(config: { readonly kind: string; readonly [key: string]: unknown }): NetworkSize {
+export function networkSize(config: { readonly name: string; readonly [key: string]: unknown }): NetworkSize {
   const n = (key: string, fallback: number) => (typeof config[key] === 'number' ? (config[key] as number) : fallback);
-  if (config.kind === 'mlp') {
+  if (config.name === 'mlp') {
     const dim = n('dim', 2);
     const w = n('width', 128);
     const depth = n('depth', 3);
@@ -70,7 +70,7 @@ export function networkSize(config: { readonly kind: string; readonly [key: stri
     // Pre-activation, activation and their gradients for each layer (×2 for temporaries).
     return { parameters, activationsPerSample: 8 * w * (depth + 2) };
   }
-  if (config.kind === 'unet') {
+  if (config.name === 'unet') {
     const size = config.imageSize;
     const [h, w] = Array.isArray(size) ? (size as number[]) : [n('imageSize', 28), n('imageSize', 28)];
     const nf = n('nf', 32);
@@ -88,8 +88,8 @@ export function networkSize(config: { readonly kind: string; readonly [key: stri
     parameters += 36 * last * last;
     return { parameters, activationsPerSample };
   }
-  if (config.kind === 'energy' && config.network != null && typeof config.network === 'object') {
-    const inner = networkSize(config.network as { kind: string });
+  if (config.name === 'energy' && config.network != null && typeof config.network === 'object') {
+    const inner = networkSize(config.network as { name: string });
     // The energy's score is a gradient: one more backward pass.
     return { parameters: inner.parameters, activationsPerSample: 2 * inner.activationsPerSample };
   }

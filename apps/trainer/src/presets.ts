@@ -14,8 +14,8 @@ import { UNET_PRESETS } from '@scorekit/models';
 export const TRAIN_PRESETS = {
   '2d': {
     dataset: { name: 'ncsn-mixture' },
-    network: { kind: 'mlp', dim: 2, width: 128, depth: 3, embedding: 'sinusoidal', embeddingDim: 32 },
-    scoreModel: { parameterisation: 'eps' },
+    network: { name: 'mlp', dim: 2, width: 128, depth: 3, embedding: 'sinusoidal', embeddingDim: 32 },
+    scoreModel: { name: 'eps' },
     sde: { name: 'vp' },
     objective: { name: 'continuous-dsm' },
     steps: 2000,
@@ -42,7 +42,7 @@ export const TRAIN_PRESETS = {
     // EDM preconditioning and loss (Karras et al. 2022: σ drawn log-normally around the noise levels that shape
     // strokes, weighted λ(σ) = (σ² + σ_d²)/(σσ_d)²) rather than ε-prediction with uniform t: measured on the same
     // machine and budget, its samples were more often confident digits and closer in FID (see README, Presets).
-    scoreModel: { parameterisation: 'edm' },
+    scoreModel: { name: 'edm' },
     sde: { name: 'vp' },
     objective: { name: 'edm' },
     steps: 100000,
@@ -70,7 +70,7 @@ export const TRAIN_PRESETS = {
 export const PRESET_NAMES = Object.keys(TRAIN_PRESETS) as (keyof typeof TRAIN_PRESETS)[];
 
 /**
- * Presets of the energy-based models (`kind` in the config; see `energyConfig.ts`), for `--preset` beside the
+ * Presets of the energy-based models (`name` in the config; see `energyConfig.ts`), for `--preset` beside the
  * score-model ones:
  * - `rbm-mnist`: an RBM with 500 hidden units on threshold-binarised MNIST (the 8,004 training digits), CD-1 with
  *   momentum 0.5, batch 100 — the setting of Salakhutdinov & Murray 2008's CD-1 baseline, on fewer digits.
@@ -80,7 +80,7 @@ export const PRESET_NAMES = Object.keys(TRAIN_PRESETS) as (keyof typeof TRAIN_PR
  */
 export const ENERGY_PRESETS = {
   'rbm-mnist': {
-    kind: 'rbm',
+    name: 'rbm',
     dataset: { name: 'mnist', binarisation: 'threshold' },
     hiddenUnits: 500,
     k: 1,
@@ -96,7 +96,7 @@ export const ENERGY_PRESETS = {
     sampler: { name: 'gibbs', steps: 1000 },
   },
   'hopfield-mnist': {
-    kind: 'hopfield',
+    name: 'hopfield',
     dataset: { name: 'mnist', binarisation: 'threshold' },
     units: 'binary',
     batchSize: 10,
@@ -107,7 +107,7 @@ export const ENERGY_PRESETS = {
     sampler: { name: 'recall', corruption: 0.1, mode: 'asynchronous', maxIterations: 50 },
   },
   'ebm-2d': {
-    kind: 'ebm-cd',
+    name: 'ebm-cd',
     dataset: { name: 'two-moons' },
     steps: 800,
     batchSize: 128,

@@ -8,6 +8,7 @@ import { conditionalMixtureDenoiser } from '@scorekit/guidance';
 import { SDE_NAMES, createSde, denoiserFromScore, scoreOf } from '@scorekit/sde';
 import type { Denoiser, ScoreFn, Sde } from '@scorekit/sde';
 import type { TrainConfig } from './config.js';
+import { withCurrentKeys } from './savedConfig.js';
 import { knownDensity } from './knownDensity.js';
 import { mixtureDensity } from './png.js';
 import { buildModel } from './buildModel.js';
@@ -133,12 +134,13 @@ async function openCheckpoint(path: string, flags: ScoreSourceFlags): Promise<Sc
   const info = await readCheckpoint(root, { step }).catch((e: unknown) => {
     throw new CliError(`Cannot read checkpoint in ${root}: ${(e as Error).message}`);
   });
-  const config = info.config as unknown as TrainConfig;
-  const energyKind = (config as { kind?: unknown } | null)?.kind;
+  // Checkpoints written before `name` hold the older keys (`kind`, `parameterisation`): read under the current ones.
+  const config = withCurrentKeys(info.config) as unknown as TrainConfig;
+  const energyKind = (config as { name?: unknown } | null)?.name;
   if (typeof energyKind === 'string') {
     // `sample` routes energy checkpoints elsewhere first; likelihood and eval need a score model.
     throw new CliError(
-      `Checkpoint ${info.path} is an energy model (kind '${energyKind}'), not a score model: it has no score s(x, t) for this command. ` +
+      `Checkpoint ${info.path} is an energy model ('${energyKind}'), not a score model: it has no score s(x, t) for this command. ` +
         "Draw from it with 'scorekit sample'; an RBM's log-likelihood comes from AIS (packages/energy/bench/rbmMnistAis.ts).",
     );
   }
@@ -155,7 +157,7 @@ async function openCheckpoint(path: string, flags: ScoreSourceFlags): Promise<Sc
   if (ema) {
     ema.swapIn();
   }
-  const pointShape = config.network.kind === 'mlp' ? [Number(config.network.dim)] : imageShape(config.network);
+  const pointShape = config.network.name === 'mlp' ? [Number(config.network.dim)] : imageShape(config.network);
   const numClasses = config.conditional ? Number(config.network.numClasses ?? 0) : 0;
   return {
     score: built.scoreFn(),
@@ -166,10 +168,10 @@ async function openCheckpoint(path: string, flags: ScoreSourceFlags): Promise<Sc
     scoreFor: (labels) => built.scoreFn(labels),
     sde: built.sde,
     pointShape,
-    images: config.network.kind !== 'mlp',
-    bytesPerSample: 4 * networkSize(config.network as { kind: string }).activationsPerSample,
+    images: config.network.name !== 'mlp',
+    bytesPerSample: 4 * networkSize(config.network).activationsPerSample,
     ...(config.sampler != null ? { runSampler: config.sampler as unknown as RunSamplerConfig } : {}),
-    ...(config.network.kind === 'mlp' ? { density: knownDensity(config.dataset.name) } : {}),
+    ...(config.network.name === 'mlp' ? { density: knownDensity(config.dataset.name) } : {}),
     description: `${info.path} (step ${info.step}, ${ema ? 'EMA' : 'raw'} weights)`,
     dispose: () => {
       ema?.dispose();

@@ -70,10 +70,10 @@ export async function trainEnergyModel(config: EnergyTrainConfig, options: Train
     const dataRngSeed = streamSeed(config.seed, DATA_STREAM);
     const data = await openTrainingData(config.dataset, dataRngSeed);
     const pointSize = data.pointShape.reduce((a, b) => a * b, 1);
-    if (data.is2d !== (config.kind === 'ebm-cd')) {
-      throw new CliError(`kind '${config.kind}' cannot train on ${data.description}`); // parseEnergyConfig refuses these first
+    if (data.is2d !== (config.name === 'ebm-cd')) {
+      throw new CliError(`'${config.name}' cannot train on ${data.description}`); // parseEnergyConfig refuses these first
     }
-    const visibleBias = config.kind === 'rbm' ? pixelLogOdds(data, config) : undefined;
+    const visibleBias = config.name === 'rbm' ? pixelLogOdds(data, config) : undefined;
     model = createEnergyModel(config, pointSize, visibleBias ? { visibleBias } : {});
     visibleBias?.dispose();
     let dataRng = new Rng(dataRngSeed);
@@ -196,16 +196,16 @@ export async function trainEnergyModel(config: EnergyTrainConfig, options: Train
  */
 export function modelUnits(config: EnergyTrainConfig, x: tf.Tensor, rng: Rng): tf.Tensor2D {
   const flat = tf.reshape(x, [x.shape[0]!, -1]) as tf.Tensor2D;
-  if (config.kind === 'ebm-cd') return flat;
+  if (config.name === 'ebm-cd') return flat;
   const intensity = tf.div(tf.add(flat, 1), 2); // [−1, 1] → [0, 1]
   const on = config.dataset.binarisation === 'stochastic' ? tf.less(rng.uniform(flat.shape), intensity) : tf.greater(intensity, 0.5);
   const binary = tf.cast(on, 'float32');
-  return (config.kind === 'hopfield' ? tf.sub(tf.mul(binary, 2), 1) : binary) as tf.Tensor2D;
+  return (config.name === 'hopfield' ? tf.sub(tf.mul(binary, 2), 1) : binary) as tf.Tensor2D;
 }
 
 /** Samples in model units → the data's space ([−1, 1] images, or 2D points), as the trainer writes them. */
 export function dataUnits(config: EnergyTrainConfig, samples: tf.Tensor2D): tf.Tensor2D {
-  return config.kind === 'rbm' ? tf.tidy(() => tf.sub(tf.mul(samples, 2), 1) as tf.Tensor2D) : tf.clone(samples);
+  return config.name === 'rbm' ? tf.tidy(() => tf.sub(tf.mul(samples, 2), 1) as tf.Tensor2D) : tf.clone(samples);
 }
 
 // The RBM's initial visible biases: log-odds of the training pixels' means (Hinton's guide §8), clipped away from

@@ -10,6 +10,7 @@ import { createObjective, dropLabels } from '@scorekit/objectives';
 import type { Objective } from '@scorekit/objectives';
 import { createSampler } from '@scorekit/samplers';
 import type { TrainConfig } from './config.js';
+import { withCurrentKeys } from './savedConfig.js';
 import { buildModel } from './buildModel.js';
 import type { BuiltModel } from './buildModel.js';
 import { openTrainingData } from './trainingData.js';
@@ -177,7 +178,7 @@ interface LoopState {
 async function trainLoop(state: LoopState): Promise<TrainSummary> {
   const { config, options, run, log, data, built, objective, optimizer, ema, dataRng, noiseRng, startStep, elapsedBefore } = state;
   const { network, model } = built;
-  log(`training ${network.config.kind} (${network.parameterCount} parameters) on ${data.description}, ` +
+  log(`training ${network.config.name} (${network.parameterCount} parameters) on ${data.description}, ` +
     `${config.objective.name} / ${config.sde.name}, ${config.steps} steps of batch ${config.batchSize}`);
 
   const trainable = network.trainableVariables();
@@ -416,7 +417,7 @@ export async function removeStaleTemporaries(run: RunFolder): Promise<void> {
 // The data's point shape against the network's input, checked before the run folder is created (a mismatch
 // would otherwise surface inside the first training step).
 function checkDataFitsNetwork(config: TrainConfig, data: TrainingData): void {
-  const resolved = resolveNetworkConfig(config.network as never) as { kind: string; dim?: number; imageSize?: readonly number[]; channels?: number; network?: { dim?: number } };
+  const resolved = resolveNetworkConfig(config.network as never) as { name: string; dim?: number; imageSize?: readonly number[]; channels?: number; network?: { dim?: number } };
   const expected =
     resolved.imageSize != null ? [...resolved.imageSize, resolved.channels ?? 1] : resolved.dim != null ? [resolved.dim] : resolved.network?.dim != null ? [resolved.network.dim] : undefined;
   if (expected == null) return;
@@ -457,7 +458,8 @@ export async function resumedConfig<C extends { readonly steps: number }>(run: R
   if (info.config == null) {
     throw new CliError(`Cannot resume ${run.root}: checkpoint ${folder} records no config, so it cannot be matched to this run.`);
   }
-  const differences = jsonDifferences({ ...(info.config as object), steps: 0 }, { ...saved, steps: 0 });
+  // Either may be saved before `name` (older keys `kind`, `parameterisation`): compared under the current keys.
+  const differences = jsonDifferences({ ...withCurrentKeys(info.config as object), steps: 0 }, { ...withCurrentKeys(saved), steps: 0 });
   if (differences.length > 0) {
     throw new CliError(
       `Cannot resume ${run.root}: checkpoint ${folder} does not belong to this run; it differs from config.json in ` +
@@ -466,7 +468,7 @@ export async function resumedConfig<C extends { readonly steps: number }>(run: R
     );
   }
   // Only the length of the run may change on resume (longer or shorter); anything else would not be the same run.
-  return { ...saved, steps: requested.steps };
+  return { ...withCurrentKeys(saved), steps: requested.steps };
 }
 
 /** Where two JSON values differ: `network.width: 32 in the checkpoint, 16 in config.json`. */

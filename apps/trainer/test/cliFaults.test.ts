@@ -40,7 +40,7 @@ describe('scorekit faults and bad input: one clear message, the right exit code,
   it('an empty --out is refused instead of writing into the current folder', async () => {
     const train = await cli('train', '--config', config, '--out', '', '--backend', 'cpu');
     expect(train.code).toBe(2);
-    expect(train.stderr).toContain('--out must name a folder, got an empty string');
+    expect(train.stderr).toContain('--out: must name a folder, got an empty string');
     expect((await sample('--out', '')).stderr).toMatch(/--out must name a \.npy file, a \.png file.*got ''/);
     expect((await sample('--out', '.npy')).stderr).toMatch(/--out must name a \.npy file, a \.png file.*got '\.npy'/);
   });
@@ -88,7 +88,7 @@ describe('scorekit faults and bad input: one clear message, the right exit code,
     expect(batch.code).toBe(2);
     expect(batch.stderr).toMatch(/batchSize: the run needs ~\d+(\.\d+)? (GB|TB) of memory, more than the .* available \(a batch of 10000000 takes .*\); lower the batch size/);
     const wide = nodePath.join(dir, 'wide.json');
-    await fs.writeFile(wide, JSON.stringify(tinyConfig({ network: { kind: 'mlp', dim: 2, width: 30000, depth: 4, embeddingDim: 8 } })));
+    await fs.writeFile(wide, JSON.stringify(tinyConfig({ network: { name: 'mlp', dim: 2, width: 30000, depth: 4, embeddingDim: 8 } })));
     const net = await cli('train', '--config', wide, '--out', nodePath.join(dir, 'wide-run'), '--backend', 'cpu');
     expect(net.code).toBe(2);
     // 3·30000² weights, five float32 copies each (weights, gradient, two Adam moments, EMA): 54 GB.

@@ -75,7 +75,7 @@ describe('parseTrainConfig', () => {
   it("reports problems inside nested configs through their packages' resolvers", () => {
     const problems = problemsOf({
       ...structuredClone(TRAIN_PRESETS['2d']),
-      network: { kind: 'mlp', dim: 2, width: -4, activation: 'relu' },
+      network: { name: 'mlp', dim: 2, width: -4, activation: 'relu' },
       objective: { name: 'continuous-dsm', weighting: 'cubic' },
       sampler: { name: 'pc', snr: -1 },
       sde: { name: 've', sigmaMax: 'big' },
@@ -90,8 +90,10 @@ describe('parseTrainConfig', () => {
   it('rejects an unknown network kind with the allowed kinds, and a U-Net on 2D data', () => {
     const kind = problemsOf({ ...structuredClone(TRAIN_PRESETS['2d']), network: { kind: 'resnet' } });
     expect(kind).toEqual([expect.objectContaining({ field: 'network.kind', allowed: expect.arrayContaining(['mlp', 'unet']) })]);
+    const name = problemsOf({ ...structuredClone(TRAIN_PRESETS['2d']), network: { name: 'resnet' } });
+    expect(name).toEqual([expect.objectContaining({ field: 'network.name', allowed: expect.arrayContaining(['mlp', 'unet']) })]);
     const mismatch = problemsOf({ ...structuredClone(TRAIN_PRESETS.mnist), dataset: 'two-moons' });
-    expect(mismatch).toEqual([expect.objectContaining({ field: 'network.kind', allowed: ['mlp'] })]);
+    expect(mismatch).toEqual([expect.objectContaining({ field: 'network.name', allowed: ['mlp'] })]);
     const conditional = problemsOf({ ...structuredClone(TRAIN_PRESETS.mnist), conditional: true });
     expect(conditional.map((p) => p.field)).toEqual(['conditional']);
   });

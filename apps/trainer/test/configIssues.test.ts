@@ -13,7 +13,8 @@ const problemsOf = (input: unknown): ConfigProblem[] => {
   return r.left;
 };
 
-// config.json of a 2d run written before networks were named by `name` (every field as the trainer stored it).
+// config.json of a 2d run written before variants were named by `name` (every field as the trainer stored it:
+// the network under `kind`, the score model's parameterisation under `parameterisation`).
 const OLD_RUN_CONFIG = {
   dataset: { name: 'ncsn-mixture' },
   network: { kind: 'mlp', dim: 2, width: 128, depth: 3, embedding: 'sinusoidal', embeddingDim: 32 },
@@ -41,7 +42,7 @@ describe('config problems carry the issues of the packages: path and what is all
   it('three mistakes in three nested configs give three problems, each with its full path and allowed words', () => {
     const problems = problemsOf({
       ...structuredClone(TRAIN_PRESETS['2d']),
-      network: { kind: 'mlp', dim: 2, width: -4 },
+      network: { name: 'mlp', dim: 2, width: -4 },
       sampler: { name: 'euler-maruyama', steps: 0 },
       objective: { name: 'continuous-dsm', eps: 3 },
     });
@@ -53,7 +54,7 @@ describe('config problems carry the issues of the packages: path and what is all
   });
 
   it("the score model's problems, checked against the SDE, carry their path once", () => {
-    const problems = problemsOf({ ...structuredClone(TRAIN_PRESETS['2d']), scoreModel: { parameterisation: 'eps', scaleBySigma: true, sigmaData: -1 } });
+    const problems = problemsOf({ ...structuredClone(TRAIN_PRESETS['2d']), scoreModel: { name: 'eps', scaleBySigma: true, sigmaData: -1 } });
     expect(problems.map((p) => p.path).sort()).toEqual(['scoreModel.scaleBySigma', 'scoreModel.sigmaData']);
     expect(problems.find((p) => p.path === 'scoreModel.sigmaData')).toMatchObject({ field: 'scoreModel', accepts: 'a number > 0' });
   });
@@ -74,7 +75,7 @@ describe('config problems carry the issues of the packages: path and what is all
     const problems = problemsOf({ ...structuredClone(TRAIN_PRESETS.mnist), conditional: true, steps: 0, labelDropout: 0.1 });
     expect(problems.map((p) => p.field).sort()).toEqual(['conditional', 'steps']);
     const moons = problemsOf({ ...structuredClone(TRAIN_PRESETS.mnist), dataset: 'two-moons', lr: -1 });
-    expect(moons.map((p) => p.field).sort()).toEqual(['lr', 'network.kind']);
+    expect(moons.map((p) => p.field).sort()).toEqual(['lr', 'network.name']);
   });
 
   it('an unknown SDE lists the allowed names', () => {
@@ -84,19 +85,30 @@ describe('config problems carry the issues of the packages: path and what is all
   });
 });
 
-describe('network configs named by name, with kind still read', () => {
-  it("an old run's config.json (network keyed by kind) still loads, unchanged", () => {
+describe('variants named by name, with the older kind and parameterisation still read', () => {
+  const { kind: _, ...network } = OLD_RUN_CONFIG.network;
+  const CURRENT = { ...structuredClone(OLD_RUN_CONFIG), network: { name: 'mlp', ...network }, scoreModel: { name: 'eps' } };
+
+  it("an old run's config.json (network keyed by kind, parameterisation) still loads, under the current keys", () => {
     const r = parseTrainConfig(structuredClone(OLD_RUN_CONFIG));
     if (E.isLeft(r)) throw new Error(formatProblems(r.left));
-    expect(r.right).toEqual(OLD_RUN_CONFIG);
+    expect(r.right).toEqual(CURRENT);
+    expect(r.right.network).not.toHaveProperty('kind');
+    expect(r.right.scoreModel).not.toHaveProperty('parameterisation');
   });
 
-  it('a network keyed by name parses to the config the run folder stores (kind)', () => {
-    const { kind: _, ...network } = OLD_RUN_CONFIG.network;
-    const r = parseTrainConfig({ ...structuredClone(OLD_RUN_CONFIG), network: { name: 'mlp', ...network } });
+  it('a config keyed by name parses to what the run folder stores (name); an unknown name lists the allowed ones', () => {
+    const r = parseTrainConfig(structuredClone(CURRENT));
     if (E.isLeft(r)) throw new Error(formatProblems(r.left));
-    expect(r.right).toEqual(OLD_RUN_CONFIG);
+    expect(r.right).toEqual(CURRENT);
     const bad = problemsOf({ ...structuredClone(OLD_RUN_CONFIG), network: { name: 'resnet' } });
     expect(bad).toEqual([expect.objectContaining({ field: 'network.name', message: "unknown network 'resnet'", allowed: expect.arrayContaining(['mlp', 'unet', 'energy']) })]);
+  });
+
+  it('old and new keys that disagree are one problem each, naming both, reported with the other problems', () => {
+    const problems = problemsOf({ ...structuredClone(CURRENT), network: { name: 'mlp', kind: 'unet', dim: 2 }, scoreModel: { name: 'eps', parameterisation: 'edm' }, lr: -1 });
+    expect(problems.map((p) => p.path ?? p.field).sort()).toEqual(['lr', 'network.name', 'scoreModel.name']);
+    expect(problems.find((p) => p.path === 'network.name')?.message).toBe("name 'mlp' and kind 'unet' disagree: give only 'name' ('kind' is its deprecated spelling)");
+    expect(problems.find((p) => p.path === 'scoreModel.name')?.message).toContain("name 'eps' and parameterisation 'edm' disagree");
   });
 });

@@ -19,22 +19,32 @@ import { tempDir } from './helpers.js';
 // Tiny runs of each energy kind, chosen to exercise every piece of checkpointed state: the RBM runs PCD-2 with
 // momentum (persistent chains + optimizer slots), the Hopfield network binarises stochastically (the data stream's
 // state), the deep EBM's replay buffer (capacity 40, 16 per step) wraps around before the interruption at step 3.
-const TINY: Record<EnergyTrainConfig['kind'], Record<string, unknown>> = {
+const TINY: Record<EnergyTrainConfig['name'], Record<string, unknown>> = {
   rbm: {
-    kind: 'rbm', dataset: { name: 'mnist', count: 40 }, hiddenUnits: 8, k: 2, persistent: true, momentum: 0.5, lr: 0.05,
+    name: 'rbm', dataset: { name: 'mnist', count: 40 }, hiddenUnits: 8, k: 2, persistent: true, momentum: 0.5, lr: 0.05,
     batchSize: 10, steps: 6, logEvery: 1, sampleCount: 4, sampler: { name: 'gibbs', steps: 2 }, seed: 3,
   },
   hopfield: {
-    kind: 'hopfield', dataset: { name: 'mnist', count: 20, binarisation: 'stochastic' }, batchSize: 2, steps: 6, logEvery: 1,
+    name: 'hopfield', dataset: { name: 'mnist', count: 20, binarisation: 'stochastic' }, batchSize: 2, steps: 6, logEvery: 1,
     sampleCount: 4, sampler: { name: 'recall', corruption: 0.1, mode: 'asynchronous', maxIterations: 3 }, seed: 3,
   },
   'ebm-cd': {
-    kind: 'ebm-cd', dataset: 'two-moons', network: { width: 8, depth: 1 }, langevin: { steps: 2, stepSize: 0.02 }, buffer: { capacity: 40 },
+    name: 'ebm-cd', dataset: 'two-moons', network: { width: 8, depth: 1 }, langevin: { steps: 2, stepSize: 0.02 }, buffer: { capacity: 40 },
     batchSize: 16, steps: 6, logEvery: 1, sampleCount: 8, sampler: { name: 'langevin', steps: 3, stepSize: 0.01 }, seed: 3,
   },
 };
 
-function tiny(kind: EnergyTrainConfig['kind'], overrides: Record<string, unknown> = {}): EnergyTrainConfig {
+it("an energy config saved before `name` (its model under `kind`) parses to the same config, under name", () => {
+  for (const kind of ['rbm', 'hopfield', 'ebm-cd'] as const) {
+    const { name: _, ...rest } = TINY[kind];
+    const old = parseEnergyConfig({ kind, ...rest });
+    if (E.isLeft(old)) throw new Error(JSON.stringify(old.left));
+    expect(old.right).toEqual(tiny(kind));
+    expect(old.right).not.toHaveProperty('kind');
+  }
+});
+
+function tiny(kind: EnergyTrainConfig['name'], overrides: Record<string, unknown> = {}): EnergyTrainConfig {
   const parsed = parseEnergyConfig({ ...TINY[kind], ...overrides });
   if (E.isLeft(parsed)) throw new Error(JSON.stringify(parsed.left));
   return parsed.right;
@@ -51,6 +61,25 @@ async function checkpointValues(dir: string): Promise<Record<string, number[]>> 
   return out;
 }
 
+// config.json and every checkpoint as written before `name`: the energy model, and the checkpointed network (an
+// energy network's inner one too), under `kind`.
+async function rewriteToOldKeys(run: string): Promise<void> {
+  const old = (v: unknown): unknown => {
+    if (v == null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const { name, network, ...rest } = v as Record<string, unknown>;
+    const inner = network != null && typeof network === 'object' && 'name' in network ? old(network) : network;
+    return { ...(name !== undefined ? { kind: name } : {}), ...(network !== undefined ? { network: inner } : {}), ...rest };
+  };
+  const configFile = nodePath.join(run, 'config.json');
+  await fs.writeFile(configFile, JSON.stringify(old(JSON.parse(await fs.readFile(configFile, 'utf8')))));
+  for (const step of (await fs.readdir(nodePath.join(run, 'checkpoints'))).filter((f) => f.startsWith('step-'))) {
+    const file = nodePath.join(run, 'checkpoints', step, 'checkpoint.json');
+    const m = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
+    await fs.writeFile(file, JSON.stringify({ ...m, config: old(m.config), network: old(m.network) }));
+  }
+  expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).not.toHaveProperty('name');
+}
+
 describeOnBackends('energy-model runs', (backend) => {
   for (const kind of ['rbm', 'hopfield', 'ebm-cd'] as const) {
     it(`${kind}: Ctrl-C saves a checkpoint and --resume continues bit-identically; the gallery reads the run`, async () => {
@@ -65,6 +94,8 @@ describeOnBackends('energy-model runs', (backend) => {
       const controller = new AbortController();
       const first = await trainEnergyModel(config, { runDir: cut, signal: controller.signal, onStep: (s) => s === 3 && controller.abort() });
       expect(first).toMatchObject({ status: 'interrupted', step: 3 });
+      // The RBM and deep-EBM runs are resumed as folders written before `name` hold them (the model under `kind`).
+      if (kind !== 'hopfield') await rewriteToOldKeys(cut);
       const second = await trainEnergyModel(config, { runDir: cut, resume: true });
       expect(second).toMatchObject({ status: 'completed', step: 6, startStep: 3 });
 
@@ -146,19 +177,21 @@ describeOnBackends('energy-model runs', (backend) => {
     // score-model sampler flags are refused, naming what the energy model takes; nothing is written
     const bad = await cli('sample', '--checkpoint', run, '--sampler', 'ddim', '--out', nodePath.join(dir, 'never.png'), '--backend', backend);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--sampler ddim: not for this checkpoint: an energy model of kind 'ebm-cd', which samples with 'langevin'\. It accepts .*--steps \(Langevin steps\), --step-size/);
+    expect(bad.stderr).toMatch(/--sampler ddim: not for this checkpoint: an energy model 'ebm-cd', which samples with 'langevin'\. It accepts .*--steps \(Langevin steps\), --step-size/);
     await expect(fs.stat(nodePath.join(dir, 'never.png'))).rejects.toThrow();
     // likelihood needs a score model: an energy checkpoint is named as such
     const like = await cli('likelihood', '--checkpoint', run, '--data', `${out}.npy`, '--out', nodePath.join(dir, 'never.npy'), '--backend', backend);
     expect(like.code).toBe(2);
-    expect(like.stderr).toMatch(/is an energy model \(kind 'ebm-cd'\), not a score model/);
+    expect(like.stderr).toMatch(/is an energy model \('ebm-cd'\), not a score model/);
   });
 }, ['wasm', 'cpu']);
 
 it.each([
-  ['an RBM on 2D data', { ...TINY.rbm, dataset: 'two-moons' }, "dataset.name: kind 'rbm' cannot train on 'two-moons': an RBM models binary vectors: images, binarised (allowed: mnist, fashion-mnist, folder)"],
-  ['ebm-cd on images', { ...TINY['ebm-cd'], dataset: 'mnist' }, "dataset.name: kind 'ebm-cd' cannot train on 'mnist': ebm-cd trains an MLP energy on 2D points (allowed: ncsn-mixture, two-moons, swiss-roll, checkerboard, rings)"],
-  ['an unknown kind', { kind: 'boltzmann', dataset: 'mnist' }, "kind: unknown model kind 'boltzmann' (leave kind out for a score model) (allowed: rbm, hopfield, ebm-cd)"],
+  ['an RBM on 2D data', { ...TINY.rbm, dataset: 'two-moons' }, "dataset.name: 'rbm' cannot train on 'two-moons': an RBM models binary vectors: images, binarised (allowed: mnist, fashion-mnist, folder)"],
+  ['ebm-cd on images', { ...TINY['ebm-cd'], dataset: 'mnist' }, "dataset.name: 'ebm-cd' cannot train on 'mnist': ebm-cd trains an MLP energy on 2D points (allowed: ncsn-mixture, two-moons, swiss-roll, checkerboard, rings)"],
+  ['an unknown model', { name: 'boltzmann', dataset: 'mnist' }, "name: unknown energy model 'boltzmann' (leave name out for a score model) (allowed: rbm, hopfield, ebm-cd)"],
+  ['an unknown model under the older key', { kind: 'boltzmann', dataset: 'mnist' }, "kind: unknown energy model 'boltzmann' (leave kind out for a score model) (allowed: rbm, hopfield, ebm-cd)"],
+  ['name and the older kind disagreeing', { ...TINY.rbm, kind: 'hopfield' }, "name: name 'rbm' and kind 'hopfield' disagree: give only 'name' ('kind' is its deprecated spelling) (allowed: rbm, hopfield, ebm-cd)"],
   ['negative hidden units', { ...TINY.rbm, hiddenUnits: -5 }, 'hiddenUnits: must be an integer ≥ 1, got -5'],
   ['an energy network @scorekit/models refuses', { ...TINY['ebm-cd'], network: { width: 8, depth: 1, activation: 'foo' } }, "network: energy.network.activation must be one of 'silu', 'softplus', 'tanh', got 'foo'"],
 ])('train refuses %s with one clear error, exit 2, and writes nothing', async (_what, config, message) => {

@@ -58,8 +58,8 @@ describe('scorekit sample: bad guidance and inpainting input', () => {
   it('a classifier trained for another SDE or sample shape says which', async () => {
     const ve = nodePath.join(dir, 'clf-ve');
     const wide = nodePath.join(dir, 'clf-3d');
-    const a = createNoisyClassifier({ kind: 'mlp', sde: { name: 've' }, numClasses: 2, dataShape: [2], width: 8, depth: 1, embeddingDim: 4 });
-    const b = createNoisyClassifier({ kind: 'mlp', sde: { name: 'vp' }, numClasses: 2, dataShape: [3], width: 8, depth: 1, embeddingDim: 4 });
+    const a = createNoisyClassifier({ name: 'mlp', sde: { name: 've' }, numClasses: 2, dataShape: [2], width: 8, depth: 1, embeddingDim: 4 });
+    const b = createNoisyClassifier({ name: 'mlp', sde: { name: 'vp' }, numClasses: 2, dataShape: [3], width: 8, depth: 1, embeddingDim: 4 });
     await saveNoisyClassifier(a, ve);
     await saveNoisyClassifier(b, wide);
     a.dispose();
@@ -90,8 +90,8 @@ describe('scorekit sample: bad guidance and inpainting input', () => {
     const clf = nodePath.join(dir, 'noisy');
     const r = await cli('train-classifier', '--noisy', '--run', run, '--steps', '40', '--batch-size', '64', '--count', '400', '--out', clf, '--backend', 'cpu');
     expect(r.code, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout) as { kind: string; sde: { name: string }; numClasses: number; dataShape: number[]; heldOutAccuracyAtEps: number; heldOutSamples: number };
-    expect(summary).toMatchObject({ kind: 'mlp', sde: { name: 'vp' }, numClasses: 2, dataShape: [2], heldOutSamples: 40 });
+    const summary = JSON.parse(r.stdout) as { name: string; sde: { name: string }; numClasses: number; dataShape: number[]; heldOutAccuracyAtEps: number; heldOutSamples: number };
+    expect(summary).toMatchObject({ name: 'mlp', sde: { name: 'vp' }, numClasses: 2, dataShape: [2], heldOutSamples: 40 });
     // ncsn-mixture's modes (weights 0.8 / 0.2) are far apart: nearly clean points are separable, and 40 Adam steps
     // get well past the 0.8 of always answering the heavier mode (binomial sd at n = 40: 0.06).
     expect(summary.heldOutAccuracyAtEps).toBeGreaterThan(0.9);

@@ -24,7 +24,7 @@ function png(size: number, pixel: (p: number) => number): Buffer {
 function conditionalConfig(data: string, labelDropout: number) {
   return tinyConfig({
     dataset: { name: 'folder', dir: data },
-    network: { kind: 'unet', imageSize: 4, channels: 1, nf: 4, chMult: [1], attnResolutions: [], numClasses: 2 },
+    network: { name: 'unet', imageSize: 4, channels: 1, nf: 4, chMult: [1], attnResolutions: [], numClasses: 2 },
     conditional: true,
     labelDropout,
     steps: 1,
@@ -55,7 +55,7 @@ describe('scorekit sample / interpolate on an image checkpoint', () => {
     const strict = nodePath.join(dir, 'no-dropout');
     await trainModel(conditionalConfig(nodePath.join(dir, 'data'), 0), { runDir: strict });
     const clf = nodePath.join(dir, 'clf4');
-    const c = createNoisyClassifier({ kind: 'conv', sde: { name: 'vp' }, numClasses: 2, dataShape: [4, 4, 1], filters: [2, 2], width: 4, embeddingDim: 4 });
+    const c = createNoisyClassifier({ name: 'conv', sde: { name: 'vp' }, numClasses: 2, dataShape: [4, 4, 1], filters: [2, 2], width: 4, embeddingDim: 4 });
     await saveNoisyClassifier(c, clf);
     c.dispose();
     const out = nodePath.join(dir, 'strict.npy');
@@ -117,7 +117,7 @@ describe('scorekit sample / interpolate on an image checkpoint', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--mask ${big} has shape [8, 8, 1]; this model's points are [4, 4, 1]`);
     const clf = nodePath.join(dir, 'clf8');
-    const c = createNoisyClassifier({ kind: 'conv', sde: { name: 'vp' }, numClasses: 2, dataShape: [8, 8, 1], filters: [2, 2], width: 4, embeddingDim: 4 });
+    const c = createNoisyClassifier({ name: 'conv', sde: { name: 'vp' }, numClasses: 2, dataShape: [8, 8, 1], filters: [2, 2], width: 4, embeddingDim: 4 });
     await saveNoisyClassifier(c, clf);
     c.dispose();
     const g = await cli('sample', '--checkpoint', run, '--classifier', clf, '--class', '1', '--n', '2', '--out', out, '--backend', 'cpu');

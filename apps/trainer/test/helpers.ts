@@ -13,7 +13,7 @@ export async function tempDir(prefix = 'scorekit-trainer-'): Promise<string> {
 export function tinyConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
   return {
     dataset: { name: 'two-moons' },
-    network: { kind: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8 },
+    network: { name: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8 },
     scoreModel: {},
     sde: { name: 'vp' },
     objective: { name: 'continuous-dsm' },

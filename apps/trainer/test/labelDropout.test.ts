@@ -7,7 +7,7 @@ import { readMetrics, tempDir, tinyConfig } from './helpers.js';
 
 // A conditional MLP on ncsn-mixture's two labelled modes, 3 steps.
 const conditional = (labelDropout?: number) =>
-  tinyConfig({ dataset: { name: 'ncsn-mixture' }, network: { kind: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8, numClasses: 2 }, conditional: true, steps: 3, ...(labelDropout !== undefined ? { labelDropout } : {}) });
+  tinyConfig({ dataset: { name: 'ncsn-mixture' }, network: { name: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8, numClasses: 2 }, conditional: true, steps: 3, ...(labelDropout !== undefined ? { labelDropout } : {}) });
 
 describe('labelDropout (conditional training for classifier-free guidance)', () => {
   beforeAll(async () => {

@@ -53,7 +53,7 @@ describe('one writer per run folder, and resumes that verify their checkpoint', 
     const run = await tempDir();
     await trainModel(tinyConfig({ steps: 3, checkpointEvery: 1 }), { runDir: run });
     const other = await tempDir();
-    const wide = tinyConfig({ steps: 5, network: { kind: 'mlp', dim: 2, width: 32, depth: 2, embeddingDim: 8 } });
+    const wide = tinyConfig({ steps: 5, network: { name: 'mlp', dim: 2, width: 32, depth: 2, embeddingDim: 8 } });
     await trainModel(wide, { runDir: other });
     // The other run's checkpoint, copied in as this run's latest.
     await fs.cp(nodePath.join(other, 'checkpoints', 'step-000000005'), nodePath.join(run, 'checkpoints', 'step-000000005'), { recursive: true });
@@ -100,7 +100,7 @@ describe('one writer per run folder, and resumes that verify their checkpoint', 
 
   it('checks the data against the network before the run folder exists', async () => {
     const run = nodePath.join(await tempDir(), 'run');
-    const config = tinyConfig({ network: { kind: 'mlp', dim: 3, width: 16, depth: 2, embeddingDim: 8 } });
+    const config = tinyConfig({ network: { name: 'mlp', dim: 3, width: 16, depth: 2, embeddingDim: 8 } });
     await expect(trainModel(config, { runDir: run })).rejects.toThrow(/points of shape \[2\] but the network takes \[3\]; set network\.dim/);
     expect(existsSync(run)).toBe(false);
   });

@@ -15,7 +15,7 @@ describeOnBackends(
       const dir = await tempDir();
       const config = tinyConfig({
         dataset: { name: 'mnist', count: 40 },
-        network: { kind: 'unet', imageSize: 28, channels: 1, nf: 4, chMult: [1, 2], numResBlocks: 1, attnResolutions: [], numClasses: 10 },
+        network: { name: 'unet', imageSize: 28, channels: 1, nf: 4, chMult: [1, 2], numResBlocks: 1, attnResolutions: [], numClasses: 10 },
         conditional: true,
         steps: 2,
         batchSize: 4,

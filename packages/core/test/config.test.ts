@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, IssueList, defineRegistry, optionChecks as c, prefixIssues, readOptions, resolutionOf, resolveOptions } from '../src/index.js';
+import { ConfigError, IssueList, defineRegistry, variantNameOf, withVariantName, optionChecks as c, prefixIssues, readOptions, resolutionOf, resolveOptions } from '../src/index.js';
 
 describe('one convention for configs and errors', () => {
   const spec = { steps: c.integerAtLeast(1), eta: c.nonNegative, method: c.oneOf('a', 'b') };
@@ -52,6 +52,25 @@ describe('one convention for configs and errors', () => {
     expect(made).toEqual([]); // nothing built from a bad config
     registry.register({ name: 'dot', spec: {}, create: () => 'dot' });
     expect(registry.create({ name: 'dot' })).toBe('dot');
+  });
+
+  it('a deprecated spelling of name (kind) still loads; a config giving both that disagree is one problem naming both', () => {
+    const registry = defineRegistry<string>('widget', [{ name: 'round', spec: { radius: c.positive }, create: (o: { radius?: number }) => `round ${o.radius ?? 1}` }], { aliases: ['kind'] });
+    // What a file saved before `name` holds.
+    expect(registry.create({ kind: 'round', radius: 3 })).toBe('round 3');
+    expect(registry.resolve({ kind: 'round', name: 'round' })).toEqual({ ok: true, value: { name: 'round', options: {} } });
+    const both = registry.resolve({ name: 'round', kind: 'box' });
+    expect(both).toEqual({
+      ok: false,
+      issues: [{ path: 'name', problem: "name 'round' and kind 'box' disagree: give only 'name' ('kind' is its deprecated spelling)", allowed: "one 'name'" }],
+    });
+    expect(() => registry.create({ name: 'round', kind: 'box' })).toThrow(/name 'round' and kind 'box' disagree/);
+    // The alias is not an option of its own, so a bad value of it is the unknown-name problem.
+    expect(registry.resolve({ kind: 'squircle' })).toMatchObject({ ok: false, issues: [{ path: 'name', allowed: 'round' }] });
+    expect(withVariantName({ parameterisation: 'edm', sigmaData: 0.5 }, ['parameterisation'])).toEqual({ ok: true, value: { name: 'edm', sigmaData: 0.5 } });
+    expect(variantNameOf({ kind: 'unet' }, ['kind'])).toBe('unet');
+    expect(variantNameOf({ name: 'mlp', kind: 'unet' }, ['kind'])).toBeUndefined();
+    expect(withVariantName(null, ['kind'])).toEqual({ ok: true, value: null });
   });
 
   it("an entry's own resolver replaces the spec pass: its defaults and every issue come back, and resolutionOf catches only ConfigErrors", () => {

@@ -70,7 +70,7 @@ function langevinSamples(energy: EnergyFunction, seed: number, steps = 1500, eta
 
 const makeNet = () =>
   createEnergyNetwork(
-    { kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 1, width: 64, depth: 2, activation: 'silu' } },
+    { name: 'energy', network: { name: 'mlp', dim: 2, outputDim: 1, width: 64, depth: 2, activation: 'silu' } },
     { rng: new Rng(10) },
   );
 const energyOf = (net: ReturnType<typeof makeNet>): EnergyFunction => (x) => tf.tidy(() => net.energy(x, tf.zeros([x.shape[0]])));

@@ -131,7 +131,7 @@ describeOnBackends('deep EBM pieces', () => {
   it('gives a scorekit energy network lower energy on mixture data than on noise after a few CD steps, without leaks', async () => {
     const rng = new Rng(6);
     const mixture = new GaussianMixture({ weights: [0.5, 0.5], means: [[-2, 0], [2, 0]], stds: [0.4, 0.4] });
-    const net = createEnergyNetwork({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 1, width: 32, depth: 2, activation: 'silu' } }, { rng });
+    const net = createEnergyNetwork({ name: 'energy', network: { name: 'mlp', dim: 2, outputDim: 1, width: 32, depth: 2, activation: 'silu' } }, { rng });
     const energy = (x: tf.Tensor) => tf.tidy(() => net.energy(x, tf.zeros([x.shape[0]])));
     const optimizer = tf.train.adam(1e-2);
     const trainer = new EbmTrainer({

@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       noisy = await loadNoisyClassifier(noisyDir, { sde: model.sde, dataShape: shape, numClasses: 10 });
       console.log(`noisy classifier: loaded ${noisyDir}`);
     } catch {
-      noisy = createNoisyClassifier({ kind: 'conv', sde: model.sde, numClasses: 10, dataShape: shape, seed });
+      noisy = createNoisyClassifier({ name: 'conv', sde: model.sde, numClasses: 10, dataShape: shape, seed });
       const data = tf.tensor4d(train.images, [...train.shape]);
       const t0 = Date.now();
       const noisySteps = Number(flag('noisy-steps', '3000'));
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       denoiser,
       shape: [labels.length, ...shape],
       seed,
-      ...(threshold === 'clip' ? { x0Threshold: { kind: 'clip' as const } } : {}),
+      ...(threshold === 'clip' ? { x0Threshold: { name: 'clip' as const } } : {}),
       onProgress: (i, total) => {
         if (Date.now() - last > 60_000) {
           last = Date.now();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, Rng, defineRegistry, optionChecks, resolutionOf, silu, type ConfigIssue, type OptionCheck, type OptionSpec, type Registry } from '@scorekit/core';
+import { ConfigError, Rng, defineRegistry, optionChecks, resolutionOf, silu, withVariantName, type ConfigIssue, type OptionCheck, type OptionSpec, type Registry } from '@scorekit/core';
 import { createMlp, resolveScoreModelConfig, sinusoidalEmbedding, type NamedVariable, type NoiseConditioning } from '@scorekit/models';
 import { createSde, type Sde, type SdeConfig } from '@scorekit/sde';
 import type { NoisyClassifier } from './NoisyClassifier.js';
@@ -15,7 +15,7 @@ export const NOISY_CLASSIFIER_KINDS: readonly NoisyClassifierKind[] = ['mlp', 'c
 /** Options of {@link createNoisyClassifier}. */
 export interface NoisyClassifierConfig {
   /** 'mlp' for low-dimensional data (flattened), 'conv' for NHWC images. */
-  readonly kind: NoisyClassifierKind;
+  readonly name: NoisyClassifierKind;
   /** The forward SDE (an instance of a scorekit SDE, or its config `{ name, ... }`). */
   readonly sde: Sde | SdeConfig;
   readonly numClasses: number;
@@ -35,12 +35,18 @@ export interface NoisyClassifierConfig {
   readonly seed?: number;
 }
 
-/** A {@link NoisyClassifierConfig} keyed by `name`, as every scorekit registry names its variant. */
-export type NamedNoisyClassifierConfig = Omit<NoisyClassifierConfig, 'kind'> & { readonly name: NoisyClassifierKind };
+/** A {@link NoisyClassifierConfig}: keyed by `name`, as every scorekit config names its variant. */
+export type NamedNoisyClassifierConfig = NoisyClassifierConfig;
+
+/**
+ * @deprecated A {@link NoisyClassifierConfig} under `kind`, the key of classifier folders saved before `name`; still
+ * read.
+ */
+export type LegacyNoisyClassifierConfig = Omit<NoisyClassifierConfig, 'name'> & { readonly kind: NoisyClassifierKind };
 
 /** A resolved, JSON-serialisable {@link NoisyClassifierConfig} (saved as the folder's config.json). */
 export interface ResolvedNoisyClassifierConfig {
-  readonly kind: NoisyClassifierKind;
+  readonly name: NoisyClassifierKind;
   readonly sde: SdeConfig;
   readonly numClasses: number;
   readonly dataShape: readonly number[];
@@ -63,28 +69,25 @@ export interface TrainableNoisyClassifier extends NoisyClassifier {
   dispose(): void;
 }
 
-const KEYS = ['kind', 'sde', 'numClasses', 'dataShape', 'width', 'depth', 'filters', 'embeddingDim', 'conditioning', 'seed'];
+const KEYS = ['name', 'sde', 'numClasses', 'dataShape', 'width', 'depth', 'filters', 'embeddingDim', 'conditioning', 'seed'];
 const CONDITIONINGS: readonly NoiseConditioning[] = ['time', 'time999', 'sigma', 'logSigma'];
 
 /** Resolves a classifier config, reporting every problem at once with its path and the allowed values. */
-export function resolveNoisyClassifierConfig(config: NoisyClassifierConfig | NamedNoisyClassifierConfig): { resolved: ResolvedNoisyClassifierConfig; sde: Sde } {
-  if (config == null || typeof config !== 'object') throw new Error('createNoisyClassifier: expected a config { kind, sde, numClasses, dataShape, ... }');
-  // `name` names the architecture as in every scorekit registry; `kind` (what saved folders hold) is still read.
-  const named = config as NamedNoisyClassifierConfig & { kind?: unknown };
-  if (named.name !== undefined && named.kind === undefined) {
-    const { name, ...rest } = named;
-    config = { kind: name as NoisyClassifierKind, ...(rest as Omit<NoisyClassifierConfig, 'kind'>) };
-  }
-  config = config as NoisyClassifierConfig;
+export function resolveNoisyClassifierConfig(input: NoisyClassifierConfig | LegacyNoisyClassifierConfig): { resolved: ResolvedNoisyClassifierConfig; sde: Sde } {
+  if (input == null || typeof input !== 'object') throw new Error('createNoisyClassifier: expected a config { name, sde, numClasses, dataShape, ... }');
   const issues: ConfigIssue[] = [];
   const lines: string[] = [];
   const add = (path: string, problem: string, allowed?: string, line = `${path} ${problem}`) => {
     issues.push(allowed == null ? { path, problem } : { path, problem, allowed });
     lines.push(line);
   };
-  for (const key of Object.keys(config)) if (!KEYS.includes(key)) add(key, 'is not an option', KEYS.join(', '), `unknown option '${key}' (allowed: ${KEYS.join(', ')})`);
-  const kind = config.kind;
-  if (!NOISY_CLASSIFIER_KINDS.includes(kind)) add('kind', `must be one of ${NOISY_CLASSIFIER_KINDS.join(', ')}; got ${JSON.stringify(kind)}`, NOISY_CLASSIFIER_KINDS.join(', '));
+  // `name` names the architecture as in every scorekit config; `kind` (what folders saved before hold) is still read.
+  const named = withVariantName(input as unknown as Record<string, unknown>, ['kind']);
+  if (!named.ok) for (const i of named.issues) add(i.path, i.problem, i.allowed);
+  const config = (named.ok ? named.value : { ...input, kind: undefined }) as unknown as NoisyClassifierConfig;
+  for (const key of Object.keys(config)) if (!KEYS.includes(key) && (config as unknown as Record<string, unknown>)[key] !== undefined) add(key, 'is not an option', KEYS.join(', '), `unknown option '${key}' (allowed: ${KEYS.join(', ')})`);
+  const kind = config.name;
+  if (named.ok && !NOISY_CLASSIFIER_KINDS.includes(kind)) add('name', `must be one of ${NOISY_CLASSIFIER_KINDS.join(', ')}; got ${JSON.stringify(kind)}`, NOISY_CLASSIFIER_KINDS.join(', '));
   const int = (name: string, value: unknown, fallback: number, min: number): number => {
     if (value === undefined) return fallback;
     if (!Number.isInteger(value) || (value as number) < min) add(name, `must be an integer ≥ ${min}; got ${JSON.stringify(value)}`, `an integer ≥ ${min}`);
@@ -135,7 +138,7 @@ export function resolveNoisyClassifierConfig(config: NoisyClassifierConfig | Nam
   }
   if (issues.length > 0) throw new NoisyClassifierConfigError(issues, lines);
   return {
-    resolved: { kind, sde: sdeConfig!, numClasses, dataShape: [...shape], width, depth, filters: [filters[0], filters[1]], embeddingDim, conditioning, seed },
+    resolved: { name: kind, sde: sdeConfig!, numClasses, dataShape: [...shape], width, depth, filters: [filters[0], filters[1]], embeddingDim, conditioning, seed },
     sde: sde!,
   };
 }
@@ -148,7 +151,7 @@ const positiveIntegers = (length?: number): OptionCheck => ({
   allowed: length == null ? 'an array of integers ≥ 1' : `${length} integers ≥ 1`,
   ok: (v) => Array.isArray(v) && v.length >= 1 && (length == null || v.length === length) && v.every((e) => Number.isInteger(e) && e >= 1),
 });
-const CLASSIFIER_SPEC: OptionSpec<Omit<NoisyClassifierConfig, 'kind'>> = {
+const CLASSIFIER_SPEC: OptionSpec<Omit<NoisyClassifierConfig, 'name'>> = {
   sde: isSdeOrConfig,
   numClasses: optionChecks.integerAtLeast(2),
   dataShape: positiveIntegers(),
@@ -165,14 +168,15 @@ const classifierEntry = (name: NoisyClassifierKind) => ({
   spec: CLASSIFIER_SPEC,
   // The resolver checks everything (the SDE included) and reports every problem; the options pass on as given.
   resolve: (options: Record<string, unknown>) =>
-    resolutionOf(() => (resolveNoisyClassifierConfig({ kind: name, ...options } as NoisyClassifierConfig), options as Omit<NoisyClassifierConfig, 'kind'>)),
-  create: (options: Omit<NoisyClassifierConfig, 'kind'>) => createNoisyClassifier({ kind: name, ...options }),
+    resolutionOf(() => (resolveNoisyClassifierConfig({ name, ...options } as NoisyClassifierConfig), options as Omit<NoisyClassifierConfig, 'name'>)),
+  create: (options: Omit<NoisyClassifierConfig, 'name'>) => createNoisyClassifier({ name, ...options }),
 });
 
 /**
  * The noisy classifiers as a registry of `@scorekit/core`'s one shape: `names()` ('mlp', 'conv'), each one's option
  * `spec`, `resolve({ name, ...options })` returning every problem with its field path and the allowed values, and
- * `create`. `createNoisyClassifier` takes the same config keyed by `name` or by `kind` (what saved folders hold).
+ * `create`. `kind`, the key of classifier folders saved before `name`, is read as a deprecated alias (by
+ * `createNoisyClassifier` too); a config giving both with different values is one problem naming both.
  *
  * @example
  * noisyClassifierRegistry.resolve({ name: 'conv', sde: { name: 'vp' }, numClasses: 1, dataShape: [4], width: 0 }); // 3 issues
@@ -180,7 +184,7 @@ const classifierEntry = (name: NoisyClassifierKind) => ({
 export const noisyClassifierRegistry: Registry<TrainableNoisyClassifier> = defineRegistry<TrainableNoisyClassifier>('noisy classifier', [
   classifierEntry('mlp'),
   classifierEntry('conv'),
-]);
+], { aliases: ['kind'] });
 
 /**
  * A noise-conditional classifier p_φ(y | x_t, t) to train on data perturbed by the SDE (see
@@ -192,12 +196,12 @@ export const noisyClassifierRegistry: Registry<TrainableNoisyClassifier> = defin
  *   U-Net's encoder; this is its smallest form, sized for 28 × 28 digits).
  *
  * @example
- * const classifier = createNoisyClassifier({ kind: 'mlp', sde: new VpSde(), numClasses: 2, dataShape: [2] });
+ * const classifier = createNoisyClassifier({ name: 'mlp', sde: new VpSde(), numClasses: 2, dataShape: [2] });
  * await trainNoisyClassifier(classifier, { data, labels, steps: 500, batchSize: 128, lr: 2e-3, seed: 0 });
  */
-export function createNoisyClassifier(config: NoisyClassifierConfig | NamedNoisyClassifierConfig): TrainableNoisyClassifier {
+export function createNoisyClassifier(config: NoisyClassifierConfig | LegacyNoisyClassifierConfig): TrainableNoisyClassifier {
   const { resolved, sde } = resolveNoisyClassifierConfig(config);
-  return resolved.kind === 'mlp' ? mlpClassifier(resolved, sde) : convClassifier(resolved, sde);
+  return resolved.name === 'mlp' ? mlpClassifier(resolved, sde) : convClassifier(resolved, sde);
 }
 
 function noiseInput(cfg: ResolvedNoisyClassifierConfig, sde: Sde, t: tf.Tensor | number, n: number): tf.Tensor {
@@ -247,7 +251,7 @@ function withLogProbs(cfg: ResolvedNoisyClassifierConfig, sde: Sde, variables: N
 function mlpClassifier(cfg: ResolvedNoisyClassifierConfig, sde: Sde): TrainableNoisyClassifier {
   const dim = cfg.dataShape.reduce((a, b) => a * b, 1);
   const net = createMlp(
-    { kind: 'mlp', dim, width: cfg.width, depth: cfg.depth, embeddingDim: cfg.embeddingDim, outputDim: cfg.numClasses },
+    { name: 'mlp', dim, width: cfg.width, depth: cfg.depth, embeddingDim: cfg.embeddingDim, outputDim: cfg.numClasses },
     { rng: new Rng(cfg.seed) },
   );
   return withLogProbs(cfg, sde, [...net.variables], (x, t) => net.apply(tf.reshape(x, [x.shape[0], dim]), noiseInput(cfg, sde, t, x.shape[0])));

@@ -13,6 +13,7 @@ export { NoisyClassifierConfigError } from './NoisyClassifierConfigError.js';
 export type {
   NoisyClassifierConfig,
   NamedNoisyClassifierConfig,
+  LegacyNoisyClassifierConfig,
   ResolvedNoisyClassifierConfig,
   NoisyClassifierKind,
   TrainableNoisyClassifier,

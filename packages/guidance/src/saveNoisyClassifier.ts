@@ -6,7 +6,7 @@ import type { TrainableNoisyClassifier } from './createNoisyClassifier.js';
 import { NOISY_CLASSIFIER_FILES, NOISY_CLASSIFIER_FORMAT, NOISY_CLASSIFIER_VERSION } from './internal/classifierFiles.js';
 
 /**
- * Writes a trained noisy classifier to a folder: `config.json` (format, version, the resolved config — kind, SDE
+ * Writes a trained noisy classifier to a folder: `config.json` (format, version, the resolved config — name, SDE
  * config, classes, data shape, architecture) and `weights.safetensors` (the variables by their stable names, the
  * format of `@scorekit/models` checkpoints). The folder is built under a temporary name and renamed into place,
  * so an interrupted save leaves any previous classifier intact. Node only (`@scorekit/guidance/node`).

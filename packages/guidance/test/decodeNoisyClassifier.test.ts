@@ -16,7 +16,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 describeOnBackends('decodeNoisyClassifier (the browser-safe reader)', () => {
   it('rebuilds a saved classifier from its two files’ contents: the same log-probabilities; misfits named at once', async () => {
     const sde = new VpSde();
-    const classifier = createNoisyClassifier({ kind: 'mlp', sde, numClasses: 3, dataShape: [2], width: 8, depth: 2, seed: 3 });
+    const classifier = createNoisyClassifier({ name: 'mlp', sde, numClasses: 3, dataShape: [2], width: 8, depth: 2, seed: 3 });
     const dir = mkdtempSync(nodePath.join(tmpdir(), 'scorekit-decode-'));
     dirs.push(dir);
     await saveNoisyClassifier(classifier, nodePath.join(dir, 'clf'));
@@ -30,7 +30,15 @@ describeOnBackends('decodeNoisyClassifier (the browser-safe reader)', () => {
     // The same weights and the same ops: identical numbers.
     const [got, want] = [decoded.logProbs(x, 0.3), classifier.logProbs(x, 0.3)];
     expectAllClose(got, want, 0, 0);
-    tf.dispose([got, want]);
+    // A folder saved before `name` holds the architecture under `kind`: it decodes to the same classifier.
+    const { name, ...rest } = (manifest as { config: Record<string, unknown> }).config;
+    expect(name).toBe('mlp');
+    const old = decodeNoisyClassifier({ ...(manifest as object), config: { kind: name, ...rest } }, bytes, { sde: new VpSde(), dataShape: [2], numClasses: 3 });
+    expect(old.config).toEqual(decoded.config);
+    const fromOld = old.logProbs(x, 0.3);
+    expectAllClose(fromOld, want, 0, 0);
+    tf.dispose([got, want, fromOld]);
+    old.dispose();
     decoded.dispose();
     expect(() => decodeNoisyClassifier(manifest, bytes, { sde: new VeSde(), dataShape: [28, 28, 1], numClasses: 10, source: 'runs/a/classifier/' })).toThrow(
       "runs/a/classifier/ does not fit: it was trained for another SDE (classifier vs model: SDE 'vp' vs 've'); it classifies samples of shape [2], the model makes [28, 28, 1]; it has 3 classes, 10 were expected",

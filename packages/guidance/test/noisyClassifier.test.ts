@@ -23,7 +23,7 @@ describeOnBackends('noisy classifiers', () => {
     const sde = new VpSde();
     const train = mixture.sampleWithLabels(3000, new Rng(1));
     const held = mixture.sampleWithLabels(2000, new Rng(2));
-    const classifier = createNoisyClassifier({ kind: 'mlp', sde, numClasses: 3, dataShape: [2], width: 64, depth: 2 });
+    const classifier = createNoisyClassifier({ name: 'mlp', sde, numClasses: 3, dataShape: [2], width: 64, depth: 2 });
     const exact = mixtureClassifier(mixture, sde);
     const t = 0.01;
     // Held-out points perturbed by the SDE at each evaluation time (fixed noise), as the classifier sees them.
@@ -52,7 +52,7 @@ describeOnBackends('noisy classifiers', () => {
 
   it('conv: log-probabilities normalise, the time embedding matters, and a few steps lower the loss', async () => {
     const sde = new VpSde();
-    const classifier = createNoisyClassifier({ kind: 'conv', sde, numClasses: 4, dataShape: [8, 8, 1], filters: [4, 8], width: 16 });
+    const classifier = createNoisyClassifier({ name: 'conv', sde, numClasses: 4, dataShape: [8, 8, 1], filters: [4, 8], width: 16 });
     const rng = new Rng(3);
     // Four classes of 8 × 8 images: a bright quadrant each, plus noise.
     const labels = Int32Array.from({ length: 256 }, (_, i) => i % 4);
@@ -79,7 +79,7 @@ describeOnBackends('noisy classifiers', () => {
 
   it('save and load: the same log-probabilities; loading checks SDE, data shape and classes and says what differs', async () => {
     const sde = new VpSde();
-    const classifier = createNoisyClassifier({ kind: 'conv', sde, numClasses: 3, dataShape: [6, 6, 2], filters: [3, 5], width: 8, seed: 4 });
+    const classifier = createNoisyClassifier({ kind: 'conv' /* the older key, as folders saved before name hold it */, sde, numClasses: 3, dataShape: [6, 6, 2], filters: [3, 5], width: 8, seed: 4 });
     const dir = mkdtempSync(nodePath.join(tmpdir(), 'scorekit-noisy-'));
     dirs.push(dir);
     const target = nodePath.join(dir, 'clf');
@@ -103,14 +103,14 @@ describeOnBackends('noisy classifiers', () => {
   });
 
   it('bad config: every problem at once; no leaks in training', async () => {
-    expect(() => createNoisyClassifier({ kind: 'cnn' as 'conv', sde: { name: 'vp' }, numClasses: 1, dataShape: [2] })).toThrow(
-      /kind must be one of mlp, conv; got "cnn"\n- numClasses must be an integer ≥ 2; got 1/,
+    expect(() => createNoisyClassifier({ name: 'cnn' as 'conv', sde: { name: 'vp' }, numClasses: 1, dataShape: [2] })).toThrow(
+      /name must be one of mlp, conv; got "cnn"\n- numClasses must be an integer ≥ 2; got 1/,
     );
-    expect(() => createNoisyClassifier({ kind: 'conv', sde: { name: 'vq' } as never, numClasses: 2, dataShape: [4] })).toThrow(
+    expect(() => createNoisyClassifier({ name: 'conv', sde: { name: 'vq' } as never, numClasses: 2, dataShape: [4] })).toThrow(
       /a 'conv' classifier takes images: dataShape \[h, w, c\]; got \[4\]\n- Invalid SDE config:\n {2}- name 'vq' is not a known SDE/,
     );
     const sde = new VpSde();
-    const classifier = createNoisyClassifier({ kind: 'mlp', sde, numClasses: 3, dataShape: [2], width: 8, depth: 1 });
+    const classifier = createNoisyClassifier({ name: 'mlp', sde, numClasses: 3, dataShape: [2], width: 8, depth: 1 });
     const data = tf.zeros([10, 2]);
     await expect(trainNoisyClassifier(classifier, { data, labels: new Array(10).fill(3), steps: 1, seed: 0 })).rejects.toThrow(/unknown class labels\[0\] = 3/);
     await expectNoTensorLeak(() => trainNoisyClassifier(classifier, { data, labels: new Array(10).fill(1), steps: 3, batchSize: 4, seed: 0 }));

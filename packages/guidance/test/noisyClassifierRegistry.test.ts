@@ -8,7 +8,10 @@ describe('noisyClassifierRegistry (core registry shape)', () => {
   it('names the architectures, and a config keyed by name builds what one keyed by kind does', () => {
     expect(noisyClassifierRegistry.names()).toEqual(['mlp', 'conv']);
     const options = { sde: { name: 'vp' as const }, numClasses: 3, dataShape: [2], width: 8, depth: 1, seed: 4 };
+    // `kind` is how classifier folders saved before `name` spell it.
     const byKind = createNoisyClassifier({ kind: 'mlp', ...options });
+    expect(byKind.config.name).toBe('mlp');
+    expect(byKind.config).not.toHaveProperty('kind');
     const byName = createNoisyClassifier({ name: 'mlp', ...options });
     const viaRegistry = noisyClassifierRegistry.create({ name: 'mlp', ...options });
     expect(byName.config).toEqual(byKind.config);
@@ -33,7 +36,7 @@ describe('noisyClassifierRegistry (core registry shape)', () => {
   it("an SDE's own issues are reported under sde; unknown names list the allowed ones", () => {
     let error: unknown;
     try {
-      createNoisyClassifier({ kind: 'mlp', sde: { name: 'vq' } as never, numClasses: 2, dataShape: [2] });
+      createNoisyClassifier({ name: 'mlp', sde: { name: 'vq' } as never, numClasses: 2, dataShape: [2] });
     } catch (e) {
       error = e;
     }
@@ -41,5 +44,21 @@ describe('noisyClassifierRegistry (core registry shape)', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues).toEqual([expect.objectContaining({ path: 'sde.name', allowed: SDE_NAMES.join(', ') })]);
     expect(noisyClassifierRegistry.resolve({ name: 'cnn' })).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'name', allowed: 'mlp, conv' })] });
+  });
+
+  it('name and the older kind that disagree are one problem naming both, beside the config’s other problems', () => {
+    const both = "name 'mlp' and kind 'conv' disagree: give only 'name' ('kind' is its deprecated spelling)";
+    expect(noisyClassifierRegistry.resolve({ name: 'mlp', kind: 'conv', sde: { name: 'vp' }, numClasses: 2, dataShape: [2] })).toEqual({
+      ok: false,
+      issues: [{ path: 'name', problem: both, allowed: "one 'name'" }],
+    });
+    let error: unknown;
+    try {
+      createNoisyClassifier({ name: 'mlp', kind: 'conv', sde: { name: 'vp' }, numClasses: 1, dataShape: [2] } as never);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).issues.map((i) => i.path)).toEqual(['name', 'numClasses']);
+    expect((error as ConfigError).issues[0]!.problem).toBe(both);
   });
 });

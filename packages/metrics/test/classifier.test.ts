@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Rng } from '@scorekit/core';
 import { describeOnBackends, expectNoTensorLeak } from '@scorekit/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { classifierExtractor, createExtractor, featureStatistics, fid, trainClassifier } from '../src/index.js';
+import { classifierExtractor, createExtractor, extractorRegistry, featureStatistics, fid, trainClassifier } from '../src/index.js';
 import { loadClassifier, saveClassifier } from '../src/node.js';
 import type { Classifier, ExtractedFeatures } from '../src/index.js';
 import { fashionSlice, hasFashion, mnistSlice } from './imageData.js';
@@ -90,6 +90,11 @@ describeOnBackends('scorekit classifier as a feature extractor (real MNIST)', ()
     loaded.network.dispose();
     const registered = await createExtractor('classifier', { path: dir });
     expect(registered.name).toBe(`classifier:${dir}/features`);
+    // Its label in reports is the `label` option (the registry's `name` names the extractor).
+    const labelled = await extractorRegistry.create({ name: 'classifier', path: dir, output: 'probabilities', label: 'mnist-clf' });
+    expect(labelled.name).toBe('mnist-clf/probabilities');
+    labelled.dispose();
+    expect(classifierExtractor(clf, { label: 'mine' }).name).toBe('mine/features');
     expect((await registered.extract(images, { batchSize: 16 })).data).toEqual(before.data);
     registered.dispose();
     images.dispose();

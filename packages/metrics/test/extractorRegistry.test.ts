@@ -32,8 +32,10 @@ it('the registry builds the same extractor as createExtractor; kinds registered 
   expect(Array.from(viaRegistry.data)).toEqual(Array.from(direct.data));
   expect(Array.from(direct.data)).toEqual([1, 2, 3, 4, 5, 6]);
   const seen: unknown[] = [];
-  registerExtractor('recording', (c: { dim: number; name?: string }) => (seen.push(c), identityExtractor({ dim: c.dim })));
-  expect((await createExtractor('recording', { dim: 3, name: 'in reports' })).outputDim).toBe(3);
-  expect(seen).toEqual([{ dim: 3, name: 'in reports' }]);
+  registerExtractor('recording', (c: { dim: number; label?: string }) => (seen.push(c), identityExtractor({ dim: c.dim })));
+  expect((await createExtractor('recording', { dim: 3, label: 'in reports' })).outputDim).toBe(3);
+  // The registry's `{ name, ...options }` form carries the label too: `name` is the extractor, `label` its label.
+  expect((await extractorRegistry.create({ name: 'recording', dim: 2, label: 'mine' })).outputDim).toBe(2);
+  expect(seen).toEqual([{ dim: 3, label: 'in reports' }, { dim: 2, label: 'mine' }]);
   images.dispose();
 });

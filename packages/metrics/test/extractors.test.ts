@@ -110,6 +110,9 @@ describeOnBackends('loadTfjsModelExtractor', () => {
     const e = await createExtractor('tfjs-model', { path: layersPath, layer: 'hidden' });
     expect(e.outputDim).toBe(5);
     expect(e.name).toBe('tfjs-model:small-cnn/hidden');
+    const labelled = await createExtractor('tfjs-model', { path: layersPath, layer: 'hidden', label: 'cnn' });
+    expect(labelled.name).toBe('tfjs-model:cnn/hidden');
+    labelled.dispose();
     const images = tf.randomUniform([5, 4, 4, 1], -1, 1);
     const f = await e.extract(images, { batchSize: 2 });
     const hidden = tfl.model({ inputs: layersModel.inputs, outputs: layersModel.getLayer('hidden').output as tfl.SymbolicTensor });

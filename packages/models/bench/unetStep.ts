@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     const preset = UNET_PRESETS[name];
     if (!preset) throw new Error(`unknown preset ${name}; use mnist, cifar or all`);
     const network = createNetwork(preset, { rng: new Rng(0) });
-    const model = createScoreModel(network, new VpSde(), { parameterisation: 'eps' });
+    const model = createScoreModel(network, new VpSde(), { name: 'eps' });
     const optimizer = tf.train.adam(2e-4);
     const rng = new Rng(1);
     const shape = [batch, ...network.inputShape];

@@ -22,13 +22,15 @@ export interface ApplyOptions {
  * in): `createNetwork(network.config)` builds the same architecture again.
  *
  * @example
- * const net = createNetwork({ kind: 'mlp', dim: 2 });
+ * const net = createNetwork({ name: 'mlp', dim: 2 });
  * const out = net.apply(x, tf.mul(t, 999));        // [n, 2]
  * optimizer.minimize(() => loss(net), false, net.trainableVariables());
  */
 export interface Network {
+  /** The variant's name, as `config.name` (a property read, never written in a config). */
   readonly kind: string;
-  readonly config: Readonly<{ kind: string }>;
+  /** The resolved config, its variant under `name`. */
+  readonly config: Readonly<{ name: string }>;
   /** Shape of one input sample, e.g. [2] or [28, 28, 1]. */
   readonly inputShape: readonly number[];
   /** Shape of one output sample. */

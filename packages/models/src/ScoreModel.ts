@@ -16,6 +16,7 @@ import {
 } from '@scorekit/sde';
 import type { ApplyOptions, Network } from './Network.js';
 import type { EnergyNetwork } from './networks/EnergyNetwork.js';
+import { withVariantName } from '@scorekit/core';
 import { Problems, asRecord } from './internal/validate.js';
 
 /**
@@ -28,7 +29,9 @@ export const NOISE_CONDITIONINGS: readonly NoiseConditioning[] = ['time', 'time9
 
 /** Options of {@link createScoreModel}. Defaults depend on the SDE (see each field). */
 export interface ScoreModelConfig {
-  /** Default 'score' for VE (NCSN), 'eps' otherwise. */
+  /** The output parameterisation: default 'score' for VE (NCSN), 'eps' otherwise. */
+  readonly name?: Parameterisation;
+  /** @deprecated The older spelling of `name`, still read from saved configs. */
   readonly parameterisation?: Parameterisation;
   /** Default 'edm' for EDM, 'logSigma' for VE, 'time999' otherwise. */
   readonly conditioning?: NoiseConditioning;
@@ -38,15 +41,21 @@ export interface ScoreModelConfig {
   readonly sigmaData?: number;
 }
 
-export type ResolvedScoreModelConfig = Required<ScoreModelConfig>;
+export type ResolvedScoreModelConfig = Required<Omit<ScoreModelConfig, 'parameterisation'>>;
+
+/** The older spelling of a score-model config's `name`, still read so that run folders saved before load. */
+export const SCORE_MODEL_NAME_ALIASES = ['parameterisation'] as const;
 
 /** Resolves a score-model config against an SDE, reporting every problem at once (throws {@link ConfigError}). */
 export function resolveScoreModelConfig(config: ScoreModelConfig, sde: Pick<Sde, 'name'>): ResolvedScoreModelConfig {
   const p = new Problems('scoreModel');
-  const c = asRecord('scoreModel', config);
-  p.unknownKeys(c, ['parameterisation', 'conditioning', 'scaleBySigma', 'sigmaData']);
+  const given = asRecord('scoreModel', config);
+  const named = withVariantName(given, SCORE_MODEL_NAME_ALIASES);
+  if (!named.ok) for (const i of named.issues) p.issue(i.path, i.problem, i.allowed);
+  const c = named.ok ? named.value : { ...given, name: undefined, parameterisation: undefined };
+  p.unknownKeys(c, ['name', 'conditioning', 'scaleBySigma', 'sigmaData', ...(named.ok ? [] : SCORE_MODEL_NAME_ALIASES)]);
   const ve = sde.name === 've';
-  const parameterisation = p.oneOf(c, 'parameterisation', ve ? 'score' : 'eps', PARAMETERISATIONS);
+  const parameterisation = p.oneOf(c, 'name', ve ? 'score' : 'eps', PARAMETERISATIONS);
   const edm = parameterisation === 'edm';
   const conditioning = p.oneOf(c, 'conditioning', edm ? 'edm' : ve ? 'logSigma' : 'time999', NOISE_CONDITIONINGS);
   const scaleBySigma = p.bool(c, 'scaleBySigma', ve && parameterisation === 'score');
@@ -55,7 +64,7 @@ export function resolveScoreModelConfig(config: ScoreModelConfig, sde: Pick<Sde,
   }
   const sigmaData = p.num(c, 'sigmaData', 0.5, (v) => v > 0, 'a number > 0');
   p.throwIfAny();
-  return { parameterisation, conditioning, scaleBySigma, sigmaData };
+  return { name: parameterisation, conditioning, scaleBySigma, sigmaData };
 }
 
 /** Options of the model's prediction methods: the network's apply options. */
@@ -90,13 +99,13 @@ export interface ScoreModel extends Denoiser {
  * the raw prediction, so samplers get a score function whatever the network predicts.
  *
  * @example
- * const model = createScoreModel(createNetwork({ kind: 'mlp', dim: 2 }), new VpSde(), { parameterisation: 'eps' });
+ * const model = createScoreModel(createNetwork({ name: 'mlp', dim: 2 }), new VpSde(), { name: 'eps' });
  * const loss = tf.mean(tf.square(tf.sub(model.predict(xt, t, { training: true, rng }), model.target(x0, z, t))));
  * const x = sampler.sample(model.scoreFn(), ...);
  */
 export function createScoreModel(network: Network, sde: Sde, config: ScoreModelConfig = {}): ScoreModel {
   const cfg = resolveScoreModelConfig(config, sde);
-  const { parameterisation, conditioning, scaleBySigma, sigmaData } = cfg;
+  const { name: parameterisation, conditioning, scaleBySigma, sigmaData } = cfg;
   const conditioningFrom = (t: tf.Tensor, alpha: tf.Tensor, sigma: tf.Tensor): tf.Tensor => {
     switch (conditioning) {
       case 'time':

@@ -1,15 +1,18 @@
-import { ConfigError, defineRegistry, optionChecks, resolutionOf, type OptionCheck, type Registry, type RegistryEntry, type Rng } from '@scorekit/core';
+import { ConfigError, defineRegistry, optionChecks, resolutionOf, variantNameOf, withVariantName, type OptionCheck, type Registry, type RegistryEntry, type Rng } from '@scorekit/core';
 import type { Network } from './Network.js';
-import { Problems, show, withKind } from './internal/validate.js';
+import { NETWORK_NAME_ALIASES, Problems, show } from './internal/validate.js';
 import { createEnergyNetwork, resolveEnergyConfig, type EnergyConfig } from './networks/EnergyNetwork.js';
 import { createMlp, resolveMlpConfig, type MlpConfig } from './networks/MlpNetwork.js';
 import { createUNet, resolveUNetConfig, type UNetConfig } from './networks/UNet.js';
 
-/** Any network config; `kind` picks the architecture (`name` may stand in its place: see {@link NamedNetworkConfig}). */
+/** Any network config; `name` picks the architecture (`kind`, its older spelling, is still read from saved configs). */
 export type NetworkConfig = MlpConfig | UNetConfig | EnergyConfig;
 
-/** A network config keyed by `name`, as every scorekit registry names its variant: `{ name: 'mlp', dim: 2 }`. */
+/** A network config of any registered variant, keyed by `name` as every scorekit config: `{ name: 'mlp', dim: 2 }`. */
 export type NamedNetworkConfig = { readonly name: string } & { readonly [option: string]: unknown };
+
+/** A network config saved before `name`: its variant under `kind` (deprecated; still read). */
+export type LegacyNetworkConfig = { readonly kind: string } & { readonly [option: string]: unknown };
 
 /** Options shared by every network factory. */
 export interface CreateNetworkOptions {
@@ -29,7 +32,7 @@ const integers = (min: number, minLength: number): OptionCheck => ({
 });
 const networkConfig: OptionCheck = {
   allowed: "an 'mlp' or 'unet' network config",
-  ok: (v) => typeof v === 'object' && v != null && ['mlp', 'unet'].includes(String((withKind(v) as { kind?: unknown }).kind)),
+  ok: (v) => typeof v === 'object' && v != null && ['mlp', 'unet'].includes(String(variantNameOf(v, NETWORK_NAME_ALIASES))),
 };
 // What each built-in network's options allow (for help and editors); its resolver checks a config against it,
 // every problem at once, and fills in the defaults.
@@ -74,7 +77,7 @@ const builtIn = (
   resolve: (options) =>
     resolutionOf(() => {
       const problems = new Problems(name);
-      const resolved = resolve({ kind: name, ...options }, problems);
+      const resolved = resolve({ name, ...options }, problems);
       problems.throwIfAny();
       return resolved as Record<string, unknown>;
     }),
@@ -85,8 +88,8 @@ const builtIn = (
  * The networks as a registry of `@scorekit/core`'s one shape: `names()`, each network's option `spec`,
  * `resolve({ name, ...options })` returning every problem with its field path and the allowed values (or the
  * config with every default filled in, no weights allocated), and `create`, which gives a builder taking the
- * weights' `rng`. `name` names the network, as in every registry; `kind` is read as a deprecated alias (run folders
- * and checkpoints written before hold it, and resolved configs still carry it).
+ * weights' `rng`. `name` names the network, as in every registry (and resolved configs carry it); `kind` is read as
+ * a deprecated alias, since run folders and checkpoints written before hold it.
  *
  * @example
  * networkRegistry.resolve({ name: 'mlp', dim: 0, width: -1, depth: 1.5 }); // { ok: false, issues: [3 issues: mlp.dim, mlp.width, mlp.depth] }
@@ -96,7 +99,7 @@ export const networkRegistry: Registry<NetworkBuilder> = defineRegistry<NetworkB
   builtIn('mlp', MLP_SPEC, resolveMlpConfig, createMlp as Factory),
   builtIn('unet', UNET_SPEC, resolveUNetConfig, createUNet as Factory),
   builtIn('energy', ENERGY_SPEC, resolveEnergyConfig, createEnergyNetwork as Factory),
-]);
+], { aliases: NETWORK_NAME_ALIASES });
 
 /** The network kinds `createNetwork` knows (including any added with {@link registerNetwork}). */
 export function networkKinds(): string[] {
@@ -104,22 +107,23 @@ export function networkKinds(): string[] {
 }
 
 /**
- * Registers a network factory under `kind`, so configs and the CLI can name it. It has no resolver of its own:
- * its options are handed to the factory as they are (`resolveNetworkConfig` builds it once and frees it).
+ * Registers a network factory under `name` (what configs give as theirs), so configs and the CLI can name it. It has
+ * no resolver of its own: its options are handed to the factory as they are, under `name`
+ * (`resolveNetworkConfig` builds it once and frees it).
  *
  * @example
- * registerNetwork('tiny', (config, options) => createMlp({ ...config, kind: 'mlp', width: 8 }, options));
+ * registerNetwork('tiny', (config, options) => createMlp({ ...config, name: 'mlp', width: 8 }, options));
  */
-export function registerNetwork<C extends { kind: string }>(
-  kind: string,
+export function registerNetwork<C extends { name: string }>(
+  name: string,
   factory: (config: C, options: CreateNetworkOptions) => Network,
 ): void {
-  if (networkRegistry.entry(kind)) throw new Error(`A network kind '${kind}' is already registered`);
-  unresolvedKinds.add(kind);
+  if (networkRegistry.entry(name)) throw new Error(`A network '${name}' is already registered`);
+  unresolvedKinds.add(name);
   networkRegistry.register<Record<string, unknown>>({
-    name: kind,
+    name,
     spec: {},
-    resolve: (options) => ({ ok: true, value: { kind, ...options } }),
+    resolve: (options) => ({ ok: true, value: { name, ...options } }),
     create: (config) => (options = {}) => factory(config as C, options),
   });
 }
@@ -133,7 +137,7 @@ export function registerNetwork<C extends { kind: string }>(
  * const net = createNetwork({ name: 'unet', imageSize: 32, channels: 3 }, { rng: new Rng(1) });
  * const again = createNetwork(net.config); // same architecture (weights come from a checkpoint)
  */
-export function createNetwork(config: NetworkConfig | NamedNetworkConfig | { readonly kind: string }, options: CreateNetworkOptions = {}): Network {
+export function createNetwork(config: NetworkConfig | NamedNetworkConfig | LegacyNetworkConfig, options: CreateNetworkOptions = {}): Network {
   return resolveEntry(config).create(options);
 }
 
@@ -143,14 +147,14 @@ export function createNetwork(config: NetworkConfig | NamedNetworkConfig | { rea
  * added with {@link registerNetwork} have no resolver: they are built once and freed.
  *
  * @example
- * const resolved = resolveNetworkConfig({ name: 'mlp', dim: 2, width: 64 }); // { kind: 'mlp', depth: 3, … }
+ * const resolved = resolveNetworkConfig({ name: 'mlp', dim: 2, width: 64 }); // { name: 'mlp', depth: 3, … }
  */
-export function resolveNetworkConfig(config: NetworkConfig | NamedNetworkConfig | { readonly kind: string }): { readonly kind: string; readonly [key: string]: unknown } {
+export function resolveNetworkConfig(config: NetworkConfig | NamedNetworkConfig | LegacyNetworkConfig): { readonly name: string; readonly [key: string]: unknown } {
   const { resolved, create } = resolveEntry(config);
-  if (resolved != null) return resolved as { readonly kind: string };
+  if (resolved != null) return resolved as { readonly name: string };
   const network = create({});
   network.dispose();
-  return network.config as { readonly kind: string };
+  return network.config as { readonly name: string };
 }
 
 // Kinds added with registerNetwork: their options go to the factory unresolved.
@@ -158,17 +162,17 @@ const unresolvedKinds = new Set<string>();
 
 // One path for both: the variant's name (`name`, or `kind`), the registry's resolve, one ConfigError.
 function resolveEntry(config: unknown): { resolved: object | null; create: NetworkBuilder } {
-  const c = withKind(config) as { kind?: unknown } | null;
-  const kind = c?.kind;
-  const entry = typeof kind === 'string' ? networkRegistry.entry(kind) : undefined;
+  const named = withVariantName(config, NETWORK_NAME_ALIASES);
+  if (!named.ok) throw new ConfigError('network', named.issues);
+  const name = (named.value as { name?: unknown } | null)?.name;
+  const entry = typeof name === 'string' ? networkRegistry.entry(name) : undefined;
   if (entry == null) {
     // The path is the key the config used: `kind` in older configs, `name` otherwise.
     const key = (config as { name?: unknown } | null)?.name === undefined && (config as { kind?: unknown } | null)?.kind !== undefined ? 'kind' : 'name';
     const allowed = networkKinds().map((k) => `'${k}'`).join(', ');
-    throw new ConfigError('network', [{ path: key, problem: `must be one of ${allowed}, got ${show(kind)}`, allowed: `one of ${allowed}` }]);
+    throw new ConfigError('network', [{ path: key, problem: `must be one of ${allowed}, got ${show(name)}`, allowed: `one of ${allowed}` }]);
   }
-  const { kind: _, ...options } = c as Record<string, unknown>;
-  const r = networkRegistry.resolve({ ...options, name: kind });
-  if (!r.ok) throw new ConfigError(kind as string, r.issues);
-  return { resolved: unresolvedKinds.has(kind as string) ? null : r.value.options, create: entry.create(r.value.options) };
+  const r = networkRegistry.resolve(named.value);
+  if (!r.ok) throw new ConfigError(name as string, r.issues);
+  return { resolved: unresolvedKinds.has(name as string) ? null : r.value.options, create: entry.create(r.value.options) };
 }

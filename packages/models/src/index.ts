@@ -4,7 +4,7 @@ export type { NamedVariable } from './NamedVariable.js';
 export { ConfigError } from '@scorekit/core';
 export type { ConfigIssue } from '@scorekit/core';
 export { createNetwork, registerNetwork, networkKinds, networkRegistry, resolveNetworkConfig } from './createNetwork.js';
-export type { NetworkConfig, NamedNetworkConfig, NetworkBuilder, CreateNetworkOptions } from './createNetwork.js';
+export type { NetworkConfig, NamedNetworkConfig, LegacyNetworkConfig, NetworkBuilder, CreateNetworkOptions } from './createNetwork.js';
 export { createMlp, resolveMlpConfig } from './networks/MlpNetwork.js';
 export type { MlpConfig, ResolvedMlpConfig, MlpNetwork, MlpActivation, EmbeddingKind } from './networks/MlpNetwork.js';
 export { createUNet, resolveUNetConfig, UNET_PRESETS } from './networks/UNet.js';

@@ -45,7 +45,7 @@ function freshRun(config: NetworkConfig, seed: number): Run {
 
 /** One step of ε-prediction denoising training (the objectives package is not a dependency of this one). */
 function trainStep(run: Run, shape: number[]): number {
-  const model = createScoreModel(run.network, new VpSde(), { parameterisation: 'eps' });
+  const model = createScoreModel(run.network, new VpSde(), { name: 'eps' });
   const n = shape[0];
   const cost = tf.tidy(() => {
     const x0 = run.data.normal(shape);
@@ -71,8 +71,8 @@ function dispose(run: Run): void {
   run.optimizer.dispose();
 }
 
-const MLP: NetworkConfig = { kind: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8 };
-const UNET: NetworkConfig = { kind: 'unet', imageSize: 4, channels: 1, nf: 8, chMult: [1, 1], dropout: 0.3 };
+const MLP: NetworkConfig = { name: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8 };
+const UNET: NetworkConfig = { name: 'unet', imageSize: 4, channels: 1, nf: 8, chMult: [1, 1], dropout: 0.3 };
 
 describeOnBackends('checkpoints', (backend) => {
   const cases: { name: string; config: NetworkConfig; shape: number[]; steps: number }[] = [
@@ -98,9 +98,19 @@ describeOnBackends('checkpoints', (backend) => {
         config: { note: 'test run' },
       });
       dispose(first);
+      if (c.name === 'mlp') {
+        // As a checkpoint saved before `name` holds it: its network keyed by `kind`, which must resume the same.
+        const file = nodePath.join((await readCheckpoint(root)).path, 'checkpoint.json');
+        const manifest = JSON.parse(await fs.readFile(file, 'utf8')) as { network: Record<string, unknown> };
+        const { name, ...rest } = manifest.network;
+        manifest.network = { kind: name, ...rest };
+        await fs.writeFile(file, JSON.stringify(manifest));
+      }
 
       // Fresh objects, built from what the checkpoint says (different init seed: everything must come from disk).
       const info = await readCheckpoint(root);
+      expect(info.networkConfig).toMatchObject({ name: c.config.name });
+      expect(info.networkConfig).not.toHaveProperty('kind');
       const network = createNetwork(info.networkConfig as NetworkConfig, { rng: new Rng(999) });
       const resumed: Run = {
         network,
@@ -124,6 +134,23 @@ describeOnBackends('checkpoints', (backend) => {
       dispose(resumed);
     });
   }
+
+  it('an energy network saved before name (kind at both levels) restores into the network its config rebuilds', async () => {
+    const saved = createNetwork({ name: 'energy', network: { name: 'mlp', dim: 2, outputDim: 1, width: 8, depth: 1 } }, { rng: new Rng(4) });
+    const root = nodePath.join(dir, `${backend}-old-energy`);
+    await saveCheckpoint(root, { step: 1, network: saved });
+    const file = nodePath.join((await readCheckpoint(root)).path, 'checkpoint.json');
+    const manifest = JSON.parse(await fs.readFile(file, 'utf8')) as { network: { name: string; network: { name: string } } };
+    const { name, network: { name: innerName, ...inner }, ...rest } = manifest.network;
+    await fs.writeFile(file, JSON.stringify({ ...manifest, network: { kind: name, network: { kind: innerName, ...inner }, ...rest } }));
+    const info = await readCheckpoint(root);
+    expect(info.networkConfig).toEqual(saved.config);
+    const restored = createNetwork(info.networkConfig as NetworkConfig, { rng: new Rng(99) });
+    await restoreCheckpoint(root, { network: restored });
+    restored.variables.forEach((v, i) => expectAllClose(v.variable, saved.variables[i]!.variable, 0));
+    saved.dispose();
+    restored.dispose();
+  });
 
   it('round trip: weights, EMA, optimizer slots and iteration count, RNG states, step, configs, extra', async () => {
     const run = freshRun(MLP, 3);

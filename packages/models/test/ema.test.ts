@@ -5,7 +5,7 @@ import { createNetwork, ExponentialMovingAverage } from '../src/index.js';
 
 describeOnBackends('ExponentialMovingAverage', () => {
   it('follows score_sde: shadow −= (1 − dₙ)(shadow − param), dₙ = min(d, (1 + n)/(10 + n))', () => {
-    const net = createNetwork({ kind: 'mlp', dim: 1, width: 2, depth: 1, embeddingDim: 4 });
+    const net = createNetwork({ name: 'mlp', dim: 1, width: 2, depth: 1, embeddingDim: 4 });
     const params = net.trainableVariables();
     for (const warmup of [true, false]) {
       params.forEach((p) => p.assign(tf.zerosLike(p)));
@@ -30,7 +30,7 @@ describeOnBackends('ExponentialMovingAverage', () => {
   });
 
   it('swapIn puts the averages into the network and restore puts the training weights back', async () => {
-    const net = createNetwork({ kind: 'mlp', dim: 2, width: 4, depth: 1, embeddingDim: 4, embedding: 'fourier' });
+    const net = createNetwork({ name: 'mlp', dim: 2, width: 4, depth: 1, embeddingDim: 4, embedding: 'fourier' });
     const ema = new ExponentialMovingAverage(net.variables, { decay: 0.5, warmup: false });
     const trained = net.trainableVariables().map((v) => tf.tidy(() => tf.add(v, 1)));
     net.trainableVariables().forEach((v, i) => v.assign(trained[i]));
@@ -55,7 +55,7 @@ describeOnBackends('ExponentialMovingAverage', () => {
   });
 
   it('updates leak no tensors', async () => {
-    const net = createNetwork({ kind: 'mlp', dim: 2, width: 4, depth: 1, embeddingDim: 4 });
+    const net = createNetwork({ name: 'mlp', dim: 2, width: 4, depth: 1, embeddingDim: 4 });
     const ema = new ExponentialMovingAverage(net.variables);
     await expectNoTensorLeak(() => {
       for (let i = 0; i < 3; i++) ema.update();

@@ -8,23 +8,23 @@ import { onBackend, randomizeWeights } from './helpers.js';
 
 // Tiny versions of every model kind; each loss exercises labels, dropout and attention where the model has them.
 const MODELS: { name: string; config: NetworkConfig; shape: number[]; classes?: number }[] = [
-  { name: 'mlp (sinusoidal)', config: { kind: 'mlp', dim: 3, width: 16, depth: 2, embeddingDim: 8 }, shape: [4, 3] },
+  { name: 'mlp (sinusoidal)', config: { name: 'mlp', dim: 3, width: 16, depth: 2, embeddingDim: 8 }, shape: [4, 3] },
   {
     name: 'mlp (Fourier, conditional)',
-    config: { kind: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8, embedding: 'fourier', numClasses: 3 },
+    config: { name: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8, embedding: 'fourier', numClasses: 3 },
     shape: [4, 2],
     classes: 3,
   },
   {
     name: 'unet (attention, dropout, conditional)',
-    config: { kind: 'unet', imageSize: 8, channels: 2, nf: 8, chMult: [1, 2], numResBlocks: 1, dropout: 0.2, numClasses: 2 },
+    config: { name: 'unet', imageSize: 8, channels: 2, nf: 8, chMult: [1, 2], numResBlocks: 1, dropout: 0.2, numClasses: 2 },
     shape: [2, 8, 8, 2],
     classes: 2,
   },
-  { name: 'energy (scalar mlp)', config: { kind: 'energy', network: { kind: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8, outputDim: 1 } }, shape: [4, 2] },
+  { name: 'energy (scalar mlp)', config: { name: 'energy', network: { name: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8, outputDim: 1 } }, shape: [4, 2] },
   {
     name: 'energy (quadratic unet)',
-    config: { kind: 'energy', network: { kind: 'unet', imageSize: 4, channels: 1, nf: 8, chMult: [1, 1], dropout: 0 } },
+    config: { name: 'energy', network: { name: 'unet', imageSize: 4, channels: 1, nf: 8, chMult: [1, 1], dropout: 0 } },
     shape: [2, 4, 4, 1],
   },
 ];
@@ -68,7 +68,7 @@ describe('gradients through every model agree on wasm and cpu', () => {
       const wasm = await onBackend('wasm', () => gradients(net, loss));
       // Same float32 maths with different summation orders (XNNPACK vs the JS kernels): relative agreement to
       // ~1e-4 of each gradient's scale. Energy models go through a second derivative, hence the looser 1e-3.
-      const tol = m.config.kind === 'energy' ? 1e-3 : 1e-4;
+      const tol = m.config.name === 'energy' ? 1e-3 : 1e-4;
       // The comparison is not vacuous: every variable gets a non-zero gradient, except the output bias of the
       // scalar (MLP) energy, which −∇ₓE ignores.
       expect(wasm.grads).toHaveLength(cpu.grads.length);
@@ -117,9 +117,9 @@ describeOnBackends('gradients match finite differences', () => {
   }
 
   it('score models train through every parameterisation (gradient reaches the network)', () => {
-    const net = createNetwork({ kind: 'mlp', dim: 2, width: 8, depth: 1, embeddingDim: 8 });
+    const net = createNetwork({ name: 'mlp', dim: 2, width: 8, depth: 1, embeddingDim: 8 });
     for (const parameterisation of ['score', 'eps', 'x0', 'v', 'edm'] as const) {
-      const model = createScoreModel(net, new VpSde(), { parameterisation });
+      const model = createScoreModel(net, new VpSde(), { name: parameterisation });
       const { grads } = tf.tidy(() =>
         tf.variableGrads(() => tf.sum(tf.square(model.predict(tf.ones([3, 2]), tf.tensor1d([0.1, 0.5, 0.9])).raw)) as tf.Scalar, net.trainableVariables()),
       );

@@ -19,8 +19,8 @@ import { randomizeWeights } from './helpers.js';
 //   up1: res(32→16) 8096, res(24→16) 6800, attn(16) 1120, upsample 9·256+16 = 2320
 //   up0: res(24→8) 2848, res(16→8) 2192; out: GN 16 + conv 9·8·1+1 = 73
 //   total 43849
-const SMALL_MLP = { kind: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8 } as const;
-const SMALL_UNET = { kind: 'unet', imageSize: 8, channels: 1, nf: 8, chMult: [1, 2], numResBlocks: 1 } as const;
+const SMALL_MLP = { name: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8 } as const;
+const SMALL_UNET = { name: 'unet', imageSize: 8, channels: 1, nf: 8, chMult: [1, 2], numResBlocks: 1 } as const;
 
 describe('network configs', () => {
   it('parameter counts match the hand derivation', () => {
@@ -38,7 +38,7 @@ describe('network configs', () => {
     const cunet = createNetwork({ ...SMALL_UNET, numClasses: 10 });
     expect(cunet.parameterCount).toBe(43849 + 11 * 32);
     // The energy wrapper adds no parameters.
-    const energy = createNetwork({ kind: 'energy', network: { ...SMALL_MLP, outputDim: 1 } });
+    const energy = createNetwork({ name: 'energy', network: { ...SMALL_MLP, outputDim: 1 } });
     expect(energy.parameterCount).toBe(482 - 34 + (16 + 1));
     for (const n of [mlp, conditional, fourier, unet, cunet, energy]) n.dispose();
   });
@@ -62,7 +62,7 @@ describe('network configs', () => {
   });
 
   it('the resolved config rebuilds the same architecture and is JSON-serialisable', () => {
-    const a = createNetwork({ kind: 'unet', imageSize: 28 });
+    const a = createNetwork({ name: 'unet', imageSize: 28 });
     const b = createNetwork(JSON.parse(JSON.stringify(a.config)));
     expect(b.config).toEqual(a.config);
     expect(b.parameterCount).toBe(a.parameterCount);
@@ -83,7 +83,7 @@ describe('network configs', () => {
   it('reports every problem of a bad config at once, naming the field and what is allowed', () => {
     let error: unknown;
     try {
-      createNetwork({ kind: 'unet', imageSize: 30, chMult: [1, 2, 2], nf: 7, dropout: 1.5, colour: true } as never);
+      createNetwork({ name: 'unet', imageSize: 30, chMult: [1, 2, 2], nf: 7, dropout: 1.5, colour: true } as never);
     } catch (e) {
       error = e;
     }
@@ -94,14 +94,14 @@ describe('network configs', () => {
     expect(problems).toMatch(/nf must be even/);
     expect(problems).toMatch(/dropout must be in \[0, 1\), got 1.5/);
     expect(() => createNetwork({ kind: 'transformer' })).toThrow(/kind must be one of 'mlp', 'unet', 'energy'/);
-    expect(() => createNetwork({ kind: 'mlp' } as never)).toThrow(/dim is required/);
-    expect(() => createNetwork({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 3 } })).toThrow(
+    expect(() => createNetwork({ name: 'mlp' } as never)).toThrow(/dim is required/);
+    expect(() => createNetwork({ name: 'energy', network: { name: 'mlp', dim: 2, outputDim: 3 } })).toThrow(
       /quadratic' needs an inner network shaped like its input/,
     );
     // The inner network's own checks reach the energy config's error (with the path through it), all of them.
     let inner: unknown;
     try {
-      createNetwork({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 1, activation: 'foo', width: 0, colour: 1 } } as never);
+      createNetwork({ name: 'energy', network: { name: 'mlp', dim: 2, outputDim: 1, activation: 'foo', width: 0, colour: 1 } } as never);
     } catch (e) {
       inner = e;
     }
@@ -118,9 +118,9 @@ describeOnBackends('network forward passes', () => {
   it('output shapes: mlp, unet at 28×28 and 32×32, energy', () => {
     const cases: [Network, number[]][] = [
       [createNetwork(SMALL_MLP), [5, 2]],
-      [createNetwork({ kind: 'unet', imageSize: 28, channels: 1, nf: 8, chMult: [1, 2, 2] }), [2, 28, 28, 1]],
-      [createNetwork({ kind: 'unet', imageSize: 32, channels: 3, nf: 8, chMult: [1, 2, 2] }), [2, 32, 32, 3]],
-      [createNetwork({ kind: 'energy', network: SMALL_MLP }), [5, 2]],
+      [createNetwork({ name: 'unet', imageSize: 28, channels: 1, nf: 8, chMult: [1, 2, 2] }), [2, 28, 28, 1]],
+      [createNetwork({ name: 'unet', imageSize: 32, channels: 3, nf: 8, chMult: [1, 2, 2] }), [2, 32, 32, 3]],
+      [createNetwork({ name: 'energy', network: SMALL_MLP }), [5, 2]],
     ];
     for (const [net, shape] of cases) {
       const out = tf.tidy(() => net.apply(tf.zeros(shape), tf.linspace(0, 1, shape[0])));

@@ -6,9 +6,9 @@ import { ConfigError, createNetwork, resolveNetworkConfig } from '../src/index.j
 describe('resolveNetworkConfig', () => {
   it('fills in the same defaults as the built network, without allocating a tensor', () => {
     for (const config of [
-      { kind: 'mlp', dim: 2, width: 16 },
-      { kind: 'unet', imageSize: 8, channels: 1, nf: 4, chMult: [1, 2] },
-      { kind: 'energy', network: { kind: 'mlp', dim: 2, width: 8, outputDim: 1 } },
+      { name: 'mlp', dim: 2, width: 16 },
+      { name: 'unet', imageSize: 8, channels: 1, nf: 4, chMult: [1, 2] },
+      { name: 'energy', network: { name: 'mlp', dim: 2, width: 8, outputDim: 1 } },
     ]) {
       const before = tf.memory().numTensors;
       const resolved = resolveNetworkConfig(config);
@@ -22,14 +22,14 @@ describe('resolveNetworkConfig', () => {
   it('checks a network far too large to build (30 000 wide) without building it', () => {
     const before = tf.memory().numTensors;
     // Built, this would be 2.7e9 weights (about 11 GB): resolving it allocates nothing.
-    expect(resolveNetworkConfig({ kind: 'mlp', dim: 2, width: 30000, depth: 4 })).toMatchObject({ width: 30000, depth: 4 });
+    expect(resolveNetworkConfig({ name: 'mlp', dim: 2, width: 30000, depth: 4 })).toMatchObject({ width: 30000, depth: 4 });
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('lists every problem of an invalid config at once', () => {
     let caught: unknown;
     try {
-      resolveNetworkConfig({ kind: 'mlp', dim: 2, width: -1, depth: 0 });
+      resolveNetworkConfig({ name: 'mlp', dim: 2, width: -1, depth: 0 });
     } catch (e) {
       caught = e;
     }
@@ -45,7 +45,7 @@ describe('network config errors are core ConfigErrors with paths and allowed val
   it('lists every problem with its path', () => {
     let error: unknown;
     try {
-      resolveNetworkConfig({ kind: 'mlp', dim: 0, width: -1, depth: 2, sizeFactor: 3 } as never);
+      resolveNetworkConfig({ name: 'mlp', dim: 0, width: -1, depth: 2, sizeFactor: 3 } as never);
     } catch (e) {
       error = e;
     }

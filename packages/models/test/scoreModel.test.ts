@@ -76,7 +76,7 @@ function idealNetwork(sde: Sde, parameterisation: Parameterisation, conditioning
     });
   return {
     kind: 'ideal',
-    config: { kind: 'ideal' },
+    config: { name: 'ideal' },
     inputShape: [3],
     outputShape: [3],
     variables: [],
@@ -106,7 +106,7 @@ describeOnBackends('score model parameterisations', () => {
     it(`${label}: score, x̂₀ and ε̂ from the ideal network equal the Gaussian closed forms`, () => {
       const sde = c.sde();
       const probe = createScoreModel(idealNetwork(sde, 'score', 'time999', false), sde, {
-        parameterisation: c.parameterisation,
+        name: c.parameterisation,
         scaleBySigma: c.scaleBySigma,
       });
       const { conditioning, scaleBySigma } = probe.config;
@@ -130,7 +130,7 @@ describeOnBackends('score model parameterisations', () => {
     it(`${label}: the regression target converts back to the true ε, x₀ and −ε/σ`, () => {
       const sde = c.sde();
       const model = createScoreModel(idealNetwork(sde, 'score', 'time999', false), sde, {
-        parameterisation: c.parameterisation,
+        name: c.parameterisation,
         scaleBySigma: c.scaleBySigma,
       });
       const rng = new Rng(2);
@@ -154,7 +154,7 @@ describeOnBackends('score model parameterisations', () => {
   it('noise conditioning: 999·t (VP), ln σ(t) (VE), ¼ ln(σ/α) (EDM), σ and t on request', () => {
     const ts = [0.01, 0.4, 1];
     const t = tf.tensor1d(ts);
-    const net = createNetwork({ kind: 'mlp', dim: 3 });
+    const net = createNetwork({ name: 'mlp', dim: 3 });
     const vp = new VpSde();
     const ve = new VeSde();
     // score_sde sde_lib.py: VP log-mean-coeff −¼t²(β₁−β₀) − ½tβ₀ with β 0.1 → 20; VE σ = 0.01·5000^t.
@@ -173,18 +173,18 @@ describeOnBackends('score model parameterisations', () => {
     check(vp, 'edm', lmc.map((l) => 0.25 * Math.log(Math.sqrt(-Math.expm1(2 * l)) / Math.exp(l))));
     check(ve, 'edm', veSigma.map((s) => 0.25 * Math.log(s)));
     // Defaults: VP → eps + 999t, VE → NCSN score scaled by 1/σ with ln σ, EDM → ¼ ln σ.
-    expect(createScoreModel(net, vp).config).toEqual({ parameterisation: 'eps', conditioning: 'time999', scaleBySigma: false, sigmaData: 0.5 });
-    expect(createScoreModel(net, ve).config).toEqual({ parameterisation: 'score', conditioning: 'logSigma', scaleBySigma: true, sigmaData: 0.5 });
-    expect(createScoreModel(net, ve, { parameterisation: 'edm' }).config.conditioning).toBe('edm');
+    expect(createScoreModel(net, vp).config).toEqual({ name: 'eps', conditioning: 'time999', scaleBySigma: false, sigmaData: 0.5 });
+    expect(createScoreModel(net, ve).config).toEqual({ name: 'score', conditioning: 'logSigma', scaleBySigma: true, sigmaData: 0.5 });
+    expect(createScoreModel(net, ve, { name: 'edm' }).config.conditioning).toBe('edm');
     t.dispose();
     net.dispose();
   });
 
   it('energy model: score = −∇ₓE, checked by central finite differences of the energy', () => {
-    const net = createNetwork({ kind: 'energy', network: { kind: 'mlp', dim: 3, width: 16, depth: 2, embeddingDim: 8, outputDim: 1 } }) as EnergyNetwork;
+    const net = createNetwork({ name: 'energy', network: { name: 'mlp', dim: 3, width: 16, depth: 2, embeddingDim: 8, outputDim: 1 } }) as EnergyNetwork;
     randomizeLike(net, 4);
     for (const sde of [new VpSde(), new VeSde()]) {
-      const model = createScoreModel(net, sde, { parameterisation: 'score' });
+      const model = createScoreModel(net, sde, { name: 'score' });
       expect(model.energy).toBeDefined();
       const energy = model.energy as NonNullable<typeof model.energy>;
       const xs = Array.from(new Rng(5).normalArray(6));
@@ -211,11 +211,11 @@ describeOnBackends('score model parameterisations', () => {
   });
 
   it('predict, conversions and scoreFn leak no tensors', async () => {
-    const net = createNetwork({ kind: 'mlp', dim: 3, width: 8, depth: 1, embeddingDim: 8 });
+    const net = createNetwork({ name: 'mlp', dim: 3, width: 8, depth: 1, embeddingDim: 8 });
     const x = tf.ones([2, 3]);
     const t = tf.tensor1d([0.3, 0.6]);
     for (const parameterisation of PARAMETERISATIONS) {
-      const model = createScoreModel(net, new VpSde(), { parameterisation });
+      const model = createScoreModel(net, new VpSde(), { name: parameterisation });
       await expectNoTensorLeak(() => {
         tf.dispose([model.scoreFn()(x, t), model.noiseConditioning(t)]);
         tf.tidy(() => {
@@ -229,11 +229,11 @@ describeOnBackends('score model parameterisations', () => {
   });
 
   it('rejects bad configs and inputs with clear messages', () => {
-    const net = createNetwork({ kind: 'mlp', dim: 3 });
-    expect(() => createScoreModel(net, new VpSde(), { parameterisation: 'noise' as never })).toThrow(
-      /parameterisation must be one of 'score', 'eps', 'x0', 'v', 'edm', got 'noise'/,
+    const net = createNetwork({ name: 'mlp', dim: 3 });
+    expect(() => createScoreModel(net, new VpSde(), { name: 'noise' as never })).toThrow(
+      /scoreModel.name must be one of 'score', 'eps', 'x0', 'v', 'edm', got 'noise'/,
     );
-    expect(() => createScoreModel(net, new VpSde(), { parameterisation: 'eps', scaleBySigma: true })).toThrow(
+    expect(() => createScoreModel(net, new VpSde(), { name: 'eps', scaleBySigma: true })).toThrow(
       /scaleBySigma applies to the 'score' parameterisation only/,
     );
     const model = createScoreModel(net, new VpSde());

@@ -25,13 +25,13 @@ const hasDawn = (() => {
 const MODELS: { name: string; config: NetworkConfig; shape: number[]; classes?: number }[] = [
   {
     name: 'mlp (Fourier, conditional)',
-    config: { kind: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8, embedding: 'fourier', numClasses: 3 },
+    config: { name: 'mlp', dim: 2, width: 16, depth: 2, embeddingDim: 8, embedding: 'fourier', numClasses: 3 },
     shape: [4, 2],
     classes: 3,
   },
   {
     name: 'energy (quadratic unet: attention, dropout, conditional)',
-    config: { kind: 'energy', network: { kind: 'unet', imageSize: 4, channels: 1, nf: 8, chMult: [1, 1], dropout: 0.2, numClasses: 2 } },
+    config: { name: 'energy', network: { name: 'unet', imageSize: 4, channels: 1, nf: 8, chMult: [1, 1], dropout: 0.2, numClasses: 2 } },
     shape: [2, 4, 4, 1],
     classes: 2,
   },
@@ -87,7 +87,7 @@ describe.skipIf(!hasDawn)('models on WebGPU in Node agree with cpu', () => {
       // Same float32 maths in other summation orders and with the GPU's exp/log: relative agreement to 1e-4 of
       // each gradient's scale (as wasm against cpu), 1e-3 through the energy model's second derivative; the
       // absolute floor covers gradients that are zero in exact arithmetic (see gradients.test.ts).
-      const tol = m.config.kind === 'energy' ? 1e-3 : 1e-4;
+      const tol = m.config.name === 'energy' ? 1e-3 : 1e-4;
       expectClose(gpu.loss, cpu.loss, tol * Math.abs(cpu.loss) + 1e-5, 0, 'loss');
       const floor = 1e-6 * Math.max(1, ...cpu.grads.map((g) => Math.max(...g.map(Math.abs))));
       expect(gpu.grads).toHaveLength(cpu.grads.length);

@@ -48,9 +48,16 @@ export type StepCallback = (info: StepInfo) => tf.Tensor | void;
  * x̂₀ clipping (diffusers `clip_sample`, to [−limit, limit], default 1) or dynamic thresholding (Imagen: per sample
  * the `percentile` quantile s of |x̂₀|, default 0.995, clamped to [1, maxLimit], default ∞; x̂₀ ← clip(x̂₀, ±s)/s),
  * for pixel data in [−1, 1]. Applied to every prediction, so samplers that read the score see that of the
- * thresholded x̂₀.
+ * thresholded x̂₀. `name` picks which, as in every scorekit config (`{ name: 'dynamic', percentile: 0.995 }`);
+ * `kind`, its older spelling, is still read ({@link LegacyX0Threshold}).
  */
 export type X0Threshold =
+  | { readonly name: 'clip'; readonly limit?: number }
+  | { readonly name: 'dynamic'; readonly percentile?: number; readonly maxLimit?: number }
+  | LegacyX0Threshold;
+
+/** @deprecated An {@link X0Threshold} under `kind`, the older spelling of `name`; still read. */
+export type LegacyX0Threshold =
   | { readonly kind: 'clip'; readonly limit?: number }
   | { readonly kind: 'dynamic'; readonly percentile?: number; readonly maxLimit?: number };
 

@@ -10,6 +10,7 @@ export type {
   StepInfo,
   StepCallback,
   X0Threshold,
+  LegacyX0Threshold,
   Trajectory,
   TrajectoryOptions,
   ProgressCallback,

@@ -141,7 +141,7 @@ describeOnBackends('the shared driver', () => {
       denoiser: exact,
       shape: [64, 2],
       seed: 0,
-      x0Threshold: { kind: 'clip', limit: 0.5 },
+      x0Threshold: { name: 'clip', limit: 0.5 },
       onStep: ({ x0 }) => {
         if (x0) maxAbs = Math.max(maxAbs, ...Array.from(tf.abs(x0).dataSync()));
       },
@@ -162,7 +162,31 @@ describeOnBackends('the shared driver', () => {
       const s = Math.min(Math.max(sorted[lo] + (sorted[lo + 1] - sorted[lo]) * (pos - lo), 1), 3);
       return row.map((v) => Math.min(Math.max(v, -s), s) / s);
     });
-    const got = thresholdTensor(tf.tensor2d(rows), { kind: 'dynamic', percentile: q, maxLimit: 3 });
+    const got = thresholdTensor(tf.tensor2d(rows), { name: 'dynamic', percentile: q, maxLimit: 3 });
     expectAllClose(got, tf.tensor2d(expected), 1e-6, 1e-6); // float32 of O(1) values
+    // `kind`, the older spelling of `name`, still reads as before: the same numbers exactly.
+    const old = thresholdTensor(tf.tensor2d(rows), { kind: 'dynamic', percentile: q, maxLimit: 3 });
+    expectAllClose(old, got, 0, 0);
+    tf.dispose([got, old]);
+  });
+
+  it('x̂₀ thresholding: the older key kind still runs; kind and name that disagree are refused naming both, before sampling', async () => {
+    let maxAbs = 0;
+    const r = await createSampler('ddim', { steps: 5 }).run({
+      denoiser: exact,
+      shape: [64, 2],
+      seed: 0,
+      x0Threshold: { kind: 'clip', limit: 0.5 },
+      onStep: ({ x0 }) => {
+        if (x0) maxAbs = Math.max(maxAbs, ...Array.from(tf.abs(x0).dataSync()));
+      },
+    });
+    expect(maxAbs).toBeLessThanOrEqual(0.5);
+    expect(maxAbs).toBeGreaterThan(0.45);
+    r.samples.dispose();
+    const both = { name: 'clip', kind: 'dynamic' } as never;
+    await expect(createSampler('ddim', { steps: 5 }).run({ denoiser: exact, shape: [4, 2], seed: 0, x0Threshold: both })).rejects.toThrow(
+      /x0Threshold: name "clip" and kind "dynamic" disagree: give only 'name'/,
+    );
   });
 });

@@ -244,9 +244,9 @@ async function runSample(flags: SampleFlags): Promise<void> {
   }
 }
 
-function x0ThresholdFor(name: string): { x0Threshold?: { kind: 'clip' } | { kind: 'dynamic' } } {
-  if (name === 'clip') return { x0Threshold: { kind: 'clip' } };
-  if (name === 'dynamic') return { x0Threshold: { kind: 'dynamic' } };
+function x0ThresholdFor(name: string): { x0Threshold?: { name: 'clip' } | { name: 'dynamic' } } {
+  if (name === 'clip') return { x0Threshold: { name: 'clip' } };
+  if (name === 'dynamic') return { x0Threshold: { name: 'dynamic' } };
   return {};
 }
 

@@ -16,9 +16,10 @@ import { SAMPLER_NAMES, samplerOptionSpec } from '@scorekit/samplers';
 import { parseSeedFlag } from '../seeds.js';
 import { createTaskProgress } from '../taskProgress.js';
 import { dataUnits, modelUnits, restoreEnergyCheckpoint, writeEnergySamples } from '../trainEnergyModel.js';
+import { withCurrentKeys } from '../savedConfig.js';
 
 /** How each energy kind samples, for `scorekit sample` and its error messages. */
-export const ENERGY_SAMPLING: Record<EnergyTrainConfig['kind'], { readonly sampler: string; readonly flags: string }> = {
+export const ENERGY_SAMPLING: Record<EnergyTrainConfig['name'], { readonly sampler: string; readonly flags: string }> = {
   rbm: { sampler: 'gibbs', flags: '--steps (Gibbs sweeps), --start random|test (test: held-out digits; --steps 1 gives reconstructions)' },
   hopfield: { sampler: 'recall', flags: '--steps (update sweeps at most), --start stored|random|test, --corruption <fraction flipped>' },
   'ebm-cd': { sampler: 'langevin', flags: '--steps (Langevin steps), --step-size' },
@@ -38,12 +39,16 @@ function scoreOnlyFlags(): Record<string, string> {
   return flags;
 }
 
-/** The run config inside a checkpoint when it is an energy model's (it has an energy `kind`), else null. */
+/**
+ * The run config inside a checkpoint when it is an energy model's (it names an energy model: `name`, or `kind` in
+ * checkpoints saved before), else null; the config comes back under the current keys.
+ */
 export async function energyRunOf(root: string, step: number | 'latest'): Promise<{ config: EnergyTrainConfig; info: CheckpointInfo } | null> {
   const info = await readCheckpoint(root, { step }).catch(() => null);
-  const kind = (info?.config as { kind?: unknown } | null | undefined)?.kind;
+  const config = withCurrentKeys(info?.config) as { name?: unknown } | null | undefined;
+  const kind = config?.name;
   if (info == null || typeof kind !== 'string' || !(ENERGY_KINDS as readonly string[]).includes(kind)) return null;
-  return { config: info.config as unknown as EnergyTrainConfig, info };
+  return { config: config as unknown as EnergyTrainConfig, info };
 }
 
 /**
@@ -59,13 +64,13 @@ export async function runEnergySample(
   found: { config: EnergyTrainConfig; info: CheckpointInfo },
   outputs: { npy?: string; png?: string },
 ): Promise<void> {
-  const { kind } = found.config;
+  const { name: kind } = found.config;
   const how = ENERGY_SAMPLING[kind];
   const given = Object.entries(scoreOnlyFlags()).filter(([k]) => flags[k] != null).map(([, flag]) => flag);
   if (flags.ema === false) given.push('--no-ema');
   if (flags.sampler != null && flags.sampler !== how.sampler) given.unshift(`--sampler ${String(flags.sampler)}`);
   if (given.length > 0) {
-    throw new CliError(`${given.join(', ')}: not for this checkpoint: an energy model of kind '${kind}', which samples with '${how.sampler}'. It accepts --n, --seed, --out, --step, ${how.flags}.`);
+    throw new CliError(`${given.join(', ')}: not for this checkpoint: an energy model '${kind}', which samples with '${how.sampler}'. It accepts --n, --seed, --out, --step, ${how.flags}.`);
   }
   const parsed = parseEnergyConfig(found.config);
   if (parsed._tag === 'Left') throw new CliError(`Checkpoint ${found.info.path} holds an invalid ${kind} config: ${parsed.left.map((p) => `${p.field}: ${p.message}`).join('; ')}`);

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
+import * as A from 'fp-ts/lib/Apply.js';
 import * as E from 'fp-ts/lib/Either.js';
+import * as RA from 'fp-ts/lib/ReadonlyArray.js';
+import * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import type { BackendChoice } from '@scorekit/core';
 import { THREADS_HELP, useBackend, useThreads } from '../backend.js';
 import { parseTrainConfig } from '../config.js';
 import type { TrainConfig } from '../config.js';
@@ -16,7 +20,8 @@ import { trainModel } from '../trainModel.js';
 import { runFolder } from '../runFolder.js';
 import { setExitCode } from '../exitStatus.js';
 import { checkOutputFolder } from '../outputPath.js';
-import { parseSeedFlag } from '../seeds.js';
+import { trainFlagProblems } from './trainFlagChecks.js';
+import { withCurrentKeys } from '../savedConfig.js';
 
 /** Flags of `scorekit train` as commander parses them (all strings; validated with the config). */
 export interface TrainFlags {
@@ -70,7 +75,7 @@ const NUMERIC_FLAGS = {
 export function registerTrainCommand(program: Command): void {
   program
     .command('train')
-    .description('train a score model, or an energy model (kind: rbm, hopfield, ebm-cd), into a run folder (config.json, metrics.jsonl, checkpoints/, samples/, …)')
+    .description('train a score model, or an energy model (name: rbm, hopfield, ebm-cd), into a run folder (config.json, metrics.jsonl, checkpoints/, samples/, …)')
     .option('--preset <name>', `start from a preset: ${ALL_PRESET_NAMES.join(', ')}`)
     .option('--config <file>', 'JSON config file (fields as in config.json; see README)')
     .option('--out <dir>', 'run folder', undefined)
@@ -161,7 +166,8 @@ export function trainConfigTask(flags: TrainFlags & { readonly out: string }): T
     return pipe(
       readJsonFile(runFolder(flags.out).config, '--resume run folder'),
       TE.chainEitherK((value) => {
-        const saved = value as TrainConfig;
+        // Run folders saved before `name` hold the older keys; the run goes on under the current ones.
+        const saved = withCurrentKeys(value) as TrainConfig;
         const steps = flags.steps != null ? toNumber(flags.steps) : saved.steps;
         return typeof steps === 'number' && Number.isInteger(steps) && steps >= 1
           ? E.right({ ...saved, steps })
@@ -173,7 +179,7 @@ export function trainConfigTask(flags: TrainFlags & { readonly out: string }): T
     mergeTrainInputs(flags),
     TE.chainEitherK((raw) =>
       pipe(
-        // A config with a `kind` is an energy model (rbm, hopfield, ebm-cd); score-model configs have none.
+        // A config with a top-level `name` (`kind` before) is an energy model (rbm, hopfield, ebm-cd); score-model configs have none.
         isEnergyConfig(raw) ? parseEnergyConfig(raw) : (parseTrainConfig(raw) as E.Either<ConfigProblem[], TrainConfig | EnergyTrainConfig>),
         E.mapLeft((problems) => new CliError(`Invalid training config:\n${formatProblems(problems)}`, 2, problems)),
       ),
@@ -181,39 +187,84 @@ export function trainConfigTask(flags: TrainFlags & { readonly out: string }): T
   );
 }
 
-// The flags that describe the run itself: with --resume the run's saved config is used, so giving one of them
-// would be ignored silently; they are refused instead. Only --steps (the run's length) may change.
-const RUN_DEFINING_FLAGS = ['preset', 'config', 'dataset', 'sde', 'objective', 'sampler', ...Object.keys(NUMERIC_FLAGS).filter((k) => k !== 'steps')] as const;
+/** What `scorekit train` runs once every check has passed. */
+export interface TrainRun {
+  readonly out: string;
+  readonly config: TrainConfig | EnergyTrainConfig;
+  readonly backend: BackendChoice;
+  /** `--minutes` in seconds, when given. */
+  readonly budgetSeconds?: number;
+}
+
+type Checked<A> = TE.TaskEither<readonly ConfigProblem[], A>;
+const Validation = TE.getApplicativeTaskValidation(T.ApplyPar, RA.getSemigroup<ConfigProblem>());
+const validateAll = A.sequenceS(Validation);
+
+/**
+ * Everything `scorekit train` checks before any work, composed with fp-ts and folded once: its own flags
+ * (`--out`, `--resume`, `--minutes`, `--threads`, `--backend`, `--seed`), the output folder, and the config
+ * (preset, file and flags merged, or a resumed run's saved config) — every problem of all of them at once, each
+ * with its field and what is allowed, as one `CliError` (exit 2) before anything is written. The backend is chosen
+ * first when `--backend` names one (the config's memory check sizes the network for it); `--threads` is applied by
+ * the caller once the whole command is valid.
+ *
+ * @example
+ * const run = await runTask(trainRunTask({ preset: '2d', out: 'runs/a', minutes: '15' }));
+ */
+export function trainRunTask(flags: TrainFlags, chooseBackend: (flag: string | undefined) => Promise<BackendChoice> = useBackend): TE.TaskEither<CliError, TrainRun> {
+  const flagProblems = trainFlagProblems(flags as unknown as Record<string, unknown>);
+  const bad = (flag: string) => flagProblems.some((p) => p.field === flag);
+  const ownFlags: Checked<null> = flagProblems.length > 0 ? TE.left(flagProblems) : TE.right(null);
+  const backend: Checked<BackendChoice | null> = bad('--backend')
+    ? TE.right(null)
+    : TE.tryCatch(() => chooseBackend(flags.backend), (e) => [{ field: '--backend', message: (e as Error).message }]);
+  const out: Checked<string> = flags.out == null || bad('--out')
+    ? TE.right(flags.out ?? '')
+    : TE.tryCatch(async () => (await checkOutputFolder(flags.out!, '--out'), flags.out!), (e) => [{ field: '--out', message: withoutFlag((e as Error).message, '--out') }]);
+  // A resumed run's config is read from --out: without a usable --out there is nothing to read (its problem is --out's).
+  const config: Checked<TrainConfig | EnergyTrainConfig> = flags.resume === true && (flags.out == null || bad('--out')) ? TE.left([]) : pipe(
+    trainConfigTask({ ...flags, out: flags.out ?? '' }),
+    // A bad --seed is the flag's problem; the config's copy of it would say the same again.
+    TE.mapLeft((e) => problemsOf(e, flags).filter((p) => !(bad('--seed') && p.field === 'seed'))),
+  );
+  return pipe(
+    // The backend first: the config's memory check reads it.
+    backend,
+    T.chain((chosen) => validateAll({ chosen: T.of(chosen), ownFlags, out, config })),
+    TE.mapLeft((problems) => {
+      const own = problems.filter((p) => p.field.startsWith('--'));
+      const heading = own.length === problems.length ? 'Invalid flags' : own.length === 0 ? 'Invalid training config' : 'Invalid flags and training config';
+      return CliError.fromProblems(heading, problems);
+    }),
+    TE.map(({ chosen, config: c }) => ({
+      out: flags.out!,
+      config: c,
+      backend: chosen!,
+      ...(flags.minutes != null ? { budgetSeconds: Number(flags.minutes) * 60 } : {}),
+    })),
+  );
+}
+
+// A CliError's problems, or its message as one problem of the flag it came from.
+function problemsOf(e: CliError, flags: TrainFlags): ConfigProblem[] {
+  if (e.problems.length > 0) return [...e.problems];
+  const field = flags.resume === true ? '--resume' : flags.config != null ? '--config' : '--preset';
+  return [{ field, message: e.message }];
+}
+
+// "--out x is a file" → "x is a file" under the field --out.
+function withoutFlag(message: string, flag: string): string {
+  return message.startsWith(`${flag} `) ? message.slice(flag.length + 1) : message;
+}
 
 // Signals that end a process and are answered as Ctrl-C is: finish the step, save a checkpoint and the summary.
 // SIGTERM is what a container orchestrator or `kill` sends, SIGHUP a closed terminal. Exit 128 + signal number.
 const STOPPING_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 async function runTrain(flags: TrainFlags): Promise<number> {
-  const out = flags.out;
-  if (out == null) throw new CliError('scorekit train needs --out <dir> (the run folder)');
-  if (flags.resume === true) {
-    const ignored = RUN_DEFINING_FLAGS.filter((k) => flags[k as keyof TrainFlags] != null).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-    if (ignored.length > 0) {
-      throw new CliError(
-        `--resume continues the run with its saved config (${out}/config.json); ${ignored.join(', ')} would be ignored. ` +
-          'Only --steps may change on resume; start a new run (another --out) to change anything else.',
-      );
-    }
-  }
-  if (flags.seed != null) parseSeedFlag(flags.seed);
-  await checkOutputFolder(out, '--out');
-  // The backend comes first: the config's memory check sizes the network for it.
-  const choice = await useBackend(flags.backend);
+  // Every check of flags, output folder and config at once, before any work; nothing is written until all pass.
+  const { out, config, backend: choice, budgetSeconds: budget } = await runTask(trainRunTask(flags));
   await useThreads(flags.threads);
-  const config = await runTask(trainConfigTask({ ...flags, out }));
-  let budget: number | undefined;
-  if (flags.minutes != null) {
-    budget = Number(flags.minutes) * 60;
-    if (!(budget > 0) || !Number.isFinite(budget)) {
-      throw CliError.fromProblems('Invalid flags', [{ field: '--minutes', message: `must be a number > 0, got '${flags.minutes}'` }]);
-    }
-  }
   const controller = new AbortController();
   const timer = budget != null ? setTimeout(() => {
     process.stderr.write(`\n--minutes ${flags.minutes}: time is up; finishing this step and saving a checkpoint\n`);

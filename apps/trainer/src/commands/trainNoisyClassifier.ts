@@ -33,7 +33,8 @@ export interface TrainNoisyClassifierCommandOptions {
 
 /** What `train-classifier --noisy` reports (also saved in the folder's config.json as `extra`). */
 export interface TrainNoisyClassifierSummary {
-  readonly kind: NoisyClassifierKind;
+  /** The architecture ('mlp', 'conv'), as the classifier's config names it. */
+  readonly name: NoisyClassifierKind;
   readonly dataset: string;
   readonly sde: SdeConfig;
   readonly numClasses: number;
@@ -108,7 +109,7 @@ export async function runTrainNoisyClassifier(
   const drawn = tf.tidy(() => data.next(total, rng, true, 0));
   let classifier: TrainableNoisyClassifier;
   try {
-    classifier = createNoisyClassifier({ kind, sde: sdeConfig, numClasses: data.numClasses, dataShape: data.pointShape, seed });
+    classifier = createNoisyClassifier({ name: kind, sde: sdeConfig, numClasses: data.numClasses, dataShape: data.pointShape, seed });
   } catch (e) {
     tf.dispose([drawn.x, drawn.labels!]);
     throw new CliError(`--run/--sde: ${(e as Error).message}`);
@@ -145,7 +146,7 @@ export async function runTrainNoisyClassifier(
         return right / heldOut;
       });
     const summary: TrainNoisyClassifierSummary = {
-      kind,
+      name: kind,
       dataset: datasetConfig.name,
       sde: classifier.config.sde,
       numClasses: data.numClasses,

@@ -1,6 +1,7 @@
 import { ConfigError, type ConfigIssue } from './ConfigError.js';
 import { showValue, type OptionSpec } from './optionChecks.js';
 import { resolveOptions, type Resolution } from './resolveOptions.js';
+import { withVariantName } from './variantName.js';
 
 /** One registered variant: its name, its option spec, optional cross-field checks, and how to build it. */
 export interface RegistryEntry<V, O extends object = Record<string, unknown>> {
@@ -43,6 +44,15 @@ export interface Registry<V> {
   register<O extends object>(entry: RegistryEntry<V, O>): void;
 }
 
+/** How a registry reads its configs. */
+export interface RegistryOptions {
+  /**
+   * Older spellings of `name` still read, so that configs saved by earlier versions load (`kind`,
+   * `parameterisation`); a config giving `name` and an alias that disagree is one problem naming both.
+   */
+  readonly aliases?: readonly string[];
+}
+
 /**
  * Builds a {@link Registry} from its entries.
  *
@@ -50,7 +60,8 @@ export interface Registry<V> {
  * const sdes = defineRegistry<Sde>('SDE', [{ name: 'vp', spec: { betaMin: positive }, create: (o) => new VpSde(o) }]);
  * sdes.create({ name: 'vp', betaMin: -1 }); // ConfigError: Invalid SDE 'vp' config: betaMin must be a number > 0; got -1
  */
-export function defineRegistry<V>(kind: string, entries: readonly RegistryEntry<V, object>[]): Registry<V> {
+export function defineRegistry<V>(kind: string, entries: readonly RegistryEntry<V, object>[], options: RegistryOptions = {}): Registry<V> {
+  const aliases = options.aliases ?? [];
   const table = new Map<string, RegistryEntry<V, Record<string, unknown>>>();
   const registry: Registry<V> = {
     kind,
@@ -60,7 +71,10 @@ export function defineRegistry<V>(kind: string, entries: readonly RegistryEntry<
       if (typeof entry?.name !== 'string' || entry.name === '') throw new Error(`${kind} registry: a variant needs a non-empty name`);
       table.set(entry.name, entry as unknown as RegistryEntry<V, Record<string, unknown>>);
     },
-    resolve(raw) {
+    resolve(given) {
+      const named = withVariantName(given, aliases);
+      if (!named.ok) return named;
+      const raw = named.value;
       if (raw == null || typeof raw !== 'object' || Array.isArray(raw)) {
         return { ok: false, issues: [{ path: '', problem: `a ${kind} config must be an object { name, ...options }; got ${showValue(raw)}`, allowed: registry.names().join(', ') }] };
       }
@@ -83,7 +97,8 @@ export function defineRegistry<V>(kind: string, entries: readonly RegistryEntry<
     create(raw) {
       const r = registry.resolve(raw);
       if (!r.ok) {
-        const name = (raw as { name?: unknown } | null)?.name;
+        const named = withVariantName(raw, aliases);
+        const name = named.ok ? (named.value as { name?: unknown } | null)?.name : undefined;
         throw new ConfigError(`${kind}${typeof name === 'string' && table.has(name) ? ` '${name}'` : ''}`, r.issues);
       }
       return table.get(r.value.name)!.create(r.value.options);

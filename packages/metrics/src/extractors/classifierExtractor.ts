@@ -9,8 +9,8 @@ export type ClassifierOutput = 'features' | 'probabilities';
 export interface ClassifierExtractorOptions {
   /** Default `features` (for FID, KID, precision/recall); `probabilities` feeds {@link inceptionScore}. */
   readonly output?: ClassifierOutput;
-  /** Name used in reports. Default `classifier`. */
-  readonly name?: string;
+  /** The extractor's label in reports (its `name` is `<label>/<output>`). Default `classifier`. */
+  readonly label?: string;
 }
 
 /** Config of the registered `classifier` extractor kind. */
@@ -38,7 +38,7 @@ export function classifierExtractor(classifier: Classifier, options: ClassifierE
   const { network, config } = classifier;
   const [h, w, c] = config.inputShape;
   const outputDim = output === 'features' ? config.featureDim : config.numClasses;
-  const name = `${options.name ?? 'classifier'}/${output}`;
+  const name = `${options.label ?? 'classifier'}/${output}`;
   const featureLayer = network.getLayer('features');
   const logitsLayer = network.getLayer('logits');
   const forward = (batch: tf.Tensor): tf.Tensor => {

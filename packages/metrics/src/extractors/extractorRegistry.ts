@@ -13,8 +13,7 @@ const IDENTITY_SPEC: OptionSpec<IdentityExtractorConfig> = { dim: optionChecks.i
  * The feature extractors as a registry of `@scorekit/core`'s one shape: `names()`, each extractor's option `spec`,
  * `resolve({ name, ...options })` returning every problem with its path and the allowed values, and `create` (a
  * promise: file kinds load a model). Kinds registered without a spec check their own config when they load.
- * An extractor's own `name` option (its name in reports) cannot ride in the `{ name, ...options }` form: give it
- * through {@link createExtractor}.
+ * `name` names the extractor, as in every registry; an extractor's label in reports is its `label` option.
  *
  * @example
  * extractorRegistry.resolve({ name: 'identity', dim: 0 }); // { ok: false, issues: [{ path: 'dim', allowed: 'an integer ≥ 1', … }] }
@@ -67,8 +66,7 @@ export async function createExtractor(name: string, config: unknown): Promise<Fe
     const allowed = extractorNames().join(', ');
     throw new ConfigError('feature extractor', [{ path: 'name', problem: `${JSON.stringify(name)} is not a registered feature extractor`, allowed }], `unknown feature extractor '${name}'${hint}; registered: ${allowed}`);
   }
-  // The entry's own checks, not the registry's `{ name, ...options }` form: `name` in an extractor's config is its
-  // name in reports.
+  // The entry's own checks on the options alone (the name is given apart).
   const r = entry.resolve != null && config != null && typeof config === 'object' && !Array.isArray(config) ? entry.resolve(config as Record<string, unknown>) : resolveOptions(config, entry.spec);
   if (!r.ok) throw new ConfigError(`feature extractor '${name}'`, r.issues);
   // Kinds without a spec get their config as given (their factory checks it).

@@ -14,6 +14,6 @@ export async function loadClassifierExtractor(config: ClassifierExtractorConfig)
     throw new Error('classifier extractor needs { path: a folder written by saveClassifier }');
   }
   const classifier = await loadClassifier(config.path);
-  const inner = classifierExtractor(classifier, { ...config, name: config.name ?? `classifier:${config.path}` });
+  const inner = classifierExtractor(classifier, { ...config, label: config.label ?? `classifier:${config.path}` });
   return { ...inner, dispose: () => classifier.network.dispose() };
 }

@@ -18,8 +18,8 @@ export interface TfjsModelExtractorConfig {
   readonly inputRange?: readonly [number, number];
   /** Input [height, width, channels] when the model's input shape leaves them open. */
   readonly inputShape?: readonly [number, number, number];
-  /** Name used in reports. Default: the folder name. */
-  readonly name?: string;
+  /** The extractor's label in reports (its `name` is `tfjs-model:<label>/<layer>`). Default: the folder name. */
+  readonly label?: string;
 }
 
 /**
@@ -104,7 +104,7 @@ export async function loadTfjsModelExtractor(config: TfjsModelExtractorConfig): 
     throw new Error(`cannot read '${config.layer ?? 'output'}' from ${config.path}: ${(e as Error).message}`);
   }
   const folder = config.path.replace(/\/model\.json$/, '').split('/').filter(Boolean).pop() ?? 'model';
-  const name = `tfjs-model:${config.name ?? folder}/${config.layer ?? 'output'}`;
+  const name = `tfjs-model:${config.label ?? folder}/${config.layer ?? 'output'}`;
   return {
     name,
     outputDim,

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import nodePath from 'node:path';
-import { Rng, type JsonValue, type RngState } from '@scorekit/core';
+import { Rng, issueLine, withVariantName, type JsonValue, type Resolution, type RngState } from '@scorekit/core';
 import type { EmaState } from '../ExponentialMovingAverage.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, FILES, checkpointDirName, type CheckpointManifest } from './checkpointFormat.js';
 
@@ -17,7 +17,7 @@ export interface CheckpointInfo {
   /** The run config given to saveCheckpoint (null if none). */
   readonly config: JsonValue;
   /** The network's resolved config: `createNetwork(info.networkConfig)` rebuilds the architecture. */
-  readonly networkConfig: { readonly kind: string };
+  readonly networkConfig: { readonly name: string };
   /** Saved RNG states by name. */
   readonly rngStates: Readonly<Record<string, RngState>>;
   readonly ema: EmaState | null;
@@ -93,8 +93,12 @@ export async function readCheckpoint(root: string, options: ReadCheckpointOption
   if (m?.format !== CHECKPOINT_FORMAT) problems.push(`format must be '${CHECKPOINT_FORMAT}', got ${JSON.stringify(m?.format)}`);
   if (m?.version !== CHECKPOINT_VERSION) problems.push(`version ${JSON.stringify(m?.version)} is not supported (this reader knows ${CHECKPOINT_VERSION})`);
   if (!Number.isInteger(m?.step) || m.step < 0) problems.push(`step must be an integer ≥ 0, got ${JSON.stringify(m?.step)}`);
-  const net = m?.network as { kind?: unknown } | null;
-  if (net == null || typeof net !== 'object' || typeof net.kind !== 'string') problems.push('network must be a network config with a kind');
+  // Checkpoints written before `name` name the network (and an energy network's inner one) under `kind`; both are
+  // read, `name` is given back, so that the config compares equal to the network rebuilt from it.
+  const net = withInnerName(withVariantName(m?.network, ['kind']));
+  const netName = net.ok ? (net.value as { name?: unknown } | null)?.name : undefined;
+  if (!net.ok) problems.push(`network: ${net.issues.map(issueLine).join('; ')}`);
+  else if (net.value == null || typeof net.value !== 'object' || typeof netName !== 'string') problems.push('network must be a network config with a name');
   const rngStates: Record<string, RngState> = {};
   for (const [k, words] of Object.entries(m?.rngs ?? {})) {
     try {
@@ -109,7 +113,7 @@ export async function readCheckpoint(root: string, options: ReadCheckpointOption
     path: dir,
     step: m.step,
     config: m.config ?? null,
-    networkConfig: m.network as unknown as { kind: string },
+    networkConfig: (net as { value: unknown }).value as { name: string },
     rngStates,
     ema: m.ema ?? null,
     hasOptimizer: m.optimizer != null,
@@ -121,4 +125,13 @@ export async function readCheckpoint(root: string, options: ReadCheckpointOption
 /** @internal The raw manifest (restoreCheckpoint needs the optimizer bookkeeping). */
 export async function readManifest(dir: string): Promise<CheckpointManifest> {
   return JSON.parse(await fs.readFile(nodePath.join(dir, FILES.manifest), 'utf8')) as CheckpointManifest;
+}
+
+// An energy network's inner network config under `name` too (`kind` in checkpoints written before).
+function withInnerName(r: Resolution<JsonValue | undefined>): Resolution<JsonValue | undefined> {
+  if (!r.ok || r.value == null || typeof r.value !== 'object' || Array.isArray(r.value)) return r;
+  const inner = (r.value as { network?: unknown }).network;
+  if (inner == null || typeof inner !== 'object' || Array.isArray(inner)) return r;
+  const named = withVariantName(inner as JsonValue, ['kind']);
+  return named.ok ? { ok: true, value: { ...r.value, network: named.value } as JsonValue } : { ok: false, issues: named.issues.map((i) => ({ ...i, path: `network.${i.path}` })) };
 }

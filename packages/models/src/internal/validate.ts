@@ -1,4 +1,4 @@
-import { ConfigError, IssueList, type ConfigIssue } from '@scorekit/core';
+import { ConfigError, IssueList, withVariantName, type ConfigIssue } from '@scorekit/core';
 
 /**
  * Collects configuration problems so that a config reports all of them at once. Each check returns the value
@@ -119,14 +119,27 @@ export function asRecord(where: string, config: unknown): Record<string, unknown
   return config as Record<string, unknown>;
 }
 
+/** The older spelling of a network config's `name`, still read so that checkpoints and run folders saved before load. */
+export const NETWORK_NAME_ALIASES = ['kind'] as const;
+
 /**
- * A network config with its variant under `kind`, the key the resolvers and stored configs use: `name` (the key
- * every scorekit registry names its variant with) is accepted in its place; a config giving both with different
- * values is left as is, so its `name` is reported.
+ * A network config with its variant under `name` (`kind`, the older key, moved there); when both are given and
+ * disagree the config is returned as it is (its `name` is then reported, see {@link namedRecord}).
  */
-export function withKind(config: unknown): unknown {
-  if (config == null || typeof config !== 'object' || Array.isArray(config)) return config;
-  const { name, ...rest } = config as Record<string, unknown>;
-  if (name === undefined || (rest.kind !== undefined && rest.kind !== name)) return config;
-  return { kind: name, ...rest };
+export function withName(config: unknown): unknown {
+  const r = withVariantName(config, NETWORK_NAME_ALIASES);
+  return r.ok ? r.value : config;
+}
+
+/**
+ * A network config as a record with its variant under `name`; `name` and `kind` that disagree are recorded in
+ * `problems` (and both dropped, so the rest of the config is still checked).
+ */
+export function namedRecord(where: string, config: unknown, problems: Problems): Record<string, unknown> {
+  const c = asRecord(where, config);
+  const r = withVariantName(c, NETWORK_NAME_ALIASES);
+  if (r.ok) return r.value;
+  for (const i of r.issues) problems.issue(i.path, i.problem, i.allowed);
+  const { name: _n, kind: _k, ...rest } = c;
+  return rest;
 }

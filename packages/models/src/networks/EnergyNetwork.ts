@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@scorekit/core';
 import type { ApplyOptions, Network } from '../Network.js';
-import { Problems, asRecord, show, withKind } from '../internal/validate.js';
+import { Problems, namedRecord, show, withName } from '../internal/validate.js';
 import { createMlp, resolveMlpConfig, type MlpConfig, type ResolvedMlpConfig } from './MlpNetwork.js';
 import { createUNet, resolveUNetConfig, type ResolvedUNetConfig, type UNetConfig } from './UNet.js';
 
@@ -14,7 +14,8 @@ export type EnergyForm = 'scalar' | 'quadratic';
 
 /** Options of {@link createEnergyNetwork}. */
 export interface EnergyConfig {
-  readonly kind: 'energy';
+  /** The variant (`kind`, its older spelling, is still read from saved configs). */
+  readonly name: 'energy';
   /** The inner network computing the energy. */
   readonly network: MlpConfig | UNetConfig;
   /** Default 'scalar' for an MLP with outputDim 1, else 'quadratic'. */
@@ -22,33 +23,33 @@ export interface EnergyConfig {
 }
 
 export interface ResolvedEnergyConfig {
-  readonly kind: 'energy';
+  readonly name: 'energy';
   readonly network: ResolvedMlpConfig | ResolvedUNetConfig;
   readonly form: EnergyForm;
 }
 
 /** Resolves defaults and collects every problem of an energy config into `problems`. */
 export function resolveEnergyConfig(config: unknown, problems = new Problems('energy')): ResolvedEnergyConfig {
-  const c = asRecord('energy', config);
-  problems.unknownKeys(c, ['kind', 'network', 'form']);
+  const c = namedRecord('energy', config, problems);
+  problems.unknownKeys(c, ['name', 'network', 'form']);
   // `name` names the inner network's variant too (`kind`, the older key, still read).
-  const inner = withKind(c.network) as { kind?: unknown } | undefined;
+  const inner = withName(c.network) as { name?: unknown } | undefined;
   let network: ResolvedMlpConfig | ResolvedUNetConfig;
-  if (inner?.kind === 'mlp') network = resolveMlpConfig(inner, new ProblemsInto(problems, 'energy.network(mlp)'));
-  else if (inner?.kind === 'unet') network = resolveUNetConfig(inner, new ProblemsInto(problems, 'energy.network(unet)'));
+  if (inner?.name === 'mlp') network = resolveMlpConfig(inner, new ProblemsInto(problems, 'energy.network(mlp)'));
+  else if (inner?.name === 'unet') network = resolveUNetConfig(inner, new ProblemsInto(problems, 'energy.network(unet)'));
   else {
     problems.issue('network', `must be an 'mlp' or 'unet' network config, got ${show(inner)}`, "an 'mlp' or 'unet' network config");
-    network = resolveMlpConfig({ kind: 'mlp', dim: 2, outputDim: 1 });
+    network = resolveMlpConfig({ name: 'mlp', dim: 2, outputDim: 1 });
   }
-  const scalarCapable = network.kind === 'mlp' && network.outputDim === 1;
+  const scalarCapable = network.name === 'mlp' && network.outputDim === 1;
   const form = problems.oneOf(c, 'form', scalarCapable ? 'scalar' : 'quadratic', ['scalar', 'quadratic'] as const);
   if (form === 'scalar' && !scalarCapable) {
     problems.issue('form', `'scalar' needs an inner network with one output per sample (an mlp with outputDim 1)`, "'quadratic' for this inner network");
   }
-  if (form === 'quadratic' && network.kind === 'mlp' && network.outputDim !== network.dim) {
+  if (form === 'quadratic' && network.name === 'mlp' && network.outputDim !== network.dim) {
     problems.issue('form', `'quadratic' needs an inner network shaped like its input (mlp outputDim = dim = ${network.dim})`, "'scalar' for this inner network");
   }
-  return { kind: 'energy', network, form };
+  return { name: 'energy', network, form };
 }
 
 /** Routes an inner config's problems into the outer collector, with the inner path as prefix. */
@@ -82,7 +83,7 @@ export interface EnergyNetwork extends Network {
  * the parameters: the model trains with the same objectives as any other.
  *
  * @example
- * const ebm = createEnergyNetwork({ kind: 'energy', network: { kind: 'mlp', dim: 2, outputDim: 1 } });
+ * const ebm = createEnergyNetwork({ name: 'energy', network: { name: 'mlp', dim: 2, outputDim: 1 } });
  * const s = ebm.apply(x, cNoise);   // −∇ₓE, [n, 2]
  * const e = ebm.energy(x, cNoise);  // [n]
  */
@@ -91,7 +92,7 @@ export function createEnergyNetwork(config: EnergyConfig, options: { rng?: Rng }
   const cfg = resolveEnergyConfig(config, problems);
   problems.throwIfAny();
   const inner: Network =
-    cfg.network.kind === 'mlp' ? createMlp(cfg.network, options) : createUNet(cfg.network as UNetConfig, options);
+    cfg.network.name === 'mlp' ? createMlp(cfg.network, options) : createUNet(cfg.network as UNetConfig, options);
   const energy = (x: tf.Tensor, cNoise: tf.Tensor, opts: ApplyOptions = {}): tf.Tensor =>
     tf.tidy(() => {
       const f = inner.apply(x, cNoise, opts);

@@ -7,7 +7,7 @@ import { sinusoidalEmbedding } from '../embeddings/sinusoidalEmbedding.js';
 import { checkApplyInputs, labelOneHot } from '../internal/checkInputs.js';
 import { dense } from '../internal/layers.js';
 import { ParamBuilder, countParameters, type DenseParams } from '../internal/ParamBuilder.js';
-import { Problems, asRecord } from '../internal/validate.js';
+import { Problems, namedRecord } from '../internal/validate.js';
 
 /** How a network embeds its noise-conditioning input. */
 export type EmbeddingKind = 'sinusoidal' | 'fourier';
@@ -16,7 +16,8 @@ export type MlpActivation = 'silu' | 'softplus' | 'tanh';
 
 /** Options of {@link createMlp}. Only `dim` is required. */
 export interface MlpConfig {
-  readonly kind: 'mlp';
+  /** The variant (`kind`, its older spelling, is still read from saved configs). */
+  readonly name: 'mlp';
   /** Dimension of a data point. */
   readonly dim: number;
   /** Hidden width, default 128. */
@@ -39,16 +40,16 @@ export interface MlpConfig {
 
 export type ResolvedMlpConfig = Required<MlpConfig>;
 
-const KEYS = ['kind', 'dim', 'width', 'depth', 'embedding', 'embeddingDim', 'fourierScale', 'activation', 'outputDim', 'numClasses'];
+const KEYS = ['name', 'dim', 'width', 'depth', 'embedding', 'embeddingDim', 'fourierScale', 'activation', 'outputDim', 'numClasses'];
 
 /** Resolves defaults and collects every problem of an MLP config into `problems`. */
 export function resolveMlpConfig(config: unknown, problems = new Problems('mlp')): ResolvedMlpConfig {
-  const c = asRecord('mlp', config);
+  const c = namedRecord('mlp', config, problems);
   problems.unknownKeys(c, KEYS);
   const dim = problems.int(c, 'dim', 2, 1);
   if (c.dim == null) problems.issue('dim', 'is required (the dimension of a data point)', 'an integer ≥ 1');
   return {
-    kind: 'mlp',
+    name: 'mlp',
     dim,
     width: problems.int(c, 'width', 128, 1),
     depth: problems.int(c, 'depth', 3, 1),
@@ -81,7 +82,7 @@ const ACTIVATIONS: Record<MlpActivation, (x: tf.Tensor) => tf.Tensor> = { silu, 
  * (dim + E)·W + W + (depth − 1)(W² + W) + W·out + out, plus (numClasses + 1)·E for a class table.
  *
  * @example
- * const net = createMlp({ kind: 'mlp', dim: 2, width: 64, depth: 2 });
+ * const net = createMlp({ name: 'mlp', dim: 2, width: 64, depth: 2 });
  * const s = net.apply(x, tf.mul(t, 999)); // [n, 2]
  */
 export function createMlp(config: MlpConfig, options: { rng?: Rng } = {}): MlpNetwork {

@@ -8,12 +8,13 @@ import { checkApplyInputs, labelOneHot } from '../internal/checkInputs.js';
 import { attentionBlock, resBlock, type AttnBlockParams, type ResBlockParams } from '../internal/blocks.js';
 import { conv2d, dense, dropout, groupNorm, upsampleNearest2x } from '../internal/layers.js';
 import { ParamBuilder, countParameters, type DenseParams } from '../internal/ParamBuilder.js';
-import { Problems, asRecord, show } from '../internal/validate.js';
+import { Problems, namedRecord, show } from '../internal/validate.js';
 import type { EmbeddingKind } from './MlpNetwork.js';
 
 /** Options of {@link createUNet}. Only `imageSize` is required. */
 export interface UNetConfig {
-  readonly kind: 'unet';
+  /** The variant (`kind`, its older spelling, is still read from saved configs). */
+  readonly name: 'unet';
   /** Image height and width (a number for square images), e.g. 28 or 32. */
   readonly imageSize: number | readonly [number, number];
   /** Image channels, default 1. */
@@ -39,7 +40,7 @@ export interface UNetConfig {
 }
 
 export interface ResolvedUNetConfig {
-  readonly kind: 'unet';
+  readonly name: 'unet';
   readonly imageSize: readonly [number, number];
   readonly channels: number;
   readonly nf: number;
@@ -55,18 +56,18 @@ export interface ResolvedUNetConfig {
 
 /** Small DDPM++-style presets: `mnist` (28×28×1) and `cifar` (32×32×3). */
 export const UNET_PRESETS = {
-  mnist: { kind: 'unet', imageSize: 28, channels: 1, nf: 32, chMult: [1, 2, 2], numResBlocks: 1, dropout: 0.1 },
-  cifar: { kind: 'unet', imageSize: 32, channels: 3, nf: 64, chMult: [1, 2, 2], numResBlocks: 2, dropout: 0.1 },
+  mnist: { name: 'unet', imageSize: 28, channels: 1, nf: 32, chMult: [1, 2, 2], numResBlocks: 1, dropout: 0.1 },
+  cifar: { name: 'unet', imageSize: 32, channels: 3, nf: 64, chMult: [1, 2, 2], numResBlocks: 2, dropout: 0.1 },
 } as const satisfies Record<string, UNetConfig>;
 
 const KEYS = [
-  'kind', 'imageSize', 'channels', 'nf', 'chMult', 'numResBlocks', 'attnResolutions', 'dropout', 'numClasses',
+  'name', 'imageSize', 'channels', 'nf', 'chMult', 'numResBlocks', 'attnResolutions', 'dropout', 'numClasses',
   'skipRescale', 'embedding', 'fourierScale',
 ];
 
 /** Resolves defaults and collects every problem of a U-Net config into `problems`. */
 export function resolveUNetConfig(config: unknown, problems = new Problems('unet')): ResolvedUNetConfig {
-  const c = asRecord('unet', config);
+  const c = namedRecord('unet', config, problems);
   problems.unknownKeys(c, KEYS);
   let imageSize: [number, number] = [28, 28];
   const s = c.imageSize;
@@ -93,7 +94,7 @@ export function resolveUNetConfig(config: unknown, problems = new Problems('unet
   const nf = problems.int(c, 'nf', 32, 1);
   if (nf % 2 !== 0) problems.issue('nf', `must be even (it is the width of the time embedding), got ${nf}`, 'an even integer ≥ 2');
   return {
-    kind: 'unet',
+    name: 'unet',
     imageSize,
     channels: problems.int(c, 'channels', 1, 1),
     nf,
@@ -131,7 +132,7 @@ type Op =
  * Dense(4nf→4nf); a class table [numClasses + 1, 4nf] is added for conditional models.
  *
  * @example
- * const unet = createUNet({ kind: 'unet', imageSize: 28, channels: 1, nf: 32, chMult: [1, 2, 2] });
+ * const unet = createUNet({ name: 'unet', imageSize: 28, channels: 1, nf: 32, chMult: [1, 2, 2] });
  * const eps = unet.apply(x, tf.mul(t, 999), { training: true, rng }); // [n, 28, 28, 1]
  */
 export function createUNet(config: UNetConfig, options: { rng?: Rng } = {}): UNetNetwork {

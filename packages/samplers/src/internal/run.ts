@@ -3,7 +3,7 @@ import { Rng } from '@scorekit/core';
 import { denoiserFromScore, type Denoiser, type Prediction, type ScoreFn, type Sde } from '@scorekit/sde';
 import type { SampleRequest, SampleResult, Trajectory } from '../Sampler.js';
 import { SamplingAbortedError } from '../SamplingAbortedError.js';
-import { thresholdX0 } from './threshold.js';
+import { thresholdName, thresholdX0 } from './threshold.js';
 
 const REQUEST_KEYS = ['denoiser', 'score', 'sde', 'shape', 'seed', 'rng', 'init', 'denoise', 'onProgress', 'onStep', 'signal', 'record', 'labels', 'x0Threshold'];
 
@@ -227,14 +227,17 @@ function validateRequest(sampler: string, request: SampleRequest): void {
   if (request.denoise != null && typeof request.denoise !== 'boolean') problems.push(`denoise must be true or false; got ${JSON.stringify(request.denoise)}`);
   if (request.labels != null && !(request.labels instanceof tf.Tensor)) problems.push('labels must be an int32 tensor [n] of class labels');
   if (request.x0Threshold != null) {
-    const th = request.x0Threshold;
-    const okClip = th.kind === 'clip' && (th.limit == null || (typeof th.limit === 'number' && th.limit > 0));
+    const th = request.x0Threshold as { name?: unknown; kind?: unknown; limit?: unknown; percentile?: unknown; maxLimit?: unknown };
+    const name = thresholdName(request.x0Threshold);
+    const okClip = name === 'clip' && (th.limit == null || (typeof th.limit === 'number' && th.limit > 0));
     const okDyn =
-      th.kind === 'dynamic' &&
+      name === 'dynamic' &&
       (th.percentile == null || (typeof th.percentile === 'number' && th.percentile > 0 && th.percentile <= 1)) &&
       (th.maxLimit == null || (typeof th.maxLimit === 'number' && th.maxLimit >= 1));
-    if (!okClip && !okDyn) {
-      problems.push(`x0Threshold must be { kind: 'clip', limit?: > 0 } or { kind: 'dynamic', percentile?: in (0, 1], maxLimit?: ≥ 1 }; got ${JSON.stringify(th)}`);
+    if (th.name !== undefined && th.kind !== undefined && th.name !== th.kind) {
+      problems.push(`x0Threshold: name ${JSON.stringify(th.name)} and kind ${JSON.stringify(th.kind)} disagree: give only 'name' ('kind' is its deprecated spelling)`);
+    } else if (!okClip && !okDyn) {
+      problems.push(`x0Threshold must be { name: 'clip', limit?: > 0 } or { name: 'dynamic', percentile?: in (0, 1], maxLimit?: ≥ 1 }; got ${JSON.stringify(th)}`);
     }
   }
   if (problems.length > 0) throw new Error(`${sampler}: invalid request:\n- ${problems.join('\n- ')}`);

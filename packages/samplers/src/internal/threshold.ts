@@ -12,10 +12,18 @@ export function thresholdX0(p: Prediction, threshold: X0Threshold): Prediction {
   return tidyPrediction(() => predictionFrom('x0', thresholdTensor(p.x0, threshold), p.x, p.alpha, p.sigma));
 }
 
+/** Which thresholding a config asks for: its `name`, or `kind` (the older spelling); undefined when they disagree. */
+export function thresholdName(threshold: X0Threshold): unknown {
+  const t = threshold as { name?: unknown; kind?: unknown };
+  if (t.name !== undefined && t.kind !== undefined && t.name !== t.kind) return undefined;
+  return t.name ?? t.kind;
+}
+
 /** The thresholding of {@link thresholdX0} on an x̂₀ tensor [n, ...dims]. */
-export function thresholdTensor(x0: tf.Tensor, threshold: X0Threshold): tf.Tensor {
+export function thresholdTensor(x0: tf.Tensor, given: X0Threshold): tf.Tensor {
+  const threshold = given as { limit?: number; percentile?: number; maxLimit?: number };
   return tf.tidy(() => {
-    if (threshold.kind === 'clip') {
+    if (thresholdName(given) === 'clip') {
       const limit = threshold.limit ?? 1;
       return tf.clipByValue(x0, -limit, limit);
     }
