@@ -86,7 +86,8 @@ describe('scorekit error messages', () => {
     const config = await cli('train', '--config', nodePath.join(dir, 'none.json'), '--out', nodePath.join(dir, 'run'));
     expect(config.stderr).toMatch(/Cannot read --config file .*none\.json: no such file/);
     const backend = await cli('sample', '--score', `analytic:${mixture}`, '--out', nodePath.join(dir, 's.npy'), '--backend', 'gpu');
-    expect(backend.stderr).toContain("Unknown backend 'gpu' in --backend. Allowed: auto, tensorflow, webgpu, webgl, wasm, cpu.");
+    // Listed with sample's other flag problems, in train's format.
+    expect(backend.stderr).toContain("  - --backend: unknown backend 'gpu' (allowed: auto, tensorflow, webgpu, webgl, wasm, cpu)");
     const threads = await cli('train', '--preset', '2d', '--out', nodePath.join(dir, 'run'), '--backend', 'cpu', '--threads', 'all');
     expect(threads.stderr).toContain("--threads: must be 1 (main thread only) or 2 (main thread + one worker for the wasm kernels), got 'all'");
     for (const r of [preset, config, backend, threads]) expect(r.code).toBe(2);

@@ -41,14 +41,14 @@ describe('scorekit faults and bad input: one clear message, the right exit code,
     const train = await cli('train', '--config', config, '--out', '', '--backend', 'cpu');
     expect(train.code).toBe(2);
     expect(train.stderr).toContain('--out: must name a folder, got an empty string');
-    expect((await sample('--out', '')).stderr).toMatch(/--out must name a \.npy file, a \.png file.*got ''/);
-    expect((await sample('--out', '.npy')).stderr).toMatch(/--out must name a \.npy file, a \.png file.*got '\.npy'/);
+    expect((await sample('--out', '')).stderr).toMatch(/--out: must name a \.npy file, a \.png file.*got ''/);
+    expect((await sample('--out', '.npy')).stderr).toMatch(/--out: must name a \.npy file, a \.png file.*got '\.npy'/);
   });
 
   it('seeds at or above 2³² and non-integer seeds are refused, naming the value', async () => {
     const big = await sample('--seed', '4294967303', '--out', nodePath.join(dir, 's.npy'));
     expect(big.code).toBe(2);
-    expect(big.stderr).toContain('--seed must be an integer in [0, 4294967295], got 4294967303 (seeds are 32-bit)');
+    expect(big.stderr).toContain('  - --seed: must be an integer in [0, 4294967295], got 4294967303 (seeds are 32-bit)');
     expect((await sample('--seed', '1.5', '--out', nodePath.join(dir, 's.npy'))).stderr).toContain("got '1.5'");
     const train = await cli('train', '--config', config, '--seed', '4294967296', '--out', nodePath.join(dir, 'seed-run'), '--backend', 'cpu');
     expect(train.code).toBe(2);

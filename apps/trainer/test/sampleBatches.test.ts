@@ -53,7 +53,7 @@ describe('scorekit sample in batches', () => {
     for (const bad of ['0', '-2', '1.5', 'many']) {
       const r = await cli('sample', '--score', `analytic:${mixtureFile}`, '--n', '4', '--batch-size', bad, '--out', nodePath.join(dir, 'x.npy'));
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`--batch-size must be an integer ≥ 1, got '${bad}'`);
+      expect(r.stderr).toContain(`  - --batch-size: must be an integer ≥ 1, got '${bad}'`);
     }
     const t = await cli('sample', '--score', `analytic:${mixtureFile}`, '--n', '4', '--batch-size', '2', '--trajectory', 'every=1', '--out', nodePath.join(dir, 't.npy'), '--backend', 'cpu');
     expect(t.code).toBe(2);

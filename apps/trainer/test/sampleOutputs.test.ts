@@ -54,9 +54,9 @@ describe('scorekit sample / likelihood: outputs and progress', () => {
   it('rejects two files of one kind, or other extensions, before sampling', async () => {
     const r = await cli('sample', '--score', `analytic:${mixtureFile}`, '--out', nodePath.join(dir, 'a.npy'), nodePath.join(dir, 'b.npy'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--out must name a \.npy file, a \.png file or one of each/);
+    expect(r.stderr).toMatch(/--out: must name a \.npy file, a \.png file or one of each/);
     const t = await cli('sample', '--score', `analytic:${mixtureFile}`, '--out', nodePath.join(dir, 'a.txt'));
-    expect(t.stderr).toMatch(/--out must name a \.npy file, a \.png file or one of each .*a\.txt/);
+    expect(t.stderr).toMatch(/--out: must name a \.npy file, a \.png file or one of each .*a\.txt/);
   });
 
   it("samples a checkpoint with its run's own sampler when --sampler is not given; flags override its options", async () => {

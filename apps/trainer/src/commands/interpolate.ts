@@ -14,7 +14,7 @@ import { openScoreSource } from '../scoreSource.js';
 import type { ScoreSource, ScoreSourceFlags } from '../scoreSource.js';
 import { parseSeedFlag } from '../seeds.js';
 import { createTaskProgress } from '../taskProgress.js';
-import { parseSampleOutputs } from './sample.js';
+import { parseSampleOutputs } from './sampleFlagChecks.js';
 
 interface InterpolateFlags extends ScoreSourceFlags {
   /** --threads: threads of the wasm kernels (1 or 2). */

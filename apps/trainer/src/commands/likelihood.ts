@@ -12,6 +12,7 @@ import { parseSeedFlag } from '../seeds.js';
 import { createTaskProgress } from '../taskProgress.js';
 import { readNpyFile, runTask } from '../io.js';
 import { dataTensor, openScoreSource } from '../scoreSource.js';
+import { LIKELIHOOD_DATASETS, likelihoodFlagProblems } from './likelihoodFlagChecks.js';
 import type { ScoreSourceFlags } from '../scoreSource.js';
 
 interface LikelihoodFlags extends ScoreSourceFlags {
@@ -64,19 +65,12 @@ export function registerLikelihoodCommand(program: Command): void {
 }
 
 async function runLikelihood(flags: LikelihoodFlags): Promise<void> {
-  if ((flags.data == null) === (flags.dataset == null)) throw new CliError(`Give exactly one of --data <x.npy> or --dataset <${LIKELIHOOD_DATASETS.join('|')}>`);
-  if (flags.out != null && !/.\.npy$/i.test(flags.out)) throw new CliError(`--out must name a .npy file, got '${flags.out}'`);
+  // Every cheap flag is checked at once, before anything is read or written: one report lists all problems.
+  const problems = likelihoodFlagProblems(flags);
+  if (problems.length > 0) throw CliError.fromProblems('Invalid flags', problems);
   const seed = parseSeedFlag(flags.seed);
   const estimator = flags.estimator ?? 'auto';
-  if (!['exact', 'hutchinson', 'auto'].includes(estimator)) throw new CliError(`Unknown --estimator '${estimator}'. Allowed: exact, hutchinson, auto`);
-  const tol = (name: 'rtol' | 'atol') => {
-    const v = flags[name];
-    if (v == null) return {};
-    const x = Number(v);
-    if (!(x > 0)) throw new CliError(`--${name} must be a number > 0, got '${v}'`);
-    return { [name]: x };
-  };
-  const solve = { ...tol('rtol'), ...tol('atol') };
+  const solve = { ...(flags.rtol != null ? { rtol: Number(flags.rtol) } : {}), ...(flags.atol != null ? { atol: Number(flags.atol) } : {}) };
   if (flags.out != null) await checkOutputFile(flags.out, '--out');
   const raw = flags.data != null ? await runTask(readNpyFile(flags.data, '--data')) : await datasetArray(flags.dataset!, flags.count);
   await useBackend(flags.backend);
@@ -133,8 +127,7 @@ async function runLikelihood(flags: LikelihoodFlags): Promise<void> {
   }
 }
 
-/** The data sets `likelihood --dataset` reads: MNIST's training or held-out split, Fashion-MNIST's train or t10k. */
-export const LIKELIHOOD_DATASETS = ['mnist', 'mnist:test', 'fashion-mnist', 'fashion-mnist:test'] as const;
+export { LIKELIHOOD_DATASETS } from './likelihoodFlagChecks.js';
 
 async function datasetArray(name: string, countFlag: string): Promise<{ data: Float32Array; shape: number[] }> {
   if (!(LIKELIHOOD_DATASETS as readonly string[]).includes(name)) {

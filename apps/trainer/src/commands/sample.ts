@@ -15,6 +15,7 @@ import type { ScoreSourceFlags } from '../scoreSource.js';
 import { saveTrajectory } from '../trainModel.js';
 import { runFolder } from '../runFolder.js';
 import { shardFromFlags, shardRange } from '../shard.js';
+import { parseSampleOutputs, sampleFlagProblems } from './sampleFlagChecks.js';
 import { sampleByIndex } from './sampleShard.js';
 import { energyRunOf, runEnergySample } from './sampleEnergy.js';
 import * as fs from 'node:fs/promises';
@@ -84,37 +85,20 @@ export function registerSampleCommand(program: Command): void {
   });
 }
 
-/** Splits `--out` into at most one .npy and one .png, or names what is wrong. */
-export function parseSampleOutputs(out: readonly string[] | string | undefined): { npy?: string; png?: string } {
-  const files = out == null ? [] : typeof out === 'string' ? [out] : out;
-  // A bare '.npy' is no file name (it would write a hidden file named only by its extension).
-  const bad = files.filter((f) => !/[^/\\]\.(npy|png)$/i.test(f));
-  const npy = files.filter((f) => /\.npy$/i.test(f));
-  const png = files.filter((f) => /\.png$/i.test(f));
-  if (files.length === 0 || bad.length > 0 || npy.length > 1 || png.length > 1) {
-    throw new CliError(
-      `--out must name a .npy file, a .png file or one of each (the same draw in both), got ${files.length === 0 ? 'nothing' : files.map((f) => `'${f}'`).join(' ')}`,
-    );
-  }
-  return { ...(npy[0] != null ? { npy: npy[0] } : {}), ...(png[0] != null ? { png: png[0] } : {}) };
-}
+export { parseSampleOutputs } from './sampleFlagChecks.js';
 
 async function runSample(flags: SampleFlags): Promise<void> {
+  // Every cheap flag is checked at once, before anything is loaded or written: one report lists all problems.
+  const problems = sampleFlagProblems(flags);
+  if (problems.length > 0) throw CliError.fromProblems('Invalid flags', problems);
   const outputs = parseSampleOutputs(flags.out);
   const n = Number(flags.n);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--n must be an integer ≥ 1, got '${flags.n}'`);
   const seed = parseSeedFlag(flags.seed);
-  let every = 0;
-  if (flags.trajectory != null) {
-    const m = /^every=(\d+)$/.exec(flags.trajectory);
-    if (m == null || Number(m[1]) < 1) throw new CliError(`--trajectory must be every=<k> with k ≥ 1, got '${flags.trajectory}'`);
-    every = Number(m[1]);
-  }
+  const every = flags.trajectory != null ? Number(/^every=(\d+)$/.exec(flags.trajectory)![1]) : 0;
   // An energy model's checkpoint (rbm, hopfield, ebm-cd) samples its own way; score-model flags are refused there.
   if (flags.checkpoint != null) {
     const root = await checkpointsFolder(flags.checkpoint);
     const step = flags.step != null ? Number(flags.step) : 'latest';
-    if (step !== 'latest' && !(Number.isInteger(step) && step >= 0)) throw new CliError(`--step must be a checkpoint's step (an integer ≥ 0), got '${flags.step}'`);
     const energy = await energyRunOf(root, step);
     if (energy != null) return runEnergySample(flags, root, step, energy, outputs);
   }
@@ -122,19 +106,8 @@ async function runSample(flags: SampleFlags): Promise<void> {
     if (flags[flag] != null) throw new CliError(`--${flag} is for energy-model checkpoints (rbm, hopfield, ebm-cd); this is a score model or mixture`);
   }
   const shard = shardFromFlags(flags);
-  if (shard !== undefined && every > 0) throw new CliError('--trajectory cannot be combined with --shard/--shards');
-  if (shard !== undefined && n < shard.count) throw new CliError(`--n ${n} is fewer samples than the ${shard.count} shards; every shard needs at least one`);
-  if (shard !== undefined && (outputs.png != null || outputs.npy == null)) throw new CliError('--shard/--shards write one .npy (to be concatenated); give --out <file>.npy only');
   const threshold = flags.x0Threshold as string | undefined;
-  if (threshold != null && !['none', 'clip', 'dynamic'].includes(threshold)) {
-    throw new CliError(`--x0-threshold must be none, clip or dynamic, got '${threshold}'`);
-  }
-  let batchFlag: number | undefined;
-  if (flags.batchSize != null) {
-    batchFlag = Number(flags.batchSize);
-    if (!Number.isInteger(batchFlag) || batchFlag < 1) throw new CliError(`--batch-size must be an integer ≥ 1, got '${flags.batchSize}'`);
-    if (shard !== undefined) throw new CliError('--batch-size cannot be combined with --shard/--shards (shards draw one sample at a time)');
-  }
+  const batchFlag = flags.batchSize != null ? Number(flags.batchSize) : undefined;
   const plan = parseConditioningFlags(flags);
   // Named samplers are checked before anything is loaded; without --sampler a checkpoint's own run sampler is used.
   if (flags.sampler != null || flags.checkpoint == null) samplerFromFlags(flags);
