@@ -6,6 +6,7 @@ import { loadNoisyClassifier } from '@scorekit/guidance/node';
 import type { StepCallback } from '@scorekit/samplers';
 import type { Denoiser } from '@scorekit/sde';
 import { CliError } from './errors.js';
+import type { ConfigProblem } from './errors.js';
 import { readPoints } from './pointArrays.js';
 import type { ScoreSource } from './scoreSource.js';
 
@@ -34,24 +35,41 @@ export interface ConditioningPlan {
 }
 
 /**
- * Checks the conditioning flags before anything is loaded or written, every problem at once: scales are numbers
- * ≥ 0, `--guidance-scale` needs `--classifier`, `--classifier`/`--cfg-scale` need `--class`, `--inpaint` and
- * `--mask` go together, `--classifier analytic` needs `--score analytic:…`.
+ * Checks the conditioning flags before anything is loaded or written, every problem at once (see
+ * {@link conditioningFlagProblems}), and throws them as one `CliError` list.
  *
  * @example
  * parseConditioningFlags({ classifier: 'analytic', class: '1', guidanceScale: '2', score: 'analytic:m.json' });
  */
 export function parseConditioningFlags(flags: ConditioningFlags): ConditioningPlan {
-  const problems: string[] = [];
+  const { plan, problems } = checkConditioningFlags(flags);
+  if (problems.length > 0) throw CliError.fromProblems('Invalid conditioning flags', problems);
+  return plan;
+}
+
+/**
+ * Every problem of the conditioning flags, found without IO: scales are numbers ≥ 0, `--guidance-scale` needs
+ * `--classifier`, `--classifier`/`--cfg-scale` need `--class`, `--inpaint` and `--mask` go together,
+ * `--classifier analytic` needs `--score analytic:…`. Empty when {@link parseConditioningFlags} would succeed.
+ *
+ * @example
+ * conditioningFlagProblems({ guidanceScale: '-1' }); // [{ field: '--guidance-scale', message: 'must be a finite number ≥ 0 …' }, …]
+ */
+export function conditioningFlagProblems(flags: ConditioningFlags): ConfigProblem[] {
+  return checkConditioningFlags(flags).problems;
+}
+
+function checkConditioningFlags(flags: ConditioningFlags): { plan: ConditioningPlan; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
   const scale = (flag: string, raw: string | undefined, meaning: string): number | undefined => {
     if (raw == null) return undefined;
     const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v) || v < 0) problems.push(`${flag} must be a finite number ≥ 0 (${meaning}), got '${raw}'`);
+    if (raw.trim() === '' || !Number.isFinite(v) || v < 0) problems.push({ field: flag, message: `must be a finite number ≥ 0 (${meaning}), got '${raw}'` });
     return v;
   };
   const guidanceScale = scale('--guidance-scale', flags.guidanceScale, 'w multiplies ∇ log p(y | x); 1 is score_sde’s guidance');
   const cfgScale = scale('--cfg-scale', flags.cfgScale, '(1 + w)·s(x, y) − w·s(x); diffusers’ guidance_scale is 1 + w');
-  if (flags.class != null && flags.label != null) problems.push('give --class or its older name --label, not both');
+  if (flags.class != null && flags.label != null) problems.push({ field: '--class', message: 'give --class or its older name --label, not both' });
   const classFlag = flags.class != null ? '--class' : '--label';
   const classRaw = flags.class ?? flags.label;
   let classes: ConditioningPlan['classes'];
@@ -59,22 +77,22 @@ export function parseConditioningFlags(flags: ConditioningFlags): ConditioningPl
     const k = Number(classRaw);
     if (classRaw === 'cycle') classes = { flag: classFlag, value: 'cycle' };
     else if (/^\d+$/.test(classRaw.trim()) && Number.isInteger(k)) classes = { flag: classFlag, value: k };
-    else problems.push(`${classFlag} must be 'cycle' or a class index 0, 1, …, got '${classRaw}'`);
+    else problems.push({ field: classFlag, message: `must be 'cycle' or a class index 0, 1, …, got '${classRaw}'` });
   }
-  if (guidanceScale !== undefined && flags.classifier == null) problems.push('--guidance-scale needs --classifier <dir|analytic> (the classifier whose ∇ log p(y | x) it scales)');
-  if (flags.classifier != null && flags.cfgScale != null) problems.push('give --classifier (classifier guidance) or --cfg-scale (classifier-free guidance), not both');
-  if ((flags.classifier != null || flags.cfgScale != null) && classRaw == null) problems.push(`${flags.classifier != null ? '--classifier' : '--cfg-scale'} needs --class <k|cycle> (the class to guide each sample to)`);
+  if (guidanceScale !== undefined && flags.classifier == null) problems.push({ field: '--guidance-scale', message: 'needs --classifier <dir|analytic> (the classifier whose ∇ log p(y | x) it scales)' });
+  if (flags.classifier != null && flags.cfgScale != null) problems.push({ field: '--classifier', message: 'give --classifier (classifier guidance) or --cfg-scale (classifier-free guidance), not both' });
+  if ((flags.classifier != null || flags.cfgScale != null) && classRaw == null) problems.push({ field: flags.classifier != null ? '--classifier' : '--cfg-scale', message: 'needs --class <k|cycle> (the class to guide each sample to)' });
   if (flags.classifier === 'analytic' && !(flags.score ?? '').startsWith('analytic:')) {
-    problems.push("--classifier analytic is the exact classifier of an analytic mixture: it needs --score analytic:<mixture.json> (for a checkpoint, give a folder written by 'scorekit train-classifier --noisy')");
+    problems.push({ field: '--classifier', message: "analytic is the exact classifier of an analytic mixture: it needs --score analytic:<mixture.json> (for a checkpoint, give a folder written by 'scorekit train-classifier --noisy')" });
   }
-  if ((flags.inpaint == null) !== (flags.mask == null)) problems.push('--inpaint <values> and --mask <mask> go together (mask 1 = known, 0 = fill in)');
-  if (problems.length > 0) throw new CliError(problems.length === 1 ? problems[0]! : `Invalid conditioning flags:\n  - ${problems.join('\n  - ')}`);
-  return {
+  if ((flags.inpaint == null) !== (flags.mask == null)) problems.push({ field: '--inpaint', message: '--inpaint <values> and --mask <mask> go together (mask 1 = known, 0 = fill in)' });
+  const plan: ConditioningPlan = {
     ...(flags.classifier != null ? { classifier: flags.classifier, guidanceScale: guidanceScale ?? 1 } : {}),
     ...(classes != null ? { classes } : {}),
     ...(cfgScale !== undefined ? { cfgScale } : {}),
     ...(flags.inpaint != null ? { inpaint: { values: flags.inpaint, mask: flags.mask! } } : {}),
   };
+  return { plan, problems };
 }
 
 /** The request parts of one sampler call: the (guided) denoiser and the inpainting callback. */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { SAMPLER_NAMES, createSampler, samplerOptionSpec } from '@scorekit/samplers';
 import type { Sampler, SamplerOptionInfo } from '@scorekit/samplers';
 import { CliError } from './errors.js';
+import type { ConfigProblem } from './errors.js';
 
 /** `stepSize` → `step-size`: the flag of a sampler option. */
 export function optionFlag(name: string): string {
@@ -83,17 +84,43 @@ export function samplerHelp(sampler: string | undefined): string {
 /**
  * Builds the sampler the flags name, passing only the options that were given, each parsed by the sampler's option
  * spec. Every flag the sampler does not take and every bad value is reported at once in one `CliError` naming what
- * is allowed. Without `--sampler`, `fallback` (a run's own sampler, `{ name, ...options }`; the flags' options
- * override its) or DPM-Solver++.
+ * is allowed (see {@link samplerFlagProblems}). Without `--sampler`, `fallback` (a run's own sampler,
+ * `{ name, ...options }`; the flags' options override its) or DPM-Solver++.
  *
  * @example
  * const sampler = samplerFromFlags({ sampler: 'pc', snr: '0.16', steps: '500' });
  */
 export function samplerFromFlags(flags: Record<string, unknown>, fallback?: { readonly name: string; readonly [k: string]: unknown }): Sampler {
+  const checked = checkSamplerFlags(flags, fallback);
+  if (checked.sampler == null) throw CliError.fromProblems(checked.unknown ? 'Invalid flags' : `Invalid options for sampler '${checked.name}'`, checked.problems);
+  return checked.sampler;
+}
+
+/**
+ * Every problem of the sampler flags (`--sampler`, the generated option flags, `--option key=value`), found without
+ * IO: an unknown sampler, a flag the sampler does not take, a value it does not allow, or options the sampler refuses
+ * together. Empty when {@link samplerFromFlags} would succeed with the same arguments.
+ *
+ * @example
+ * samplerFlagProblems({ sampler: 'ddim', steps: '-1' }); // [{ field: '--steps', message: "must be an integer ≥ 1, got '-1'" }]
+ */
+export function samplerFlagProblems(flags: Record<string, unknown>, fallback?: { readonly name: string; readonly [k: string]: unknown }): ConfigProblem[] {
+  return checkSamplerFlags(flags, fallback).problems;
+}
+
+interface CheckedSampler {
+  readonly name: string;
+  readonly problems: ConfigProblem[];
+  /** Whether the sampler's name itself is unknown (its options are then not checked). */
+  readonly unknown: boolean;
+  readonly sampler?: Sampler;
+}
+
+function checkSamplerFlags(flags: Record<string, unknown>, fallback?: { readonly name: string; readonly [k: string]: unknown }): CheckedSampler {
   const useFallback = flags.sampler == null && fallback != null;
   const name = String(flags.sampler ?? fallback?.name ?? 'dpm-solver++');
   if (!(SAMPLER_NAMES as readonly string[]).includes(name)) {
-    throw new CliError(`Unknown --sampler '${name}'. Allowed: ${SAMPLER_NAMES.join(', ')}`);
+    return { name, unknown: true, problems: [{ field: '--sampler', message: `unknown sampler '${name}'`, allowed: SAMPLER_NAMES }] };
   }
   const spec = samplerOptionSpec(name);
   const takes = spec.filter((o) => o.kind !== 'function').map((o) => optionFlag(o.name));
@@ -101,7 +128,7 @@ export function samplerFromFlags(flags: Record<string, unknown>, fallback?: { re
   if (useFallback) {
     for (const [k, v] of Object.entries(fallback)) if (k !== 'name') options[k] = v;
   }
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
   const given: [string, string, string][] = [];
   for (const { name: key } of samplerFlagEntries()) {
     const v = flags[key];
@@ -110,7 +137,7 @@ export function samplerFromFlags(flags: Record<string, unknown>, fallback?: { re
   for (const kv of (flags.option as string[] | undefined) ?? []) {
     const eq = kv.indexOf('=');
     if (eq <= 0) {
-      problems.push(`--option must be key=value, got '${kv}'`);
+      problems.push({ field: '--option', message: `must be key=value, got '${kv}'` });
       continue;
     }
     // Either spelling: --option stepSize=0.1 or --option step-size=0.1.
@@ -120,18 +147,18 @@ export function samplerFromFlags(flags: Record<string, unknown>, fallback?: { re
   for (const [key, flag, raw] of given) {
     const option = spec.find((o) => o.name === key);
     if (option == null || option.kind === 'function') {
-      problems.push(`${flag}: sampler '${name}' does not take it (its options: ${takes.join(', ')})`);
+      problems.push({ field: flag, message: `sampler '${name}' does not take it (its options: ${takes.join(', ')})` });
       continue;
     }
     const value = parseByKind(option, raw);
-    if (value === undefined || !option.ok(value)) problems.push(`${flag} must be ${option.allowed}, got '${raw}'`);
+    if (value === undefined || !option.ok(value)) problems.push({ field: flag, message: `must be ${option.allowed}, got '${raw}'` });
     else options[key] = value;
   }
-  if (problems.length > 0) throw new CliError(`Invalid options for sampler '${name}':\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0) return { name, unknown: false, problems };
   try {
-    return createSampler(name, options);
+    return { name, unknown: false, problems, sampler: createSampler(name, options) };
   } catch (e) {
-    throw new CliError(`Invalid options for sampler '${name}': ${(e as Error).message}`);
+    return { name, unknown: false, problems: [{ field: '--sampler', message: `invalid options for sampler '${name}': ${(e as Error).message}` }] };
   }
 }
 

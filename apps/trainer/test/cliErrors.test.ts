@@ -25,14 +25,14 @@ describe('scorekit error messages', () => {
   it('an unknown sampler lists the allowed ones', async () => {
     const r = await cli('sample', '--score', `analytic:${mixture}`, '--sampler', 'dpm', '--out', nodePath.join(dir, 's.npy'), '--backend', 'cpu');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`Unknown --sampler 'dpm'. Allowed: ${SAMPLER_NAMES.join(', ')}`);
+    expect(r.stderr).toContain(`--sampler: unknown sampler 'dpm' (allowed: ${SAMPLER_NAMES.join(', ')})`);
     expectClean(r.stderr);
   });
 
   it("a sampler option the sampler does not take is named, from the sampler registry's own check", async () => {
     const r = await cli('sample', '--score', `analytic:${mixture}`, '--sampler', 'ddim', '--snr', '0.1', '--out', nodePath.join(dir, 's.npy'), '--backend', 'cpu');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/Invalid options for sampler 'ddim'.*snr/s);
+    expect(r.stderr).toMatch(/Invalid flags:.*--snr: sampler 'ddim' does not take it/s);
   });
 
   it('an unknown SDE lists the allowed ones', async () => {

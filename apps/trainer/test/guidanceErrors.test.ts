@@ -36,7 +36,7 @@ describe('scorekit sample: bad guidance and inpainting input', () => {
 
   it('an unknown class names how many classes there are', async () => {
     await refused(await sample('--classifier', 'analytic', '--class', '2'), "--class must be 'cycle' or a class 0…1 (the mixture has 2 classes), got '2'");
-    await refused(await sample('--classifier', 'analytic', '--class', 'first'), "--class must be 'cycle' or a class index 0, 1, …, got 'first'");
+    await refused(await sample('--classifier', 'analytic', '--class', 'first'), "--class: must be 'cycle' or a class index 0, 1, …, got 'first'");
     await refused(await sample('--cfg-scale', '1', '--label', '7'), "--label must be 'cycle' or a class 0…1 (the mixture has 2 classes), got '7'");
   });
 
@@ -70,20 +70,20 @@ describe('scorekit sample: bad guidance and inpainting input', () => {
   });
 
   it('guidance flags without what they need, and bad scales', async () => {
-    await refused(await sample('--guidance-scale', '2'), '--guidance-scale needs --classifier <dir|analytic>');
-    await refused(await sample('--classifier', 'analytic'), '--classifier needs --class <k|cycle>');
-    await refused(await sample('--classifier', 'analytic', '--class', '0', '--guidance-scale', '-1'), "--guidance-scale must be a finite number ≥ 0 (w multiplies ∇ log p(y | x); 1 is score_sde’s guidance), got '-1'");
-    await refused(await sample('--cfg-scale', 'NaN', '--class', '0'), "--cfg-scale must be a finite number ≥ 0 ((1 + w)·s(x, y) − w·s(x); diffusers’ guidance_scale is 1 + w), got 'NaN'");
+    await refused(await sample('--guidance-scale', '2'), '--guidance-scale: needs --classifier <dir|analytic>');
+    await refused(await sample('--classifier', 'analytic'), '--classifier: needs --class <k|cycle>');
+    await refused(await sample('--classifier', 'analytic', '--class', '0', '--guidance-scale', '-1'), "--guidance-scale: must be a finite number ≥ 0 (w multiplies ∇ log p(y | x); 1 is score_sde’s guidance), got '-1'");
+    await refused(await sample('--cfg-scale', 'NaN', '--class', '0'), "--cfg-scale: must be a finite number ≥ 0 ((1 + w)·s(x, y) − w·s(x); diffusers’ guidance_scale is 1 + w), got 'NaN'");
     await refused(await sample('--classifier', 'analytic', '--cfg-scale', '1', '--class', '0'), 'give --classifier (classifier guidance) or --cfg-scale (classifier-free guidance), not both');
     // Several problems at once, in one message.
-    await refused(await sample('--guidance-scale', 'x', '--cfg-scale', '-2'), 'Invalid conditioning flags:', "--guidance-scale must be a finite number ≥ 0", "--cfg-scale must be a finite number ≥ 0", '--cfg-scale needs --class');
+    await refused(await sample('--guidance-scale', 'x', '--cfg-scale', '-2'), 'Invalid flags:', "--guidance-scale: must be a finite number ≥ 0", "--cfg-scale: must be a finite number ≥ 0", '--cfg-scale: needs --class');
   });
 
   it('checkpoints: --cfg-scale on an unconditional one, --classifier analytic without a mixture', async () => {
     const ck = (...extra: string[]) => cli('sample', '--checkpoint', run, '--steps', '2', '--n', '4', '--out', out, '--backend', 'cpu', ...extra);
     await refused(await ck('--cfg-scale', '2', '--class', '1'), '--cfg-scale needs a class-conditional model, but', 'is unconditional');
     await refused(await ck('--class', '1'), '--class needs a class-conditional model');
-    await refused(await ck('--classifier', 'analytic', '--class', '1'), '--classifier analytic is the exact classifier of an analytic mixture: it needs --score analytic:<mixture.json>');
+    await refused(await ck('--classifier', 'analytic', '--class', '1'), '--classifier: analytic is the exact classifier of an analytic mixture: it needs --score analytic:<mixture.json>');
   });
 
   it('train-classifier --noisy trains for a run; sample --classifier <dir> guides its checkpoint and refuses another SDE', async () => {

@@ -1,7 +1,10 @@
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SAMPLER_NAMES } from '@scorekit/samplers';
 import { sampleFlagProblems } from '../src/commands/sampleFlagChecks.js';
+import { conditioningFlagProblems } from '../src/conditioning.js';
+import { samplerFlagProblems } from '../src/samplerOptions.js';
 import { cli } from './cliHarness.js';
 import { tempDir } from './helpers.js';
 
@@ -40,5 +43,31 @@ describe('scorekit sample checks its flags in one pass', () => {
       "  - --x0-threshold: must be none, clip or dynamic, got 'soft' (allowed: none, clip, dynamic)",
     ]);
     await expect(fs.stat(out)).rejects.toThrow();
+  });
+
+  it('a bad --n, a bad sampler option and a bad conditioning flag: one list of all three, exit 2, nothing written', async () => {
+    const dir = await tempDir();
+    const mixture = nodePath.join(dir, 'mixture.json');
+    await fs.writeFile(mixture, JSON.stringify({ weights: [0.5, 0.5], means: [[-2, 0], [2, 1]], stds: [0.5, 0.5] }));
+    const out = nodePath.join(dir, 'never.npy');
+    const r = await cli('sample', '--score', `analytic:${mixture}`, '--n', '0', '--sampler', 'ddim', '--steps', '-1', '--class', 'x', '--out', out, '--backend', 'cpu');
+    expect(r.code, r.stderr).toBe(2);
+    // One heading, one list: the sampler's and the conditioning checks are no separate stages any more.
+    expect(r.stderr.match(/Invalid/g)).toEqual(['Invalid']);
+    expect(r.stderr).toContain('Invalid flags:');
+    expect(problemLines(r.stderr)).toEqual([
+      "  - --n: must be an integer ≥ 1, got '0'",
+      "  - --steps: must be an integer ≥ 1, got '-1'",
+      "  - --class: must be 'cycle' or a class index 0, 1, …, got 'x'",
+    ]);
+    await expect(fs.stat(out)).rejects.toThrow();
+  });
+
+  it('the sampler and conditioning checks return every problem of their flags, and none for valid ones', () => {
+    expect(samplerFlagProblems({ sampler: 'dpm' })).toEqual([{ field: '--sampler', message: "unknown sampler 'dpm'", allowed: SAMPLER_NAMES }]);
+    expect(samplerFlagProblems({ sampler: 'ddim', steps: '2.5', option: ['churn=1', 'eta'] }).map((p) => p.field)).toEqual(['--option', '--steps', '--option churn']);
+    expect(samplerFlagProblems({ sampler: 'ddim', steps: '20', eta: '0' })).toEqual([]);
+    expect(conditioningFlagProblems({ guidanceScale: '-1', cfgScale: '1', inpaint: 'v.npy' }).map((p) => p.field)).toEqual(['--guidance-scale', '--guidance-scale', '--cfg-scale', '--inpaint']);
+    expect(conditioningFlagProblems({ classifier: 'analytic', class: 'cycle', score: 'analytic:m.json', guidanceScale: '2' })).toEqual([]);
   });
 });

@@ -61,11 +61,11 @@ describe('sampler flags derived from the samplers’ option specs', () => {
     const r = await cli('sample', '--score', `analytic:${mixture}`, '--sampler', 'ddim', '--steps', '2.5', '--eta', 'lots', '--snr', '0.1', '--timestep-spacing', 'random', '--option', 'churn=1', '--out', out, '--backend', 'cpu');
     expect(r.code).toBe(2);
     const ddimFlags = '--steps, --eta, --spacing, --eps, --timestep-spacing';
-    expect(r.stderr).toContain("Invalid options for sampler 'ddim':");
-    expect(r.stderr).toContain("--steps must be an integer ≥ 1, got '2.5'");
-    expect(r.stderr).toContain("--eta must be a number ≥ 0, got 'lots'");
+    expect(r.stderr).toContain('Invalid flags:');
+    expect(r.stderr).toContain("--steps: must be an integer ≥ 1, got '2.5'");
+    expect(r.stderr).toContain("--eta: must be a number ≥ 0, got 'lots'");
     expect(r.stderr).toContain(`--snr: sampler 'ddim' does not take it (its options: ${ddimFlags})`);
-    expect(r.stderr).toContain("--timestep-spacing must be one of 'leading', 'trailing', 'linspace', got 'random'");
+    expect(r.stderr).toContain("--timestep-spacing: must be one of 'leading', 'trailing', 'linspace', got 'random'");
     expect(r.stderr).toContain(`--option churn: sampler 'ddim' does not take it (its options: ${ddimFlags})`);
     await expect(fs.stat(out)).rejects.toThrow();
   });

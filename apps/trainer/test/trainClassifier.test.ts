@@ -25,6 +25,9 @@ describe('scorekit train-classifier', () => {
     const losses: number[] = [];
     const summary = await runTrainClassifier({ dataset: 'mnist', out, steps: '80', count: '1000', batchSize: '50' }, (_, l) => losses.push(l));
     expect(losses).toHaveLength(80);
+    // The variant is written as `name` (the key naming a variant everywhere), no longer `kind`.
+    expect(summary.name).toBe('classifier');
+    expect(summary).not.toHaveProperty('kind');
     expect(summary.trainSamples).toBe(1000);
     expect(summary.heldOutSamples).toBe(1996); // the whole `dataset:mnist:test` split, never trained on
     // 80 steps on 1000 digits reach ~85 % on the held-out digits; 0.6 is 50 points above chance (0.1) and far
@@ -71,7 +74,7 @@ describe('scorekit train-classifier', () => {
     async () => {
       const out = join(dir, 'fashion-clip');
       const summary = await runTrainClassifier({ dataset: 'fashion-mnist', kind: 'clip', out, steps: '100', count: '2000' }, () => {});
-      expect(summary.kind).toBe('clip');
+      expect(summary.name).toBe('clip');
       // Zero-shot accuracy from captions on 1000 test images: measured 0.78 (chance 0.1, binomial sd 0.014).
       expect(summary.heldOutAccuracy).toBeGreaterThan(0.5);
       // 100 test sneakers (class 7) scored against their own caption and against "a photo of a trouser".

@@ -9,7 +9,7 @@ import { parseSeedFlag } from '../seeds.js';
 import { imageGridPng, scatterPng } from '../png.js';
 import { createTaskProgress } from '../taskProgress.js';
 import type { SampleResult } from '@scorekit/samplers';
-import { addSamplerFlags, samplerFromFlags } from '../samplerOptions.js';
+import { addSamplerFlags, samplerFlagProblems, samplerFromFlags } from '../samplerOptions.js';
 import { openScoreSource } from '../scoreSource.js';
 import type { ScoreSourceFlags } from '../scoreSource.js';
 import { saveTrajectory } from '../trainModel.js';
@@ -21,7 +21,7 @@ import { energyRunOf, runEnergySample } from './sampleEnergy.js';
 import * as fs from 'node:fs/promises';
 import { Rng } from '@scorekit/core';
 import type { Denoiser } from '@scorekit/sde';
-import { openConditioning, parseConditioningFlags } from '../conditioning.js';
+import { conditioningFlagProblems, openConditioning, parseConditioningFlags } from '../conditioning.js';
 import type { ConditioningFlags } from '../conditioning.js';
 import { sampleSeed } from '../shard.js';
 import { streamSeed } from '../seeds.js';
@@ -89,7 +89,13 @@ export { parseSampleOutputs } from './sampleFlagChecks.js';
 
 async function runSample(flags: SampleFlags): Promise<void> {
   // Every cheap flag is checked at once, before anything is loaded or written: one report lists all problems.
-  const problems = sampleFlagProblems(flags);
+  // The sampler flags join them when they can be checked alone: with a checkpoint (maybe an energy model's, or a
+  // run whose own sampler they amend) they are checked once it is read.
+  const problems = [
+    ...sampleFlagProblems(flags),
+    ...(flags.checkpoint == null ? samplerFlagProblems(flags) : []),
+    ...conditioningFlagProblems(flags),
+  ];
   if (problems.length > 0) throw CliError.fromProblems('Invalid flags', problems);
   const outputs = parseSampleOutputs(flags.out);
   const n = Number(flags.n);
@@ -109,8 +115,8 @@ async function runSample(flags: SampleFlags): Promise<void> {
   const threshold = flags.x0Threshold as string | undefined;
   const batchFlag = flags.batchSize != null ? Number(flags.batchSize) : undefined;
   const plan = parseConditioningFlags(flags);
-  // Named samplers are checked before anything is loaded; without --sampler a checkpoint's own run sampler is used.
-  if (flags.sampler != null || flags.checkpoint == null) samplerFromFlags(flags);
+  // A named sampler for a score checkpoint is checked before it is loaded; without --sampler its run's own is used.
+  if (flags.sampler != null && flags.checkpoint != null) samplerFromFlags(flags);
   for (const file of [outputs.npy, outputs.png]) if (file != null) await checkOutputFile(file, '--out');
   await useBackend(flags.backend);
   await useThreads(flags.threads);

@@ -31,8 +31,8 @@ export const X0_THRESHOLDS = ['none', 'clip', 'dynamic'] as const;
  * Every problem of `scorekit sample`'s own flags that can be found without touching the disk or a backend: the
  * `--out` files, `--n`, `--seed`, `--step`, `--trajectory`, `--batch-size`, `--x0-threshold`, `--threads`,
  * `--backend`, the shard flags and their combinations, and `--start`/`--corruption` without a checkpoint — each with
- * the flag and what it accepts, so that one run reports them all (the sampler and conditioning flags, and what
- * needs the checkpoint, are checked after).
+ * the flag and what it accepts, so that one run reports them all (`runSample` adds the sampler and conditioning
+ * flags' problems to the same list; what needs the checkpoint is checked after).
  *
  * @example
  * sampleFlagProblems({ n: '0', seed: '-1', out: 'x.txt' }); // [{ field: '--out', … }, { field: '--n', … }, { field: '--seed', … }]

@@ -51,8 +51,11 @@ export interface TrainClassifierSettings {
 /** What `train-classifier` reports and writes to `<out>/training.json`. */
 export interface TrainClassifierSummary {
   readonly dataset: string;
-  /** `classifier`, or `clip` for the dual encoder (then the accuracy is zero-shot, from captions). */
-  readonly kind: string;
+  /**
+   * The variant trained (`--kind`): `classifier`, or `clip` for the dual encoder (then the accuracy is zero-shot,
+   * from captions). Named `name`, the key that names a variant everywhere; folders written before hold `kind`.
+   */
+  readonly name: string;
   readonly trainSamples: number;
   readonly heldOutSamples: number;
   readonly steps: number;
@@ -181,7 +184,7 @@ export async function runTrainClassifier(
   }
   const summary: TrainClassifierSummary = {
     dataset: s.dataset,
-    kind: s.kind,
+    name: s.kind,
     trainSamples: trainSet.shape[0],
     heldOutSamples: heldOutLabels.length,
     steps,
@@ -207,7 +210,7 @@ export function registerTrainClassifierCommand(program: Command): void {
     )
     .option('--dataset <name>', `training data: ${CLASSIFIER_DATASETS.join(', ')}`)
     .option('--out <dir>', 'folder to write the classifier to (config.json, weights.safetensors, training.json)')
-    .option('--kind <kind>', `model kind: ${CLASSIFIER_KINDS.join(', ')} (default classifier)`)
+    .option('--kind <kind>', `model kind: ${CLASSIFIER_KINDS.join(', ')} (default classifier; training.json records it as name)`)
     .option('--steps <n>', 'optimiser steps (default 500)')
     .option('--batch-size <n>', 'images per step (default 64)')
     .option('--lr <lr>', 'Adam learning rate (default 0.002)')
@@ -236,7 +239,7 @@ export function registerTrainClassifierCommand(program: Command): void {
         return;
       }
       process.stdout.write(
-        `${summary.kind === 'clip' ? 'dual encoder' : 'classifier'} saved to ${parsed.right.out}: held-out ${summary.kind === 'clip' ? 'zero-shot ' : ''}accuracy ${(100 * summary.heldOutAccuracy).toFixed(1)} % ` +
+        `${summary.name === 'clip' ? 'dual encoder' : 'classifier'} saved to ${parsed.right.out}: held-out ${summary.name === 'clip' ? 'zero-shot ' : ''}accuracy ${(100 * summary.heldOutAccuracy).toFixed(1)} % ` +
           `on ${summary.heldOutSamples} ${summary.dataset} images, final loss ${summary.finalLoss.toFixed(4)}\n`,
       );
     });
