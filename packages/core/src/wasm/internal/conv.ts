@@ -202,6 +202,36 @@ export function denseOutput(output: number, outH: number, outW: number, outC: nu
   return { output, outPixelStride: outC, outRowStride: outW * outC, outImageStride: outH * outW * outC };
 }
 
+/**
+ * The parts of a forward convolution's {@link DirectConvJob} that follow from its geometry: the whole input placed once
+ * (padding as `g` says) and a dense [batch, outH, outW, outC] output; the caller adds the filter and any epilogue.
+ */
+export function forwardConvJob(
+  input: number,
+  inputShape: readonly number[],
+  g: ConvGeometry,
+  output: number,
+): Omit<DirectConvJob, 'filter'> {
+  return {
+    input,
+    inputShape: inputShape as [number, number, number, number],
+    top: g.padTop,
+    left: g.padLeft,
+    placeH: 1,
+    placeW: 1,
+    outH: g.outH,
+    outW: g.outW,
+    outC: g.outC,
+    kH: g.kH,
+    kW: g.kW,
+    sH: g.sH,
+    sW: g.sW,
+    dH: g.dH,
+    dW: g.dW,
+    ...denseOutput(output, g.outH, g.outW, g.outC),
+  };
+}
+
 export function directConv(rt: WasmRuntime, job: DirectConvJob): void {
   const [N, H, W, C] = job.inputShape;
   const { outH, outW, outC, kH, kW, sH, sW, dH, dW } = job;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convGeometry, denseOutput, directConv, forwardFilter } from '../internal/conv.js';
+import { convGeometry, directConv, forwardConvJob, forwardFilter } from '../internal/conv.js';
 import { requireFloat, requireNhwc, requireRank4 } from '../internal/convAttrs.js';
 import { runtimeFor } from '../internal/WasmRuntime.js';
 
@@ -38,26 +38,9 @@ export const conv2DConfig: tf.KernelConfig = {
       rt.f32.fill(0, rt.offset(out) >>> 2, (rt.offset(out) >>> 2) + tf.util.sizeFromShape(info.outShape));
       return out;
     }
-    const w = rt.offset(filter) >>> 2;
-    const { outC, inC, kW } = g;
     directConv(rt, {
-      input: rt.offset(x),
-      inputShape: x.shape as [number, number, number, number],
-      top: g.padTop,
-      left: g.padLeft,
-      placeH: 1,
-      placeW: 1,
-      outH: g.outH,
-      outW: g.outW,
-      outC,
-      kH: g.kH,
-      kW,
-      sH: g.sH,
-      sW: g.sW,
-      dH: g.dH,
-      dW: g.dW,
-      filter: forwardFilter(w, g.kH * kW, inC, outC),
-      ...denseOutput(rt.offset(out), g.outH, g.outW, outC),
+      ...forwardConvJob(rt.offset(x), x.shape, g, rt.offset(out)),
+      filter: forwardFilter(rt.offset(filter) >>> 2, g.kH * g.kW, g.inC, g.outC),
     });
     return out;
   },

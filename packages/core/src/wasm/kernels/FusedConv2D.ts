@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convGeometry, denseOutput, directConv, forwardFilter } from '../internal/conv.js';
+import { convGeometry, directConv, forwardConvJob, forwardFilter } from '../internal/conv.js';
 import { requireFloat, requireNhwc, requireRank4 } from '../internal/convAttrs.js';
 import { runOriginal } from '../internal/originalKernels.js';
 import { runtimeFor } from '../internal/WasmRuntime.js';
@@ -57,24 +57,9 @@ export const fusedConv2DConfig: tf.KernelConfig = {
       return out;
     }
     directConv(rt, {
-      input: rt.offset(x),
-      inputShape: x.shape as [number, number, number, number],
-      top: g.padTop,
-      left: g.padLeft,
-      placeH: 1,
-      placeW: 1,
-      outH: g.outH,
-      outW: g.outW,
-      outC,
-      kH: g.kH,
-      kW: g.kW,
-      sH: g.sH,
-      sW: g.sW,
-      dH: g.dH,
-      dW: g.dW,
+      ...forwardConvJob(rt.offset(x), x.shape, g, rt.offset(out)),
       filter: forwardFilter(rt.offset(filter) >>> 2, g.kH * g.kW, g.inC, outC),
       bias: bias == null ? undefined : rt.offset(bias),
-      ...denseOutput(rt.offset(out), g.outH, g.outW, outC),
     });
     return out;
   },

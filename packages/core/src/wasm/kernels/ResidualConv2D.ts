@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { convGeometry, denseOutput, directConv, forwardFilter } from '../internal/conv.js';
+import { convGeometry, directConv, forwardConvJob, forwardFilter } from '../internal/conv.js';
 import { requireFloat, requireRank4 } from '../internal/convAttrs.js';
 import { runtimeFor } from '../internal/WasmRuntime.js';
 
@@ -63,27 +63,12 @@ export const residualConv2DConfig: tf.KernelConfig = {
     if (tf.util.sizeFromShape(info.outShape) === 0) return out;
     if (g.inC === 0 || g.kH * g.kW === 0) throw new Error(`${RESIDUAL_CONV2D}: x and filter must have at least one channel and tap`);
     directConv(rt, {
-      input: rt.offset(x),
-      inputShape: x.shape as [number, number, number, number],
-      top: g.padTop,
-      left: g.padLeft,
-      placeH: 1,
-      placeW: 1,
-      outH: g.outH,
-      outW: g.outW,
-      outC: g.outC,
-      kH: g.kH,
-      kW: g.kW,
-      sH: g.sH,
-      sW: g.sW,
-      dH: 1,
-      dW: 1,
+      ...forwardConvJob(rt.offset(x), x.shape, g, rt.offset(out)),
       filter: forwardFilter(rt.offset(filter) >>> 2, g.kH * g.kW, g.inC, g.outC),
       bias: bias === undefined ? undefined : rt.offset(bias),
       sampleBias: sampleBias === undefined ? undefined : rt.offset(sampleBias),
       residual: residual === undefined ? undefined : rt.offset(residual),
       scale: a.scale === 1 ? undefined : a.scale,
-      ...denseOutput(rt.offset(out), g.outH, g.outW, g.outC),
     });
     return out;
   },
