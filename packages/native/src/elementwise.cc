@@ -6,13 +6,8 @@
 #include <cstring>
 #include <vector>
 
+#include "target.h"
 #include "threadPool.h"
-
-#if defined(__x86_64__) || defined(_M_X64)
-#define SCOREKIT_TARGET __attribute__((target("avx2,fma")))
-#else
-#define SCOREKIT_TARGET
-#endif
 
 namespace scorekit {
 namespace {
