@@ -44,3 +44,8 @@ export async function readMetrics(runDir: string): Promise<MetricsLine[]> {
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as MetricsLine);
 }
+
+/** The problem lines of a refused command's stderr: "  - field: message". */
+export function problemLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l.startsWith('  - '));
+}

@@ -3,10 +3,7 @@ import * as nodePath from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { likelihoodFlagProblems } from '../src/commands/likelihoodFlagChecks.js';
 import { cli } from './cliHarness.js';
-import { tempDir } from './helpers.js';
-
-// The problem lines of a refused command: "  - field: message".
-const problemLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('  - '));
+import { problemLines, tempDir } from './helpers.js';
 
 describe('scorekit likelihood checks its flags in one pass', () => {
   it('names every bad flag and what it accepts, and passes a valid command line', () => {

@@ -6,10 +6,7 @@ import { sampleFlagProblems } from '../src/commands/sampleFlagChecks.js';
 import { conditioningFlagProblems } from '../src/conditioning.js';
 import { samplerFlagProblems } from '../src/samplerOptions.js';
 import { cli } from './cliHarness.js';
-import { tempDir } from './helpers.js';
-
-// The problem lines of a refused command: "  - field: message".
-const problemLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('  - '));
+import { problemLines, tempDir } from './helpers.js';
 
 describe('scorekit sample checks its flags in one pass', () => {
   it('names every bad flag and what it accepts, and passes a valid command line', () => {

@@ -5,10 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { trainFlagProblems } from '../src/commands/trainFlagChecks.js';
 import { parseEnergyConfig } from '../src/energyConfig.js';
 import { cli } from './cliHarness.js';
-import { tempDir } from './helpers.js';
-
-// The problem lines of a refused command: "  - field: message".
-const problemLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('  - '));
+import { problemLines, tempDir } from './helpers.js';
 
 describe('scorekit train checks its flags and its config in one validation', () => {
   it('the flag checks name each flag and what it accepts, all at once', () => {

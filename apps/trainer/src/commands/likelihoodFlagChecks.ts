@@ -1,7 +1,5 @@
-import { BACKEND_CHOICES } from '../config.js';
-import { THREAD_COUNTS } from '../backend.js';
 import type { ConfigProblem } from '../errors.js';
-import { seedProblem } from '../seeds.js';
+import { backendFlagProblem, seedFlagProblem, threadsFlagProblem } from './sharedFlagChecks.js';
 
 /** The data sets `likelihood --dataset` reads: MNIST's training or held-out split, Fashion-MNIST's train or t10k. */
 export const LIKELIHOOD_DATASETS = ['mnist', 'mnist:test', 'fashion-mnist', 'fashion-mnist:test'] as const;
@@ -44,11 +42,7 @@ export function likelihoodFlagProblems(flags: LikelihoodFlagInput): ConfigProble
     if (!Number.isInteger(count) || count < 1) problems.push({ field: '--count', message: `must be an integer ≥ 1, got '${flags.count}'` });
   }
   if (flags.out != null && !/.\.npy$/i.test(flags.out)) problems.push({ field: '--out', message: `must name a .npy file, got '${flags.out}'` });
-  if (flags.seed != null) {
-    const text = flags.seed.trim();
-    const wrong = seedProblem(/^\d+$/.test(text) ? Number(text) : flags.seed);
-    if (wrong != null) problems.push({ field: '--seed', message: wrong });
-  }
+  seedFlagProblem(flags.seed, problems);
   if (flags.estimator != null && !(LIKELIHOOD_ESTIMATORS as readonly string[]).includes(flags.estimator)) {
     problems.push({ field: '--estimator', message: `unknown estimator '${flags.estimator}'`, allowed: LIKELIHOOD_ESTIMATORS });
   }
@@ -56,11 +50,7 @@ export function likelihoodFlagProblems(flags: LikelihoodFlagInput): ConfigProble
     const value = flags[name];
     if (value != null && !(Number(value) > 0)) problems.push({ field: `--${name}`, message: `must be a number > 0, got '${value}'` });
   }
-  if (flags.threads != null && !(THREAD_COUNTS as readonly string[]).includes(flags.threads)) {
-    problems.push({ field: '--threads', message: `must be 1 (main thread only) or 2 (main thread + one worker for the wasm kernels), got '${flags.threads}'`, allowed: THREAD_COUNTS });
-  }
-  if (flags.backend != null && !BACKEND_CHOICES.includes(flags.backend)) {
-    problems.push({ field: '--backend', message: `unknown backend '${flags.backend}'`, allowed: BACKEND_CHOICES });
-  }
+  threadsFlagProblem(flags.threads, problems);
+  backendFlagProblem(flags.backend, problems);
   return problems;
 }

@@ -1,8 +1,6 @@
-import { BACKEND_CHOICES } from '../config.js';
-import { THREAD_COUNTS } from '../backend.js';
 import { CliError } from '../errors.js';
 import type { ConfigProblem } from '../errors.js';
-import { seedProblem } from '../seeds.js';
+import { backendFlagProblem, seedFlagProblem, threadsFlagProblem } from './sharedFlagChecks.js';
 import { shardFromFlags } from '../shard.js';
 import type { Shard } from '../shard.js';
 
@@ -43,11 +41,7 @@ export function sampleFlagProblems(flags: SampleFlagInput, env: Readonly<Record<
   const n = Number(flags.n ?? '64');
   const nValid = Number.isInteger(n) && n >= 1;
   if (!nValid) problems.push({ field: '--n', message: `must be an integer ≥ 1, got '${flags.n}'` });
-  if (flags.seed != null) {
-    const text = flags.seed.trim();
-    const wrong = seedProblem(/^\d+$/.test(text) ? Number(text) : flags.seed);
-    if (wrong != null) problems.push({ field: '--seed', message: wrong });
-  }
+  seedFlagProblem(flags.seed, problems);
   if (flags.step != null) {
     const step = Number(flags.step);
     if (!(Number.isInteger(step) && step >= 0)) problems.push({ field: '--step', message: `must be a checkpoint's step (an integer ≥ 0), got '${flags.step}'` });
@@ -78,12 +72,8 @@ export function sampleFlagProblems(flags: SampleFlagInput, env: Readonly<Record<
     if (outputs != null && (outputs.png != null || outputs.npy == null)) problems.push({ field: '--out', message: 'with --shard/--shards is one .npy (the shards are concatenated); give --out <file>.npy only' });
     if (flags.batchSize != null) problems.push({ field: '--batch-size', message: 'cannot be combined with --shard/--shards (shards draw one sample at a time)' });
   }
-  if (flags.threads != null && !(THREAD_COUNTS as readonly string[]).includes(flags.threads)) {
-    problems.push({ field: '--threads', message: `must be 1 (main thread only) or 2 (main thread + one worker for the wasm kernels), got '${flags.threads}'`, allowed: THREAD_COUNTS });
-  }
-  if (flags.backend != null && !BACKEND_CHOICES.includes(flags.backend)) {
-    problems.push({ field: '--backend', message: `unknown backend '${flags.backend}'`, allowed: BACKEND_CHOICES });
-  }
+  threadsFlagProblem(flags.threads, problems);
+  backendFlagProblem(flags.backend, problems);
   return problems;
 }
 

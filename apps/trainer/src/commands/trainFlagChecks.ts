@@ -1,7 +1,5 @@
-import { BACKEND_CHOICES } from '../config.js';
-import { THREAD_COUNTS } from '../backend.js';
 import type { ConfigProblem } from '../errors.js';
-import { seedProblem } from '../seeds.js';
+import { backendFlagProblem, seedFlagProblem, threadsFlagProblem } from './sharedFlagChecks.js';
 
 /** The flags {@link trainFlagProblems} reads (a subset of `scorekit train`'s). */
 export interface TrainFlagInput {
@@ -50,16 +48,8 @@ export function trainFlagProblems(flags: TrainFlagInput): ConfigProblem[] {
     const minutes = Number(flags.minutes);
     if (flags.minutes.trim() === '' || !(minutes > 0) || !Number.isFinite(minutes)) problems.push({ field: '--minutes', message: `must be a number > 0, got '${flags.minutes}'` });
   }
-  if (flags.threads != null && !(THREAD_COUNTS as readonly string[]).includes(flags.threads)) {
-    problems.push({ field: '--threads', message: `must be 1 (main thread only) or 2 (main thread + one worker for the wasm kernels), got '${flags.threads}'`, allowed: THREAD_COUNTS });
-  }
-  if (flags.backend != null && !BACKEND_CHOICES.includes(flags.backend)) {
-    problems.push({ field: '--backend', message: `unknown backend '${flags.backend}'`, allowed: BACKEND_CHOICES });
-  }
-  if (flags.seed != null) {
-    const text = flags.seed.trim();
-    const wrong = seedProblem(/^\d+$/.test(text) ? Number(text) : flags.seed);
-    if (wrong != null) problems.push({ field: '--seed', message: wrong });
-  }
+  threadsFlagProblem(flags.threads, problems);
+  backendFlagProblem(flags.backend, problems);
+  seedFlagProblem(flags.seed, problems);
   return problems;
 }
